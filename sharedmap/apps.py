@@ -1,0 +1,23 @@
+from importlib import import_module
+
+from django.contrib.admin.apps import SimpleAdminConfig
+
+
+class AdminConfig(SimpleAdminConfig):
+    """The admin, discovering only the admin modules we use.
+
+    django-leaflet's own admin module needs GeoDjango (GDAL), which this project does not
+    use: boundaries are stored as GeoJSON and drawn with django-leaflet's templates.
+    """
+
+    ADMIN_MODULES = (
+        "django.contrib.auth.admin",
+        "partnerships.admin",
+        "submissions.admin",
+        "matchmaking.admin",
+    )
+
+    def ready(self):
+        super().ready()
+        for module in self.ADMIN_MODULES:
+            import_module(module)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Shared Services Map administration"
+admin.site.site_title = "Shared Services Map admin"
+admin.site.index_title = "Curate councils, partnerships and savings"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("partnerships.urls")),
+]

@@ -1,0 +1,47 @@
+"""Shared fixtures.
+
+The real reference data (every English council with its boundary, the public bodies
+and the publicly reported partnerships) is loaded once into the test database, and
+each test runs inside a transaction that is rolled back. Tests that need a real
+server (browser tests) flush the database when they finish, so they run last and
+reload the data when they find it gone.
+"""
+
+import pytest
+from django.conf import settings
+
+from partnerships.models import Council
+from partnerships.services.loading import reference_data_load
+
+
+def _ensure_reference_data() -> None:
+    if not Council.objects.exists():
+        reference_data_load(data_dir=settings.DATA_DIR, force=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
+@pytest.fixture
+def real_data(db):
+    """The real councils, boundaries, bodies and partnerships (already loaded)."""
+    _ensure_reference_data()
+
+
+@pytest.fixture
+def live_real_data(transactional_db):
+    """The real data in a database a live server can see; flushed after the test."""
+    _ensure_reference_data()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests on a transactional database flush it afterwards; run them last so that
+    # the reference data loaded once at the start serves every other test.
+    def flushes(item) -> bool:
+        names = getattr(item, "fixturenames", ())
+        return any(n in names for n in ("transactional_db", "live_server", "live_real_data"))
+
+    items.sort(key=flushes)
