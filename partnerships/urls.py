@@ -1,5 +1,17 @@
 from django.urls import path
 
+from partnerships.views import map as map_views
+from partnerships.views import pages
+
 app_name = "partnerships"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", map_views.map_page, name="map"),
+    path("map/councils.geojson", map_views.councils_layer, name="map-councils-layer"),
+    path("councils/<str:gss_code>/panel/", map_views.council_panel, name="council-panel"),
+    path("partnerships/", pages.partnership_list, name="partnership-list"),
+    path("partnerships/<slug:slug>/", pages.partnership_detail, name="partnership-detail"),
+    path("councils/", pages.council_list, name="council-list"),
+    path("councils/<str:gss_code>/", pages.council_detail, name="council-detail"),
+    path("about/data/", pages.about_data, name="about-data"),
+]

@@ -1,0 +1,1 @@
+"""Public pages (`pages`) and the map with its layers (`map`)."""
