@@ -78,7 +78,9 @@ class PublicBody(models.Model):
     kind = models.CharField(max_length=30, choices=PublicBodyKind.choices)
     sector = models.CharField(max_length=20, choices=Sector.choices)
     website = models.URLField(blank=True)
-    boundary = models.TextField(blank=True, help_text="GeoJSON geometry (WGS84), if it has an area.")
+    boundary = models.TextField(
+        blank=True, help_text="GeoJSON geometry (WGS84), if it has an area."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -380,9 +382,7 @@ class SavingsRecord(models.Model):
     class Meta:
         ordering = ["start_year", "end_year", "kind"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0), name="savings_amount_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="savings_amount_not_negative"),
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")),
                 name="savings_years_in_order",

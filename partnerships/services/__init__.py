@@ -10,3 +10,38 @@ from partnerships.models import Partnership
 def partnerships_publish(*, partnerships: QuerySet[Partnership], published: bool) -> int:
     """Publish or unpublish partnerships; returns how many changed."""
     return partnerships.exclude(published=published).update(published=published)
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    name: str,
+    slug: str,
+    councils: list,
+    public_bodies: list | None = None,
+    lead=None,
+    categories: list | None = None,
+    **fields,
+) -> Partnership:
+    """Create a partnership with its members; it needs at least two members in all."""
+    from django.core.exceptions import ValidationError
+
+    from partnerships.models import PartnershipCouncil, PartnershipPublicBody
+
+    public_bodies = public_bodies or []
+    if len(set(councils)) + len(set(public_bodies)) < 2:
+        raise ValidationError("A partnership needs at least two members.")
+    partnership = Partnership(name=name, slug=slug, **fields)
+    partnership.full_clean()
+    partnership.save()
+    for council in dict.fromkeys(councils):
+        PartnershipCouncil.objects.create(
+            partnership=partnership, council=council, is_lead=council == lead
+        )
+    for body in dict.fromkeys(public_bodies):
+        PartnershipPublicBody.objects.create(
+            partnership=partnership, public_body=body, is_lead=body == lead
+        )
+    if categories:
+        partnership.categories.set(categories)
+    return partnership

@@ -370,7 +370,11 @@ def neighbours_compute(*, councils: Iterable[Council], report: LoadReport) -> No
         found = set()
         for other_index in tree.query(grown, predicate="intersects"):
             other = group[other_index]
-            if other_index == index or council.county_id == other.pk or other.county_id == council.pk:
+            if (
+                other_index == index
+                or council.county_id == other.pk
+                or other.county_id == council.pk
+            ):
                 continue
             found.add(other.pk)
         if set(council.neighbours.values_list("pk", flat=True)) != found:
@@ -409,7 +413,11 @@ def _body_for(name: str, sectors: list[str]) -> tuple[str, str]:
     lowered = name.lower()
     guesses = [
         (("fire",), PublicBodyKind.FIRE_SERVICE, Sector.FIRE),
-        (("police", "constabulary", "crime commissioner"), PublicBodyKind.POLICE_BODY, Sector.POLICE),
+        (
+            ("police", "constabulary", "crime commissioner"),
+            PublicBodyKind.POLICE_BODY,
+            Sector.POLICE,
+        ),
         (("nhs", "health", "hospital", "care trust"), PublicBodyKind.NHS_TRUST, Sector.HEALTH),
         (("housing", "homes"), PublicBodyKind.HOUSING_ASSOCIATION, Sector.HOUSING),
         (("national park",), PublicBodyKind.NATIONAL_PARK, Sector.PLANNING),
@@ -503,13 +511,17 @@ def _partnership_row(
         try:
             amount = Decimal(row["savings_gbp_total"].strip().replace(",", "").lstrip("£"))
         except InvalidOperation as exc:
-            raise RowProblem("savings total must be a number of pounds", row["savings_gbp_total"]) from exc
+            raise RowProblem(
+                "savings total must be a number of pounds", row["savings_gbp_total"]
+            ) from exc
         if amount < 0:
             raise RowProblem("savings cannot be negative", row["savings_gbp_total"])
         try:
             first, last = financial_years(row["savings_period"])
         except PeriodError as exc:
-            raise RowProblem(f"savings period not understood: {exc}", row["savings_period"]) from exc
+            raise RowProblem(
+                f"savings period not understood: {exc}", row["savings_period"]
+            ) from exc
         savings = {
             "start_year": first,
             "end_year": last,
@@ -556,7 +568,13 @@ def _partnership_row(
     for body_name, kind, sector in member_bodies:
         body = PublicBody.objects.filter(name__iexact=body_name).first()
         if body is None:
-            body = _save(PublicBody, {"sector": sector}, report, "public bodies", {"name": body_name, "kind": kind})
+            body = _save(
+                PublicBody,
+                {"sector": sector},
+                report,
+                "public bodies",
+                {"name": body_name, "kind": kind},
+            )
         wanted_bodies[body.pk] = body_name == lead
     current_bodies = {m.public_body_id: m for m in partnership.body_memberships.all()}
     for body_id, membership in current_bodies.items():
@@ -638,9 +656,10 @@ def reference_data_load(
     publicly reported partnerships. Skipped when the same files were loaded before."""
     say = progress or (lambda message: None)
     fingerprint = files_fingerprint(data_dir)
-    if not force and DataLoad.objects.filter(
-        fingerprint=fingerprint, finished_at__isnull=False
-    ).exists():
+    if (
+        not force
+        and DataLoad.objects.filter(fingerprint=fingerprint, finished_at__isnull=False).exists()
+    ):
         return LoadReport(skipped=True)
 
     report = LoadReport()

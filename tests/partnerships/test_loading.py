@@ -1,0 +1,216 @@
+"""Loading the real reference data and partnership CSVs."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from partnerships.models import (
+    Council,
+    DataLoad,
+    Partnership,
+    PublicBody,
+    SavingsRecord,
+)
+from partnerships.services.loading import (
+    PARTNERSHIP_COLUMNS,
+    name_lookup_rows,
+    partnerships_load_csv,
+    reference_data_load,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_text(*rows: dict) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PARTNERSHIP_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") for column in PARTNERSHIP_COLUMNS})
+    return out.getvalue()
+
+
+def load(text: str, **kwargs):
+    return partnerships_load_csv(
+        text=text, name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR), **kwargs
+    )
+
+
+GOOD_ROW = {
+    "name": "Adur and Arun shared pest control",
+    "members": "Adur District Council; Arun District Council",
+    "lead_member": "Arun District Council",
+    "category": "Environmental health and regulatory services",
+    "start_year": "2019",
+    "savings_text": "£40,000 saved in 2020/21",
+    "savings_gbp_total": "40000",
+    "savings_period": "2020/21",
+    "status": "operational",
+    "description": "A made-up test partnership.",
+    "source_url": "https://example.org/a ; https://example.org/b",
+}
+
+
+def test_every_english_council_is_loaded_current_and_former_with_boundaries():
+    english = Council.objects.all()
+    assert english.count() == 380
+    assert english.filter(current=True).count() == 332
+    current_principal = english.filter(current=True).exclude(
+        council_type__in=["combined_authority", "strategic_authority"]
+    )
+    assert current_principal.count() == 317
+    assert not current_principal.filter(boundary="").exists()
+    assert not current_principal.filter(boundary_low="").exists()
+    adur = Council.objects.get(gss_code="E07000223")
+    assert adur.official_name == "Adur District Council"
+    assert adur.region.name == "South East"
+    assert adur.county.short_name == "West Sussex"
+    assert adur.fire_rescue_authority.name == "West Sussex"
+    assert adur.police_force_area.name == "Sussex"
+    assert adur.integrated_care_board is not None
+
+
+def test_neighbours_come_from_the_boundaries():
+    adur = Council.objects.get(gss_code="E07000223")
+    assert set(adur.neighbours.values_list("short_name", flat=True)) == {
+        "Arun",
+        "Brighton and Hove",
+        "Horsham",
+        "Worthing",
+    }
+    worthing = Council.objects.get(short_name="Worthing")
+    assert adur in worthing.neighbours.all()
+    # A county is not its own districts' neighbour.
+    assert not adur.neighbours.filter(short_name="West Sussex").exists()
+
+
+def test_former_councils_know_their_successors_and_keep_their_partnerships():
+    taunton = Council.objects.get(official_name="Taunton Deane Borough Council")
+    assert not taunton.current
+    assert [c.short_name for c in taunton.replaced_by.all()] == ["Somerset West and Taunton"]
+    waste = Partnership.objects.get(name="Somerset Waste Partnership")
+    assert taunton in waste.councils.all()
+
+
+def test_the_publicly_reported_partnerships_load_with_their_wording_and_sources():
+    assert Partnership.objects.count() == 65
+    assert SavingsRecord.objects.count() == 15
+    sovw = Partnership.objects.get(name__startswith="South Oxfordshire and Vale")
+    record = sovw.savings_records.get()
+    assert record.amount == Decimal("5690000.00")
+    assert record.period_label == "2007/08 to 2011/12"
+    assert "£5.69 million" in record.wording
+    hoople = Partnership.objects.get(name="Hoople Ltd")
+    assert hoople.council_memberships.get().is_lead
+    assert {b.name for b in hoople.public_bodies.all()} == {
+        "Wye Valley NHS Trust",
+        "NHS Herefordshire",
+    }
+    assert hoople.partner_sectors == ["Health"]
+    assert len(hoople.source_links) == 2
+
+
+def test_loading_twice_changes_nothing():
+    counts = (Council.objects.count(), Partnership.objects.count(), PublicBody.objects.count())
+    report = reference_data_load(data_dir=settings.DATA_DIR, force=True)
+    assert not report.errors
+    assert sum(report.created.values()) == 0
+    assert sum(report.updated.values()) == 0
+    assert counts == (
+        Council.objects.count(),
+        Partnership.objects.count(),
+        PublicBody.objects.count(),
+    )
+
+
+def test_a_repeat_load_of_the_same_files_is_skipped():
+    report = reference_data_load(data_dir=settings.DATA_DIR)
+    assert report.skipped
+    assert DataLoad.objects.filter(finished_at__isnull=False).exists()
+
+
+def test_a_new_partnership_row_is_loaded_with_lead_savings_and_sources():
+    report = load(csv_text(GOOD_ROW))
+    assert not report.errors
+    partnership = Partnership.objects.get(name=GOOD_ROW["name"])
+    assert partnership.councils.count() == 2
+    assert partnership.council_memberships.get(is_lead=True).council.short_name == "Arun"
+    assert partnership.source_links == ["https://example.org/a", "https://example.org/b"]
+    assert partnership.savings_records.get().amount == Decimal("40000.00")
+
+
+def test_an_unmatched_member_is_reported_with_its_row_and_nothing_of_that_row_is_saved():
+    bad = {
+        **GOOD_ROW,
+        "name": "Half a partnership",
+        "members": "Adur District Council; Nowhere Parish Council",
+    }
+    report = load(csv_text(GOOD_ROW, bad))
+    assert [(e.row, e.name) for e in report.errors] == [(3, "Nowhere Parish Council")]
+    assert "Row 3" in str(report.errors[0])
+    assert not Partnership.objects.filter(name="Half a partnership").exists()
+    assert Partnership.objects.filter(name=GOOD_ROW["name"]).exists()
+
+
+def test_a_non_council_member_is_added_as_a_public_body_of_the_rows_sector():
+    row = {
+        **GOOD_ROW,
+        "name": "Adur housing hub",
+        "members": "Adur District Council; Adur Homes Trust",
+        "lead_member": "",
+        "partner_sectors": "Housing",
+        "savings_gbp_total": "",
+    }
+    report = load(csv_text(row))
+    assert not report.errors
+    body = PublicBody.objects.get(name="Adur Homes Trust")
+    assert body.sector == "housing"
+    assert Partnership.objects.get(name="Adur housing hub").partner_sectors == ["Housing"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"members": "Adur District Council"}, "at least two members"),
+        ({"category": "Juggling"}, "unknown service category"),
+        ({"status": "thriving"}, "status must be"),
+        ({"start_year": "twenty ten"}, "start year"),
+        ({"savings_gbp_total": "-5"}, "cannot be negative"),
+        ({"savings_gbp_total": "lots"}, "number of pounds"),
+        ({"savings_period": "whenever"}, "period not understood"),
+        ({"lead_member": "Worthing Borough Council"}, "lead member"),
+    ],
+)
+def test_bad_rows_are_reported_and_not_saved(change, message):
+    report = load(csv_text({**GOOD_ROW, **change}))
+    assert len(report.errors) == 1
+    assert report.errors[0].row == 2
+    assert message in report.errors[0].message
+    assert not Partnership.objects.filter(name=GOOD_ROW["name"]).exists()
+
+
+def test_a_file_missing_columns_is_refused_whole():
+    report = load("name,members\nA,B\n")
+    assert "missing columns" in str(report.errors[0])
+    assert Partnership.objects.count() == 65
+
+
+def test_existing_partnerships_are_left_alone_unless_asked_to_update():
+    load(csv_text(GOOD_ROW))
+    changed = {
+        **GOOD_ROW,
+        "description": "New words.",
+        "members": GOOD_ROW["members"] + "; Worthing Borough Council",
+    }
+    report = load(csv_text(changed))
+    partnership = Partnership.objects.get(name=GOOD_ROW["name"])
+    assert report.unchanged["partnerships"] == 1
+    assert partnership.description == "A made-up test partnership."
+    report = load(csv_text(changed), update_existing=True)
+    partnership.refresh_from_db()
+    assert report.updated["partnerships"] == 1
+    assert partnership.description == "New words."
+    assert partnership.councils.count() == 3

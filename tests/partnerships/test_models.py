@@ -1,0 +1,143 @@
+"""The rules that keep councils, partnerships and savings honest."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from partnerships.models import (
+    Council,
+    NoSavingsReason,
+    Partnership,
+    PublicBody,
+    SavingsKind,
+    SavingsRecord,
+)
+from partnerships.services import partnership_create
+from tests.partnerships.factories import PartnershipFactory, SavingsRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def council(name: str) -> Council:
+    return Council.objects.get(short_name=name, current=True)
+
+
+def test_a_negative_saving_is_refused_by_validation_and_by_the_database():
+    record = SavingsRecord(
+        partnership=PartnershipFactory(),
+        start_year=2018,
+        end_year=2018,
+        amount=Decimal("-1.00"),
+        kind=SavingsKind.ACHIEVED,
+    )
+    with pytest.raises(ValidationError) as error:
+        record.full_clean()
+    assert "amount" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record.save()
+
+
+def test_two_achieved_figures_of_one_partnership_never_cover_the_same_year():
+    partnership = PartnershipFactory()
+    SavingsRecordFactory(partnership=partnership, start_year=2015, end_year=2018)
+    overlapping = SavingsRecord(
+        partnership=partnership,
+        start_year=2018,
+        end_year=2018,
+        amount=Decimal("5.00"),
+        kind=SavingsKind.ACHIEVED,
+    )
+    with pytest.raises(ValidationError, match="2015/16 to 2018/19"):
+        overlapping.full_clean()
+
+
+def test_an_expected_figure_may_sit_beside_an_achieved_one_for_the_same_year():
+    partnership = PartnershipFactory()
+    SavingsRecordFactory(partnership=partnership, start_year=2018, end_year=2018)
+    expected = SavingsRecord(
+        partnership=partnership,
+        start_year=2018,
+        end_year=2018,
+        amount=Decimal("5.00"),
+        kind=SavingsKind.EXPECTED,
+    )
+    expected.full_clean()
+    expected.save()
+    assert partnership.savings_records.count() == 2
+
+
+def test_the_database_refuses_a_second_figure_for_the_same_years_and_kind():
+    partnership = PartnershipFactory()
+    SavingsRecordFactory(partnership=partnership)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SavingsRecordFactory(partnership=partnership)
+
+
+def test_a_figure_cannot_end_before_it_starts():
+    record = SavingsRecord(
+        partnership=PartnershipFactory(),
+        start_year=2019,
+        end_year=2017,
+        amount=Decimal("1.00"),
+        kind=SavingsKind.ACHIEVED,
+    )
+    with pytest.raises(ValidationError, match="cannot be before"):
+        record.full_clean()
+
+
+def test_totals_are_derived_from_the_records():
+    partnership = PartnershipFactory()
+    SavingsRecordFactory(partnership=partnership, start_year=2016, end_year=2017, amount=300)
+    SavingsRecordFactory(partnership=partnership, start_year=2018, end_year=2018, amount=150)
+    SavingsRecordFactory(
+        partnership=partnership, start_year=2019, end_year=2019, amount=99, kind="expected"
+    )
+    partnership = Partnership.objects.prefetch_related("savings_records").get(pk=partnership.pk)
+    assert partnership.achieved_savings_total == Decimal("450.00")
+    assert partnership.expected_savings_total == Decimal("99.00")
+    assert partnership.latest_achieved_record.period_label == "2018/19"
+    assert partnership.latest_achieved_record.amount == Decimal("150.00")
+
+
+def test_a_partnership_without_figures_has_no_totals():
+    partnership = PartnershipFactory()
+    assert partnership.achieved_savings_total is None
+    assert partnership.expected_savings_total is None
+    assert partnership.latest_achieved_record is None
+
+
+def test_a_partnership_needs_at_least_two_members():
+    with pytest.raises(ValidationError, match="at least two members"):
+        partnership_create(name="Alone", slug="alone", councils=[council("Adur")])
+    with pytest.raises(ValidationError, match="at least two members"):
+        partnership_create(name="Twice", slug="twice", councils=[council("Adur"), council("Adur")])
+    assert not Partnership.objects.filter(slug__in=["alone", "twice"]).exists()
+
+
+def test_a_council_and_a_public_body_make_a_partnership_whose_sectors_follow_from_members():
+    fire = PublicBody.objects.get(name="West Sussex", kind="fire_rescue_authority")
+    partnership = partnership_create(
+        name="Adur fire and council hub",
+        slug="adur-fire-hub",
+        councils=[council("Adur")],
+        public_bodies=[fire],
+        lead=council("Adur"),
+    )
+    assert partnership.partner_sectors == ["Fire and rescue"]
+    assert partnership.council_memberships.get().is_lead
+
+
+def test_other_reason_for_missing_savings_needs_words():
+    partnership = PartnershipFactory.build(no_savings_reason=NoSavingsReason.OTHER)
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert "no_savings_reason_other" in error.value.message_dict
+
+
+def test_partnership_end_year_cannot_precede_start_year():
+    partnership = PartnershipFactory.build(start_year=2015, end_year=2012)
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert "end_year" in error.value.message_dict
