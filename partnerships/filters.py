@@ -1,0 +1,224 @@
+"""The one set of partnership filters, shared by the map, the list, the figures, the
+downloads and the API, so a filtered view means the same thing everywhere.
+
+Every filter is a subquery (`Exists`), never a join, so results are never duplicated
+and the number of queries does not depend on which filters are set.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.text import slugify
+
+from partnerships.models import (
+    CouncilType,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    PartnershipStatus,
+    Region,
+    SavingsKind,
+    SavingsRecord,
+    Sector,
+    ServiceCategory,
+)
+
+# Bands of cumulative achieved savings: (value, label, lower bound, upper bound).
+SAVINGS_BANDS = (
+    ("none", "No achieved figure", None, None),
+    ("under-100k", "Under £100,000", Decimal("0"), Decimal("100000")),
+    ("100k-1m", "£100,000 to £1 million", Decimal("100000"), Decimal("1000000")),
+    ("1m-10m", "£1 million to £10 million", Decimal("1000000"), Decimal("10000000")),
+    ("10m-plus", "£10 million or more", Decimal("10000000"), None),
+)
+UNKNOWN_STATUS = "unknown"
+# Partnerships without a start year or a figure sort last either way.
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "start": (F("start_year").asc(nulls_last=True), "name"),
+    "-start": (F("start_year").desc(nulls_last=True), "name"),
+    "savings": (F("achieved_total").asc(nulls_last=True), "name"),
+    "-savings": (F("achieved_total").desc(nulls_last=True), "name"),
+}
+
+
+def with_achieved_total(queryset: QuerySet, *, up_to_year: int | None = None) -> QuerySet:
+    """Annotate each partnership with its cumulative achieved savings (None if none)."""
+    records = SavingsRecord.objects.filter(partnership=OuterRef("pk"), kind=SavingsKind.ACHIEVED)
+    if up_to_year is not None:
+        records = records.filter(end_year__lte=up_to_year)
+    total = records.values("partnership").annotate(total=Sum("amount")).values("total")
+    return queryset.annotate(
+        achieved_total=Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
+    )
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return [(slugify(name), name) for name in Region.objects.values_list("name", flat=True)]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return list(ServiceCategory.objects.values_list("slug", "name"))
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """Filters for published partnerships; see the module docstring."""
+
+    q = django_filters.CharFilter(
+        label="Search by name",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    category = django_filters.MultipleChoiceFilter(
+        label="Service category", choices=category_choices, method="filter_category"
+    )
+    region = django_filters.ChoiceFilter(
+        label="Region", choices=region_choices, method="filter_region", empty_label="Any region"
+    )
+    council_type = django_filters.ChoiceFilter(
+        label="Council type",
+        choices=CouncilType.choices,
+        method="filter_council_type",
+        empty_label="Any type",
+    )
+    sector = django_filters.ChoiceFilter(
+        label="Partner sector",
+        choices=Sector.choices,
+        method="filter_sector",
+        empty_label="Any sector",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[*PartnershipStatus.choices, (UNKNOWN_STATUS, "Not known")],
+        method="filter_status",
+        empty_label="Any status",
+    )
+    savings = django_filters.ChoiceFilter(
+        label="Achieved savings",
+        choices=[(value, label) for value, label, *_ in SAVINGS_BANDS],
+        method="filter_savings",
+        empty_label="Any amount",
+    )
+    start_from = django_filters.NumberFilter(
+        label="Started in or after", field_name="start_year", lookup_expr="gte"
+    )
+    start_to = django_filters.NumberFilter(
+        label="Started in or before", field_name="start_year", lookup_expr="lte"
+    )
+    council = django_filters.CharFilter(label="Council (GSS code)", method="filter_council")
+    year = django_filters.NumberFilter(label="As at financial year", method="filter_year")
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[
+            ("name", "Name (A to Z)"),
+            ("-name", "Name (Z to A)"),
+            ("start", "Start year (oldest first)"),
+            ("-start", "Start year (newest first)"),
+            ("-savings", "Achieved savings (largest first)"),
+            ("savings", "Achieved savings (smallest first)"),
+        ],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Partnership
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Partnership.objects.filter(published=True)
+        year = None
+        if data and str(data.get("year", "")).isdigit():
+            year = int(data["year"])
+        super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("name")
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        members = PartnershipCouncil.objects.filter(partnership=OuterRef("pk")).filter(
+            Q(council__short_name__icontains=value) | Q(council__official_name__icontains=value)
+        )
+        bodies = PartnershipPublicBody.objects.filter(
+            partnership=OuterRef("pk"), public_body__name__icontains=value
+        )
+        return queryset.filter(Q(name__icontains=value) | Exists(members) | Exists(bodies))
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Partnership.categories.through
+        return queryset.filter(
+            Exists(
+                through.objects.filter(partnership=OuterRef("pk"), servicecategory__slug__in=value)
+            )
+        )
+
+    def filter_region(self, queryset, name, value):
+        names = [n for n in Region.objects.values_list("name", flat=True) if slugify(n) == value]
+        return queryset.filter(
+            Exists(
+                PartnershipCouncil.objects.filter(
+                    partnership=OuterRef("pk"), council__region__name__in=names
+                )
+            )
+        )
+
+    def filter_council_type(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                PartnershipCouncil.objects.filter(
+                    partnership=OuterRef("pk"), council__council_type=value
+                )
+            )
+        )
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                PartnershipPublicBody.objects.filter(
+                    partnership=OuterRef("pk"), public_body__sector=value
+                )
+            )
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status="" if value == UNKNOWN_STATUS else value)
+
+    def filter_savings(self, queryset, name, value):
+        for band, _label, lower, upper in SAVINGS_BANDS:
+            if band != value:
+                continue
+            if lower is None and upper is None:
+                return queryset.filter(achieved_total__isnull=True)
+            queryset = queryset.filter(achieved_total__gte=lower)
+            return queryset.filter(achieved_total__lt=upper) if upper is not None else queryset
+        return queryset
+
+    def filter_council(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                PartnershipCouncil.objects.filter(
+                    partnership=OuterRef("pk"), council__gss_code=value.strip().upper()
+                )
+            )
+        )
+
+    def filter_year(self, queryset, name, value):
+        """Partnerships running during the financial year (by start year)."""
+        year = int(value)
+        return queryset.filter(Q(start_year__isnull=True) | Q(start_year__lte=year)).filter(
+            Q(end_year__isnull=True) | Q(end_year__gte=year)
+        )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

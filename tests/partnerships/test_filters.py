@@ -1,0 +1,99 @@
+"""One set of filters for the map, list, figures, downloads and API."""
+
+from decimal import Decimal
+
+import pytest
+from django.http import QueryDict
+
+from partnerships.filters import PartnershipFilter
+from partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query: str = "", **params) -> list[str]:
+    data = QueryDict(query, mutable=True)
+    data.update(params)
+    return [p.name for p in PartnershipFilter(data).qs]
+
+
+def test_without_filters_every_published_partnership_is_listed_by_name():
+    Partnership.objects.filter(name="Orbis").update(published=False)
+    listed = names()
+    assert len(listed) == 64
+    assert "Orbis" not in listed
+    assert listed == sorted(listed)
+
+
+def test_search_finds_partnerships_by_their_name_or_a_members_name():
+    assert names(q="orbis") == ["Orbis"]
+    by_member = names(q="Worthing")
+    assert "Adur and Worthing Councils partnership" in by_member
+    assert names(q="Wye Valley") == ["Hoople Ltd"]
+
+
+def test_category_filter_accepts_several_categories():
+    legal = names(category="legal")
+    assert "Mid Kent Legal Services" in legal and "HB Public Law" in legal
+    combined = names("category=legal&category=planning")
+    assert set(legal) < set(combined)
+    assert "Greater Cambridge Shared Planning Service" in combined
+
+
+def test_region_type_and_sector_filters_follow_the_members():
+    assert "Orbis" in names(region="south-east")
+    assert "Orbis" not in names(region="north-west")
+    london = names(council_type="london_borough")
+    assert "oneSource" in london and "Orbis" not in london
+    fire = names(sector="fire")
+    assert "Hampshire Shared Services Partnership (H3 / Integrated Business Centre)" in fire
+    assert "Orbis" not in fire
+
+
+def test_status_filter_includes_not_known():
+    unknown = names(status="unknown")
+    assert "Somerset Waste Partnership" in unknown
+    assert all(p.status == "" for p in Partnership.objects.filter(name__in=unknown))
+    assert "LGSS (Local Government Shared Services)" in names(status="ended")
+
+
+def test_savings_bands_use_cumulative_achieved_savings():
+    over_ten = names(savings="10m-plus")
+    assert set(over_ten) >= {"Orbis", "Adur and Worthing Councils partnership"}
+    assert "LGSS (Local Government Shared Services)" in names(savings="1m-10m")
+    assert "Public Protection Partnership (Berkshire)" in names(savings="100k-1m")
+    assert "Mid Kent ICT" in names(savings="none")
+
+
+def test_start_year_range_and_council():
+    listed = names(start_from="2017", start_to="2018")
+    starts = Partnership.objects.filter(name__in=listed).values_list("start_year", flat=True)
+    assert listed and all(2017 <= year <= 2018 for year in starts)
+    assert names(council="E07000223") == sorted(
+        ["Adur and Worthing Councils partnership", "CenSus Revenues and Benefits Partnership"]
+    )
+
+
+def test_year_shows_partnerships_running_then_and_savings_reported_by_then():
+    filtered = PartnershipFilter({"year": "2012"})
+    listed = {p.name: p for p in filtered.qs}
+    assert "Greater Cambridge Shared Planning Service" not in listed  # began 2018
+    assert listed["South Oxfordshire and Vale of White Horse shared services"].achieved_total == (
+        Decimal("5690000.00")
+    )
+    assert "LGSS (Local Government Shared Services)" in listed  # began 2010, no end year
+
+
+def test_sorting_by_savings_puts_the_largest_first_and_unknowns_last():
+    ordered = list(PartnershipFilter({"sort": "-savings"}).qs)
+    totals = [p.achieved_total for p in ordered]
+    known = [t for t in totals if t is not None]
+    assert known == sorted(known, reverse=True)
+    assert totals[: len(known)] == known
+    assert ordered[0].name == "Adur and Worthing Councils partnership"
+
+
+def test_a_bad_value_is_reported_not_ignored():
+    filtered = PartnershipFilter({"savings": "loads", "start_from": "soon"})
+    assert not filtered.is_valid()
+    assert set(filtered.errors) == {"savings", "start_from"}
