@@ -10,6 +10,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import QueryDict
 from django.utils.text import slugify
 
 from partnerships.models import (
@@ -54,6 +55,16 @@ def with_achieved_total(queryset: QuerySet, *, up_to_year: int | None = None) ->
     return queryset.annotate(
         achieved_total=Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
     )
+
+
+def _query_dict(data: dict) -> QueryDict:
+    """A plain dict of parameters as a QueryDict, so repeatable filters read lists."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(
+            key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        )
+    return query
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -129,6 +140,8 @@ class PartnershipFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None and not hasattr(data, "getlist"):
+            data = _query_dict(data)
         if queryset is None:
             queryset = Partnership.objects.filter(published=True)
         year = None
