@@ -154,6 +154,31 @@ class PartnershipFilter(django_filters.FilterSet):
             queryset = queryset.order_by("name")
         return super().filter_queryset(queryset)
 
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, as (label, value shown to people), for headings and files."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        applied = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or name == "sort":
+                continue
+            field = self.form.fields[name]
+            choices = dict(getattr(field, "choices", []))
+            values = value if isinstance(value, list) else [value]
+            shown = ", ".join(str(choices.get(v, v)) for v in values)
+            if name == "year":
+                shown = f"{int(value)}/{(int(value) + 1) % 100:02d}"
+            elif isinstance(value, Decimal):
+                shown = str(int(value))
+            applied.append((str(field.label), shown))
+        return applied
+
+    def describe(self) -> str:
+        applied = self.applied()
+        if not applied:
+            return "all published partnerships"
+        return "published partnerships where " + "; ".join(f"{k}: {v}" for k, v in applied)
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:

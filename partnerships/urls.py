@@ -1,5 +1,6 @@
 from django.urls import path
 
+from partnerships.views import downloads
 from partnerships.views import map as map_views
 from partnerships.views import pages
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("map/councils.geojson", map_views.councils_layer, name="map-councils-layer"),
     path("councils/<str:gss_code>/panel/", map_views.council_panel, name="council-panel"),
     path("partnerships/", pages.partnership_list, name="partnership-list"),
+    path("partnerships/download.csv", downloads.partnerships_csv, name="partnerships-csv"),
+    path("partnerships/download.xlsx", downloads.partnerships_xlsx, name="partnerships-xlsx"),
+    path("savings/download.csv", downloads.savings_csv, name="savings-csv"),
     path("partnerships/<slug:slug>/", pages.partnership_detail, name="partnership-detail"),
     path("councils/", pages.council_list, name="council-list"),
     path("councils/<str:gss_code>/", pages.council_detail, name="council-detail"),
