@@ -1,0 +1,196 @@
+"""The reads behind the public pages: what they include, how they count, and that they
+fetch everything a page shows up front."""
+
+from decimal import Decimal
+
+import pytest
+
+from partnerships import selectors
+from partnerships.models import (
+    Council,
+    Partnership,
+    Region,
+    SavingsKind,
+    SavingsRecord,
+)
+from tests.partnerships.factories import SavingsRecordFactory, partnership_with_members
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+
+def council(gss_code: str) -> Council:
+    return Council.objects.get(gss_code=gss_code)
+
+
+ADUR, WORTHING, ARUN = "E07000223", "E07000229", "E07000224"
+
+
+def test_the_partnership_list_holds_every_published_partnership_and_no_other():
+    hidden = partnership_with_members(council(ADUR), council(WORTHING), published=False)
+
+    listed = list(selectors.partnership_list())
+
+    assert hidden not in listed
+    assert len(listed) == Partnership.objects.filter(published=True).count() == 65
+
+
+def test_achieved_savings_add_up_achieved_figures_only():
+    partnership = partnership_with_members(council(ADUR), council(WORTHING))
+    SavingsRecordFactory(partnership=partnership, start_year=2018, end_year=2018, amount=100)
+    SavingsRecordFactory(partnership=partnership, start_year=2019, end_year=2019, amount=50)
+    SavingsRecordFactory(
+        partnership=partnership,
+        start_year=2020,
+        end_year=2020,
+        amount=1000,
+        kind=SavingsKind.EXPECTED,
+    )
+
+    listed = selectors.partnership_list().get(pk=partnership.pk)
+
+    assert listed.achieved_savings == Decimal("150")
+
+
+def test_a_partnership_with_several_members_in_a_region_is_listed_once_with_its_savings_once():
+    # Adur, Worthing and Arun are all in the South East.
+    partnership = partnership_with_members(council(ADUR), council(WORTHING), council(ARUN))
+    SavingsRecordFactory(partnership=partnership, amount=Decimal("250000"))
+    south_east = Region.objects.get(name="South East")
+
+    listed = [p for p in selectors.partnership_list(region=south_east) if p.pk == partnership.pk]
+
+    assert len(listed) == 1
+    assert listed[0].achieved_savings == Decimal("250000")
+
+
+def test_the_region_filter_keeps_partnerships_with_a_member_in_that_region():
+    south_east = Region.objects.get(name="South East")
+
+    listed = list(selectors.partnership_list(region=south_east))
+
+    assert "Orbis" in {p.name for p in listed}
+    assert "Greater Manchester" not in " ".join(p.name for p in listed)
+    for partnership in listed:
+        regions = {m.council.region_id for m in partnership.council_memberships.all()}
+        assert south_east.pk in regions
+
+
+def test_the_category_and_council_filters_narrow_the_list():
+    legal = selectors.partnership_list(category_slug="legal")
+    adur = selectors.partnership_list(council_gss_code=ADUR)
+
+    assert 0 < len(legal) < 65
+    assert all("legal" in {c.slug for c in p.categories.all()} for p in legal)
+    assert {p.name for p in adur} == {
+        "Adur and Worthing Councils partnership",
+        "CenSus Revenues and Benefits Partnership",
+    }
+
+
+@pytest.mark.parametrize("sort", ["-savings", "savings"])
+def test_sorting_by_savings_orders_the_figures_and_leaves_those_without_one_last(sort):
+    listed = list(selectors.partnership_list(sort=sort))
+    amounts = [p.achieved_savings for p in listed]
+    with_figures = [a for a in amounts if a is not None]
+
+    assert len(with_figures) == 15
+    assert with_figures == sorted(with_figures, reverse=sort.startswith("-"))
+    assert amounts[: len(with_figures)] == with_figures
+    assert all(a is None for a in amounts[len(with_figures) :])
+
+
+def test_sorting_by_start_year_leaves_unknown_years_last_either_way():
+    for sort in ("start_year", "-start_year"):
+        years = [p.start_year for p in selectors.partnership_list(sort=sort)]
+        known = [y for y in years if y is not None]
+        assert known == sorted(known, reverse=sort.startswith("-"))
+        assert years[len(known) :] == [None] * (len(years) - len(known))
+
+
+def test_a_published_partnership_comes_with_its_members_savings_and_categories_prefetched(
+    django_assert_num_queries,
+):
+    partnership = selectors.partnership_get_published(slug="orbis")
+
+    with django_assert_num_queries(0):
+        members = [m.council.short_name for m in partnership.council_memberships.all()]
+        total = partnership.achieved_savings_total
+        latest = partnership.latest_achieved_record
+        categories = [c.name for c in partnership.categories.all()]
+        sectors = partnership.partner_sectors
+
+    assert members == ["Brighton and Hove", "East Sussex", "Surrey"]
+    assert total == Decimal("16000000")
+    assert latest.period_label == "2015/16 to 2018/19"
+    assert categories == ["Finance and audit"]
+    assert sectors == []
+
+
+def test_an_unpublished_partnership_cannot_be_fetched_for_the_public():
+    Partnership.objects.filter(slug="orbis").update(published=False)
+
+    assert selectors.partnership_get_published(slug="orbis") is None
+    assert selectors.partnership_get_published(slug="no-such-partnership") is None
+
+
+def test_the_council_list_holds_current_councils_with_their_published_partnership_count():
+    # Adur belongs to two published partnerships; an unpublished third is not counted.
+    partnership_with_members(council(ADUR), council(WORTHING), published=False)
+
+    councils = {c.gss_code: c for c in selectors.council_list()}
+
+    assert len(councils) == Council.objects.filter(current=True).count() == 332
+    assert "E07000190" not in councils  # Taunton Deane, a former council
+    assert councils[ADUR].published_partnership_count == 2
+
+
+def test_the_council_list_filters_by_region_and_type():
+    london = Region.objects.get(name="London")
+
+    boroughs = list(selectors.council_list(region=london, council_type="london_borough"))
+
+    assert len(boroughs) == 32
+    assert {c.region_id for c in boroughs} == {london.pk}
+
+
+def test_a_council_comes_with_everything_its_page_shows(django_assert_num_queries):
+    adur = selectors.council_get(gss_code=ADUR)
+
+    with django_assert_num_queries(0):
+        neighbours = {n.short_name for n in adur.neighbours.all()}
+        fire = adur.fire_rescue_authority.name
+        county = adur.county.short_name
+        partners = {
+            m.council.short_name
+            for p in adur.published_partnerships
+            for m in p.council_memberships.all()
+        }
+        categories = {c.name for p in adur.published_partnerships for c in p.categories.all()}
+
+    assert {"Worthing", "Arun", "Horsham"} <= neighbours
+    assert fire == "West Sussex"
+    assert county == "West Sussex"
+    assert {"Worthing", "Mid Sussex", "Horsham"} <= partners
+    assert "Revenues and benefits" in categories
+
+
+def test_a_former_council_comes_with_its_successors_and_partnerships():
+    taunton_deane = selectors.council_get(gss_code="E07000190")
+
+    assert not taunton_deane.current
+    assert [c.short_name for c in taunton_deane.replaced_by.all()] == ["Somerset West and Taunton"]
+    assert [p.name for p in taunton_deane.published_partnerships] == ["Somerset Waste Partnership"]
+    assert selectors.council_get(gss_code="E99999999") is None
+
+
+def test_the_data_summary_counts_what_is_loaded():
+    Partnership.objects.filter(slug="orbis").update(published=False)
+
+    summary = selectors.reference_data_summary()
+
+    assert summary["current_councils"] == 332
+    assert summary["former_councils"] == Council.objects.filter(current=False).count() > 0
+    assert summary["published_partnerships"] == 64
+    assert summary["savings_records"] == SavingsRecord.objects.count() - 1
+    assert summary["partnerships_with_savings"] == 14
+    assert summary["regions"] == 9
