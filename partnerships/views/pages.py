@@ -108,6 +108,12 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_get(gss_code=gss_code.strip().upper())
     if council is None:
         raise Http404("There is no council with this GSS code.")
+    for partnership in council.published_partnerships:
+        memberships = partnership.council_memberships.all()
+        partnership.partner_memberships = [m for m in memberships if m.council_id != council.pk]
+        partnership.led_by_this_council = any(
+            m.is_lead for m in memberships if m.council_id == council.pk
+        )
     return render(
         request,
         "partnerships/council_detail.html",

@@ -1,0 +1,481 @@
+"""The public pages, as a member of the public uses them: browsing partnerships and
+councils, filtering and sorting, and reading where the data comes from."""
+
+import re
+from decimal import Decimal
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import (
+    Council,
+    NoSavingsReason,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    PublicBody,
+    Region,
+    SavingsKind,
+)
+from tests.partnerships.factories import SavingsRecordFactory, grow_data
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+ADUR, WORTHING, SURREY = "E07000223", "E07000229", "E10000030"
+TAUNTON_DEANE, SOMERSET_WEST_AND_TAUNTON = "E07000190", "E07000246"
+
+PARTNERSHIP_LIST = reverse("partnerships:partnership-list")
+COUNCIL_LIST = reverse("partnerships:council-list")
+ABOUT_DATA = reverse("partnerships:about-data")
+
+
+def partnership_url(slug: str) -> str:
+    return reverse("partnerships:partnership-detail", args=[slug])
+
+
+def council_url(gss_code: str) -> str:
+    return reverse("partnerships:council-detail", args=[gss_code])
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status
+    return response.content.decode()
+
+
+def text(html: str) -> str:
+    """The page as a reader sees it: inline tags gone, block tags a space, entities
+    decoded, spaces collapsed."""
+    html = re.sub(r"</?(a|strong|span|em|code)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def listed_partnerships(html: str) -> list[str]:
+    """The partnership names in the results table, in order."""
+    return re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html)
+
+
+# --- The list of partnerships --------------------------------------------------------
+
+
+def test_the_partnership_list_shows_every_published_partnership_with_its_details(client):
+    html = page(client, PARTNERSHIP_LIST)
+    seen = text(html)
+
+    assert "65 partnerships" in seen
+    assert len(listed_partnerships(html)) == 65
+    assert f'<a href="{partnership_url("orbis")}">Orbis</a>' in html
+    assert "Brighton and Hove, East Sussex, Surrey" in seen
+    assert "Finance and audit" in seen
+    assert "£16,000,000" in seen
+    assert "Operational" in seen and "Ended" in seen
+
+
+def test_filtering_by_service_category_narrows_the_list(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?category=legal")
+
+    names = listed_partnerships(html)
+    assert "Mid Kent Legal Services" in names
+    assert "Orbis" not in names
+    assert f"{len(names)} partnerships" in text(html)
+    assert len(names) == 5
+
+
+def test_filtering_by_region_keeps_partnerships_with_a_member_there(client):
+    by_slug = listed_partnerships(page(client, f"{PARTNERSHIP_LIST}?region=south-east"))
+    south_east = Region.objects.get(name="South East")
+    by_pk = listed_partnerships(page(client, f"{PARTNERSHIP_LIST}?region={south_east.pk}"))
+
+    assert "Orbis" in by_slug
+    assert "Anglia Revenues Partnership (ARP)" not in by_slug
+    assert 0 < len(by_slug) < 65
+    assert by_pk == by_slug
+
+
+def test_filtering_by_council_shows_only_its_partnerships_whatever_the_case_of_the_code(client):
+    upper = page(client, f"{PARTNERSHIP_LIST}?council={ADUR}")
+    lower = page(client, f"{PARTNERSHIP_LIST}?council={ADUR.lower()}")
+
+    assert listed_partnerships(upper) == [
+        "Adur and Worthing Councils partnership",
+        "CenSus Revenues and Benefits Partnership",
+    ]
+    assert listed_partnerships(lower) == listed_partnerships(upper)
+    assert "Council: Adur" in text(upper)
+
+
+def test_filters_combine(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?category=finance-and-audit&council={SURREY}")
+
+    assert listed_partnerships(html) == ["Orbis"]
+    assert "1 partnership " in text(html)
+
+
+def test_sorting_by_savings_puts_the_largest_figure_first_and_those_without_last(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?sort=-savings")
+    cells = re.findall(
+        r'<td class="num">(£[\d,.]+|<span class="muted">No figure</span>)</td>', html
+    )
+    amounts = [Decimal(c[1:].replace(",", "")) for c in cells if c.startswith("£")]
+
+    assert len(amounts) == 15
+    assert amounts == sorted(amounts, reverse=True)
+    assert all(c.startswith("£") for c in cells[:15])
+    assert not any(c.startswith("£") for c in cells[15:])
+    assert 'aria-sort="descending"' in html
+
+
+def test_sorting_by_start_year_puts_the_oldest_first(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?sort=start_year")
+    names = listed_partnerships(html)
+    years = dict(Partnership.objects.values_list("name", "start_year"))
+    known = [years[name] for name in names if years[name] is not None]
+
+    assert known == sorted(known)
+    assert years[names[0]] == min(known)
+    assert years[names[-1]] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("region=atlantis", "There is no region “atlantis”."),
+        ("category=knitting", "There is no service category “knitting”."),
+        ("council=X99", "No council has the code “X99”."),
+        ("sort=sideways", "“sideways” is not a way to sort this list."),
+    ],
+)
+def test_a_filter_value_that_makes_no_sense_is_explained_not_an_error_page(client, query, message):
+    html = page(client, f"{PARTNERSHIP_LIST}?{query}")
+
+    assert "<title>Error: Partnerships" in html
+    assert "There is a problem with the filters" in html
+    assert message in text(html)
+    assert 'aria-invalid="true"' in html
+    assert len(listed_partnerships(html)) == 65
+
+
+def test_a_bad_filter_is_left_out_while_the_good_ones_still_apply(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?category=legal&region=atlantis")
+
+    assert len(listed_partnerships(html)) == 5
+    assert "There is no region “atlantis”." in text(html)
+
+
+# --- A partnership's page ------------------------------------------------------------
+
+
+def test_a_partnership_page_shows_members_savings_and_sources(client):
+    html = page(client, partnership_url("lgss-local-government-shared-services"))
+    seen = text(html)
+
+    assert "<h1>LGSS (Local Government Shared Services)</h1>" in html
+    for gss_code, name in [
+        ("E10000003", "Cambridgeshire County Council"),
+        ("E06000042", "Milton Keynes"),
+    ]:
+        assert f'href="{council_url(gss_code)}"' in html
+        assert name in seen
+    assert "Northamptonshire County Council – a former council" in seen
+    assert "£3,790,000" in seen
+    assert "2011/12" in seen
+    assert "£3.79m total ongoing savings" in seen
+    assert 'href="https://www.lgss.co.uk/"' in html
+    assert "Ended" in seen
+
+
+def test_orbis_shows_its_totals_and_a_map_of_its_members(client):
+    html = page(client, partnership_url("orbis"))
+    seen = text(html)
+
+    assert "Achieved savings in total £16,000,000" in seen
+    assert "Latest achieved figure £16,000,000 in 2015/16 to 2018/19" in seen
+    assert "<caption>Savings figures by financial year</caption>" in html
+    layer = reverse("partnerships:map-councils-layer")
+    assert f'data-layer-url="{layer}?partnership=orbis"' in html
+    assert 'data-highlight="E06000043,E10000011,E10000030"' in html
+    assert 'id="partnership-map"' in html
+    assert "js/map.js" in html and "leaflet" in html
+
+
+def test_the_lead_member_is_marked(client):
+    seen = text(page(client, partnership_url("census-revenues-and-benefits-partnership")))
+
+    assert "Mid Sussex District Council (lead)" in seen
+    assert "Horsham District Council (lead)" not in seen
+
+
+def test_public_bodies_are_listed_with_their_sector(client):
+    seen = text(
+        page(
+            client,
+            partnership_url("hampshire-shared-services-partnership-h3-integrated-business-centre"),
+        )
+    )
+
+    assert "Hampshire & Isle of Wight Constabulary (Police)" in seen
+    assert "Hampshire & Isle of Wight Fire & Rescue Service (Fire and rescue)" in seen
+    assert "Partner sectors Fire and rescue, Police" in seen
+
+
+def test_a_partnership_without_figures_says_why(client):
+    Partnership.objects.filter(slug="achieving-for-children").update(
+        no_savings_reason=NoSavingsReason.NOT_FOR_SAVINGS
+    )
+
+    seen = text(page(client, partnership_url("achieving-for-children")))
+
+    assert "No savings figure is recorded for this partnership." in seen
+    assert "Reason: Not set up to save money." in seen
+
+
+def test_an_unpublished_partnership_is_not_found_and_not_listed(client):
+    Partnership.objects.filter(slug="orbis").update(published=False)
+
+    page(client, partnership_url("orbis"), status=404)
+    assert "Orbis" not in listed_partnerships(page(client, PARTNERSHIP_LIST))
+    assert "64 partnerships" in text(page(client, PARTNERSHIP_LIST))
+    assert "Orbis" not in page(client, council_url(SURREY))
+    page(client, partnership_url("no-such-partnership"), status=404)
+
+
+def test_contact_details_never_appear_on_a_public_page(client):
+    Partnership.objects.filter(slug="orbis").update(
+        contact_name="Zebedee Quartermain",
+        contact_email="zebedee.private@example.org",
+        contact_phone="01632 960 123",
+    )
+    urls = [
+        PARTNERSHIP_LIST,
+        f"{PARTNERSHIP_LIST}?council={SURREY}",
+        partnership_url("orbis"),
+        COUNCIL_LIST,
+        council_url(SURREY),
+        ABOUT_DATA,
+    ]
+    for url in urls:
+        html = page(client, url)
+        for secret in ("Zebedee", "zebedee.private@example.org", "01632 960 123"):
+            assert secret not in html, f"{secret} shown on {url}"
+
+
+# --- The list of councils ------------------------------------------------------------
+
+
+def test_the_council_list_shows_current_councils_by_region(client):
+    html = page(client, COUNCIL_LIST)
+    seen = text(html)
+
+    assert "332 councils" in seen
+    assert len(re.findall(r"<h2 id=\"region-", html)) == 9
+    assert '<h2 id="region-south-east">South East</h2>' in html
+    assert f'<a href="{council_url(ADUR)}">Adur</a>' in html
+    assert "Taunton Deane" not in seen
+    adur_row = re.search(rf'{council_url(ADUR)}">Adur</a></th>(.*?)</tr>', html, re.S).group(1)
+    assert "District council" in adur_row
+    assert '<td class="num">2</td>' in adur_row
+
+
+def test_the_council_list_filters_by_region_and_type(client):
+    london = page(client, f"{COUNCIL_LIST}?region=london")
+    counties = page(client, f"{COUNCIL_LIST}?type=county")
+    both = page(client, f"{COUNCIL_LIST}?region=south-east&type=county")
+
+    assert "34 councils" in text(london)
+    assert "Adur" not in text(london)
+    assert "21 councils" in text(counties)
+    assert "South East" in text(both) and "Surrey" in text(both)
+    assert "6 councils" in text(both)
+
+
+def test_the_council_list_explains_a_type_it_does_not_know(client):
+    html = page(client, f"{COUNCIL_LIST}?type=parish")
+
+    assert "There is no type of council “parish”." in text(html)
+    assert "332 councils" in text(html)
+
+
+def test_the_published_partnership_count_leaves_out_unpublished_ones(client):
+    Partnership.objects.filter(slug="adur-and-worthing-councils-partnership").update(
+        published=False
+    )
+
+    html = page(client, COUNCIL_LIST)
+
+    adur_row = re.search(rf'{council_url(ADUR)}">Adur</a></th>(.*?)</tr>', html, re.S).group(1)
+    assert '<td class="num">1</td>' in adur_row
+
+
+# --- A council's page ----------------------------------------------------------------
+
+
+def test_a_council_page_shows_its_partnerships_neighbours_and_covering_bodies(client):
+    html = page(client, council_url(ADUR))
+    seen = text(html)
+
+    assert "<h1>Adur District Council</h1>" in html
+    assert "Type District council" in seen
+    assert "Region South East" in seen
+    assert "County West Sussex County Council" in seen
+    assert "Population 64,187" in seen
+    assert f'<a href="{council_url(WORTHING)}">Worthing</a>' in html
+    assert "Fire and rescue authority West Sussex" in seen
+    assert "Police force area Sussex" in seen
+    assert "Integrated care board NHS Sussex Integrated Care Board" in seen
+    assert "Adur and Worthing Councils partnership" in seen
+    assert "CenSus Revenues and Benefits Partnership" in seen
+    assert "Mid Sussex (lead), Horsham" in seen
+
+
+def test_a_former_council_page_says_what_replaced_it_and_keeps_its_partnerships(client):
+    html = page(client, council_url(TAUNTON_DEANE))
+    seen = text(html)
+
+    assert "Taunton Deane Borough Council is a former council." in seen
+    assert "It was replaced by Somerset West and Taunton Council" in seen
+    assert f'<a href="{council_url(SOMERSET_WEST_AND_TAUNTON)}">' in html
+    assert "31 March 2019" in seen
+    assert "Somerset Waste Partnership" in seen
+
+
+def test_a_successor_council_page_lists_the_councils_it_replaced(client):
+    html = page(client, council_url(SOMERSET_WEST_AND_TAUNTON))
+
+    assert "Replaced" in text(html)
+    assert f'<a href="{council_url(TAUNTON_DEANE)}">Taunton Deane Borough Council</a>' in html
+    assert "It was replaced by Somerset Council" in text(html)
+
+
+def test_an_unknown_council_code_is_not_found(client):
+    page(client, council_url("E99999999"), status=404)
+
+
+# --- About the data ------------------------------------------------------------------
+
+
+def test_the_about_page_credits_every_source_and_counts_what_is_loaded(client):
+    html = page(client, ABOUT_DATA)
+    seen = text(html)
+
+    assert (
+        "Contains OS data © Crown copyright and database right 2023–2025. Source: Office for "
+        "National Statistics, licensed under the Open Government Licence v3.0." in seen
+    )
+    assert (
+        "Local authority names and codes: mySociety, uk_local_authority_names_and_codes, "
+        "CC BY 4.0 (adapted)." in seen
+    )
+    assert "Creative Commons Attribution 4.0" in seen
+    assert "known_partnerships.csv" in seen
+    assert "Figures are as reported and unverified." in seen
+    assert "Current councils 332" in seen
+    assert "Published partnerships 65" in seen
+    assert "Savings records 15" in seen
+
+
+# --- Structure that assistive technology relies on -----------------------------------
+
+
+class Outline(HTMLParser):
+    """Headings, landmarks, tables and form fields of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings: list[int] = []
+        self.breadcrumbs = 0
+        self.tables = 0
+        self.captions = 0
+        self.header_cells = 0
+        self.fields: list[str] = []
+        self.labels: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "nav" and attrs.get("aria-label") == "Breadcrumb":
+            self.breadcrumbs += 1
+        elif tag == "table":
+            self.tables += 1
+        elif tag == "caption":
+            self.captions += 1
+        elif tag == "th":
+            self.header_cells += 1
+        elif tag in ("select", "input") and attrs.get("type") != "hidden":
+            self.fields.append(attrs.get("id", ""))
+        elif tag == "label":
+            self.labels.add(attrs.get("for", ""))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        PARTNERSHIP_LIST,
+        f"{PARTNERSHIP_LIST}?region=atlantis",
+        partnership_url("orbis"),
+        COUNCIL_LIST,
+        council_url(ADUR),
+        council_url(TAUNTON_DEANE),
+        ABOUT_DATA,
+    ],
+)
+def test_every_page_has_one_h1_headings_in_order_breadcrumbs_labelled_fields_and_captioned_tables(
+    client, url
+):
+    outline = Outline()
+    outline.feed(page(client, url))
+
+    assert outline.headings.count(1) == 1
+    assert outline.headings[0] == 1
+    for before, after in zip(outline.headings, outline.headings[1:], strict=False):
+        assert after <= before + 1, f"heading level jumps from h{before} to h{after}"
+    assert outline.breadcrumbs == 1
+    assert outline.captions == outline.tables
+    assert outline.tables == 0 or outline.header_cells > 0
+    assert all(field and field in outline.labels for field in outline.fields)
+
+
+# --- Queries do not grow with the data -----------------------------------------------
+
+
+def thicken_orbis() -> None:
+    """Give Orbis many more members, bodies and savings figures."""
+    orbis = Partnership.objects.get(slug="orbis")
+    for council in Council.objects.filter(current=True, region__name="London")[:10]:
+        PartnershipCouncil.objects.create(partnership=orbis, council=council)
+    for body in PublicBody.objects.all()[:5]:
+        PartnershipPublicBody.objects.create(partnership=orbis, public_body=body)
+    for year in range(2019, 2025):
+        SavingsRecordFactory(partnership=orbis, start_year=year, end_year=year)
+        SavingsRecordFactory(
+            partnership=orbis, start_year=year, end_year=year, kind=SavingsKind.EXPECTED
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        (PARTNERSHIP_LIST, 7),
+        (f"{PARTNERSHIP_LIST}?category=legal&region=south-east&sort=-savings", 9),
+        (partnership_url("orbis"), 6),
+        (COUNCIL_LIST, 3),
+        (f"{COUNCIL_LIST}?region=london&type=london_borough", 3),
+        (council_url(ADUR), 8),
+        (council_url(SURREY), 8),
+        (ABOUT_DATA, 6),
+    ],
+)
+def test_a_page_costs_the_same_number_of_queries_with_ten_times_the_data(
+    client, django_assert_max_num_queries, url, queries
+):
+    with django_assert_max_num_queries(queries):
+        page(client, url)
+
+    grow_data(10)
+    thicken_orbis()
+    assert Partnership.objects.count() == 650
+
+    with django_assert_max_num_queries(queries):
+        page(client, url)
