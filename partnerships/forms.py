@@ -22,15 +22,6 @@ class FilterForm(forms.Form):
                     described_by.append(f"{bound.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
 
-    @property
-    def filters_applied(self) -> bool:
-        """Whether any filter other than the sort order is set."""
-        if not self.is_bound:
-            return False
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "sort") or any(
-            name in self.errors for name in self.fields
-        )
-
 
 class RegionChoiceField(forms.ModelChoiceField):
     """A region, chosen by the slug of its name (what the select sends, e.g.

@@ -5,7 +5,7 @@ extra drawn by static/js/map.js.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnerships import selectors
@@ -108,6 +108,8 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_get(gss_code=gss_code.strip().upper())
     if council is None:
         raise Http404("There is no council with this GSS code.")
+    if gss_code != council.gss_code:
+        return redirect(council, permanent=True)
     for partnership in council.published_partnerships:
         memberships = partnership.council_memberships.all()
         partnership.partner_memberships = [m for m in memberships if m.council_id != council.pk]

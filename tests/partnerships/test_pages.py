@@ -352,6 +352,13 @@ def test_an_unknown_council_code_is_not_found(client):
     page(client, council_url("E99999999"), status=404)
 
 
+def test_a_council_code_in_lower_case_leads_to_the_council_page(client):
+    response = client.get(council_url(ADUR.lower()))
+
+    assert response.status_code == 301
+    assert response["Location"] == council_url(ADUR)
+
+
 # --- About the data ------------------------------------------------------------------
 
 
