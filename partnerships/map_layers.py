@@ -1,0 +1,297 @@
+"""Reads for the public map: the councils' GeoJSON layers, the side panel and the summary.
+
+The layers are the heaviest responses on the site (about 0.55 MB of light boundaries
+and 4.5 MB of detailed ones), so they are built by joining the stored GeoJSON text and
+cached under a data version. Only the light shapes are parsed, in C by GEOS, for their
+bounds and to drop specks; the detailed ones pass through as stored.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+import shapely
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from shapely.geometry import MultiPolygon, Polygon
+
+from partnerships.models import (
+    Council,
+    CouncilType,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+)
+
+# Councils that sit above the district level; the default layer shows the rest, which
+# together tile England once.
+UPPER_TIER_TYPES = (
+    CouncilType.COUNTY,
+    CouncilType.COMBINED_AUTHORITY,
+    CouncilType.STRATEGIC_AUTHORITY,
+)
+LAYERS = ("districts", "counties")
+DETAILS = ("low", "high")
+
+# Shading by number of published partnerships. ColorBrewer's 4-class YlGnBu: sequential,
+# safe for colour-blind readers, and every fill has at least 3:1 contrast with the
+# near-black boundary lines (WCAG 1.4.11).
+BOUNDARY_COLOUR = "#0b0c0c"
+COUNT_CLASSES = (
+    {"min": 0, "max": 0, "label": "None", "colour": "#ffffcc"},
+    {"min": 1, "max": 1, "label": "1", "colour": "#a1dab4"},
+    {"min": 2, "max": 3, "label": "2 or 3", "colour": "#41b6c4"},
+    {"min": 4, "max": None, "label": "4 or more", "colour": "#225ea8"},
+)
+
+_VERSION_KEY = "map-layers:token"
+# Built layers expire in time, so those of old data versions do not pile up in Redis.
+_CACHE_SECONDS = 6 * 60 * 60
+# Light boundaries are simplified, so pad their bounds a little before testing a
+# detailed shape against the visible box.
+_BOUNDS_PADDING = 0.01
+
+
+def map_data_changed() -> None:
+    """Start a new data version, so cached layers and their ETags are dropped."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def map_data_version() -> str:
+    """A short string that changes whenever what the map shows changes.
+
+    Two parts: a token renewed by signals when a council, partnership or membership is
+    saved or deleted, and a fingerprint of the published memberships. The fingerprint
+    catches writes that send no signals, such as `partnerships_publish`, which uses
+    `QuerySet.update()`. It costs one aggregate query.
+    """
+    token = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    fingerprint = PartnershipCouncil.objects.filter(partnership__published=True).aggregate(
+        n=Count("id"), ids=Sum("id"), squares=Sum(F("id") * F("id"))
+    )
+    raw = f"{token}:{fingerprint['n']}:{fingerprint['ids']}:{fingerprint['squares']}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class CouncilFeature:
+    """One council's GeoJSON Feature, ready to be joined into a collection."""
+
+    gss_code: str
+    layer: str | None  # None for upper tiers other than counties
+    upper_tier: bool
+    bounds: tuple[float, float, float, float]
+    text: str
+
+    def intersects(self, bbox: tuple[float, float, float, float]) -> bool:
+        west, south, east, north = bbox
+        w, s, e, n = self.bounds
+        return w <= east and e >= west and s <= north and n >= south
+
+
+def _layer_of(council_type: str) -> str | None:
+    if council_type == CouncilType.COUNTY:
+        return "counties"
+    if council_type in UPPER_TIER_TYPES:
+        return None
+    return "districts"
+
+
+# About 0.75 km²: two pixels across at zoom 8, the closest the light shapes are shown.
+_SPECK_AREA = 1e-4
+
+
+def _without_specks(shape) -> str | None:
+    """The light shape as GeoJSON without islands and holes too small to see, or None if
+    it has none. The county shapes are simplified from the detailed ones, keeping
+    hundreds of salt-marsh islands (Essex, Norfolk) that would draw as black smudges
+    and triple the layer's size."""
+    polygons = list(shape.geoms) if shape.geom_type == "MultiPolygon" else [shape]
+    kept = []
+    changed = False
+    for polygon in polygons:
+        if polygon.area < _SPECK_AREA:
+            changed = True
+            continue
+        holes = [ring for ring in polygon.interiors if Polygon(ring).area >= _SPECK_AREA]
+        changed = changed or len(holes) != len(polygon.interiors)
+        kept.append(Polygon(polygon.exterior, holes))
+    if not changed or not kept:
+        return None
+    return shapely.to_geojson(kept[0] if len(kept) == 1 else MultiPolygon(kept))
+
+
+def _features_build(detail: str) -> list[CouncilFeature]:
+    councils = list(
+        Council.objects.filter(current=True)
+        .exclude(boundary_low="")
+        .exclude(boundary="")
+        .annotate(
+            partnership_count=Count(
+                "memberships", filter=Q(memberships__partnership__published=True)
+            )
+        )
+        .order_by("short_name")
+        .values_list(
+            "gss_code",
+            "short_name",
+            "council_type",
+            "partnership_count",
+            "boundary_low",
+            "boundary" if detail == "high" else "boundary_low",
+        )
+    )
+    # Bounds come from the light shapes, parsed in C by GEOS in one call.
+    light_shapes = shapely.from_geojson([row[4] for row in councils])
+    all_bounds = shapely.bounds(light_shapes)
+    council_types = dict(CouncilType.choices)
+    features = []
+    for (gss, name, council_type, count, _low, geometry), light_shape, bounds in zip(
+        councils, light_shapes, all_bounds, strict=True
+    ):
+        if detail == "low":
+            geometry = _without_specks(light_shape) or geometry
+        properties = {
+            "gss_code": gss,
+            "name": name,
+            "type": council_type,
+            "type_name": council_types.get(council_type, council_type),
+            "partnerships": count,
+            "url": reverse("partnerships:council-detail", args=[gss]),
+            "panel_url": reverse("partnerships:council-panel", args=[gss]),
+        }
+        text = (
+            f'{{"type":"Feature","id":{json.dumps(gss)},'
+            f'"properties":{json.dumps(properties, separators=(",", ":"))},'
+            f'"geometry":{geometry}}}'
+        )
+        w, s, e, n = (float(v) for v in bounds)
+        features.append(
+            CouncilFeature(
+                gss_code=gss,
+                layer=_layer_of(council_type),
+                upper_tier=council_type in UPPER_TIER_TYPES,
+                bounds=(
+                    w - _BOUNDS_PADDING,
+                    s - _BOUNDS_PADDING,
+                    e + _BOUNDS_PADDING,
+                    n + _BOUNDS_PADDING,
+                ),
+                text=text,
+            )
+        )
+    return features
+
+
+def council_features(*, detail: str, version: str) -> list[CouncilFeature]:
+    """Every current council with a boundary as a ready-made Feature (cached per version)."""
+    return cache.get_or_set(
+        f"map-layers:{version}:features:{detail}",
+        lambda: _features_build(detail),
+        timeout=_CACHE_SECONDS,
+    )
+
+
+def _collection(features: list[CouncilFeature]) -> str:
+    return '{"type":"FeatureCollection","features":[' + ",".join(f.text for f in features) + "]}"
+
+
+def councils_layer_geojson(
+    *,
+    version: str,
+    layer: str = "districts",
+    detail: str = "low",
+    bbox: tuple[float, float, float, float] | None = None,
+    member_codes: set[str] | None = None,
+) -> str:
+    """A FeatureCollection of current councils: one layer, or, given `member_codes`, the
+    members of one partnership whatever their tier (upper tiers first, so that smaller
+    councils draw on top); optionally only those touching `bbox` (west, south, east,
+    north)."""
+    if bbox is None and member_codes is None:
+        # The national view: the same body for everyone, so cache it whole.
+        return cache.get_or_set(
+            f"map-layers:{version}:body:{layer}:{detail}",
+            lambda: _collection(
+                [f for f in council_features(detail=detail, version=version) if f.layer == layer]
+            ),
+            timeout=_CACHE_SECONDS,
+        )
+    features = council_features(detail=detail, version=version)
+    if member_codes is not None:
+        chosen = sorted(
+            (f for f in features if f.gss_code in member_codes), key=lambda f: not f.upper_tier
+        )
+    else:
+        chosen = [f for f in features if f.layer == layer]
+    if bbox is not None:
+        chosen = [f for f in chosen if f.intersects(bbox)]
+    return _collection(chosen)
+
+
+def partnership_member_codes(*, slug: str) -> set[str] | None:
+    """GSS codes of the member councils of a published partnership; None if there is no
+    such published partnership."""
+    rows = list(
+        Partnership.objects.filter(slug=slug, published=True).values_list(
+            "council_memberships__council__gss_code", flat=True
+        )
+    )
+    if not rows:
+        return None
+    return {code for code in rows if code}
+
+
+def council_panel_council(*, gss_code: str) -> Council | None:
+    """A council with its published partnerships (`published_partnerships`), each with its
+    categories and the names of its other members (`other_members`), for the side panel."""
+    partnerships = (
+        Partnership.objects.filter(published=True)
+        .order_by("name")
+        .prefetch_related(
+            "categories",
+            Prefetch(
+                "council_memberships",
+                queryset=PartnershipCouncil.objects.select_related("council").order_by(
+                    "-is_lead", "council__short_name"
+                ),
+            ),
+            Prefetch(
+                "body_memberships",
+                queryset=PartnershipPublicBody.objects.select_related("public_body").order_by(
+                    "-is_lead", "public_body__name"
+                ),
+            ),
+        )
+    )
+    council = (
+        Council.objects.filter(gss_code=gss_code)
+        .prefetch_related(
+            Prefetch("partnerships", queryset=partnerships, to_attr="published_partnerships")
+        )
+        .first()
+    )
+    if council is not None:
+        for partnership in council.published_partnerships:
+            partnership.other_members = [
+                str(m.council)
+                for m in partnership.council_memberships.all()
+                if m.council_id != council.pk
+            ] + [m.public_body.name for m in partnership.body_memberships.all()]
+    return council
+
+
+def map_summary() -> dict[str, int]:
+    """The numbers the map page states in words: councils on each layer, how many are in a
+    published partnership, and how many partnerships are published."""
+    current: QuerySet[Council] = Council.objects.filter(current=True)
+    in_partnership = Q(memberships__partnership__published=True)
+    summary = current.aggregate(
+        districts=Count("id", filter=~Q(council_type__in=UPPER_TIER_TYPES), distinct=True),
+        counties=Count("id", filter=Q(council_type=CouncilType.COUNTY), distinct=True),
+        sharing=Count("id", filter=in_partnership, distinct=True),
+    )
+    summary["partnerships"] = Partnership.objects.filter(published=True).count()
+    return summary

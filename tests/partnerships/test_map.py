@@ -1,0 +1,339 @@
+"""The public map: its page, the councils' layers it draws and the panel a click opens."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from partnerships.map_layers import UPPER_TIER_TYPES
+from partnerships.models import Council, CouncilType, Partnership, ServiceCategory
+from partnerships.services import partnerships_publish
+from tests.partnerships.factories import grow_data, partnership_with_members
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+ADUR = "E07000223"
+WORTHING = "E07000229"
+AMBER_VALLEY = "E07000032"  # a district in no published partnership
+ADUR_AND_WORTHING = "adur-and-worthing-councils-partnership"
+LAYER_URL = reverse("partnerships:map-councils-layer")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test's database changes are rolled back, which sends no signals; start every
+    # test with no cached layers so none outlives the rows it was built from.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def layer(client, **params) -> dict:
+    response = client.get(LAYER_URL, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    return json.loads(response.content)
+
+
+def by_code(collection: dict) -> dict[str, dict]:
+    return {f["properties"]["gss_code"]: f["properties"] for f in collection["features"]}
+
+
+def panel(client, gss_code: str, **headers):
+    return client.get(reverse("partnerships:council-panel", args=[gss_code]), **headers)
+
+
+def fetch_panel(client, gss_code: str):
+    return panel(client, gss_code, HTTP_X_REQUESTED_WITH="fetch")
+
+
+def _json_script(response, element_id: str) -> str:
+    html = response.content.decode()
+    start = html.index(f'<script id="{element_id}" type="application/json">')
+    start = html.index(">", start) + 1
+    return html[start : html.index("</script>", start)]
+
+
+# The map page
+
+
+def test_the_map_page_names_england_and_states_the_numbers_in_words(client):
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Shared services in England – Shared Services Map</title>" in html
+    assert "<h1>Shared services in England</h1>" in html
+    published = Partnership.objects.filter(published=True).count()
+    assert f"{published} shared-service partnerships are published" in html
+    assert "296 district-level councils" in html
+    assert "21 county councils" in html
+    assert 'href="/councils/"' in html
+    assert 'href="/partnerships/"' in html
+    assert "The map needs JavaScript" in html  # said inside <noscript>
+
+
+def test_the_map_page_gives_its_script_the_layer_address_and_a_legend(client):
+    response = client.get("/")
+
+    config = json.loads(_json_script(response, "map-config"))
+    assert config["layerUrl"] == LAYER_URL
+    assert config["detailZoom"] == 9
+    assert config["tileUrl"] == ""  # plain background: no tile server by default
+    assert [c["label"] for c in config["classes"]] == ["None", "1", "2 or 3", "4 or more"]
+    html = response.content.decode()
+    assert "Published partnerships per council" in html
+    assert 'aria-live="polite"' in html
+    assert "leaflet/leaflet" in html and "js/map.js" in html
+
+
+def test_a_configured_tile_server_reaches_the_map(client, settings):
+    settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "&copy; Example"
+
+    config = json.loads(_json_script(client.get("/"), "map-config"))
+
+    assert config["tileUrl"] == "https://tiles.example/{z}/{x}/{y}.png"
+    assert config["tileAttribution"] == "&copy; Example"
+
+
+# The layers
+
+
+def test_the_default_layer_has_every_district_level_council_shaded_by_its_partnerships(client):
+    collection = layer(client)
+
+    councils = by_code(collection)
+    assert collection["type"] == "FeatureCollection"
+    assert len(councils) == 296
+    assert not {p["type"] for p in councils.values()} & set(UPPER_TIER_TYPES)
+    assert councils[ADUR]["name"] == "Adur"
+    assert councils[ADUR]["partnerships"] == 2
+    assert councils[ADUR]["url"] == f"/councils/{ADUR}/"
+    assert councils[ADUR]["panel_url"] == f"/councils/{ADUR}/panel/"
+    assert councils[AMBER_VALLEY]["partnerships"] == 0
+    adur = next(f for f in collection["features"] if f["id"] == ADUR)
+    assert adur["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_former_councils_are_not_on_the_map(client):
+    codes = set(by_code(layer(client)))
+
+    former = set(Council.objects.filter(current=False).values_list("gss_code", flat=True))
+    assert former and not codes & former
+
+
+def test_the_counties_layer_has_the_21_county_councils(client):
+    councils = by_code(layer(client, layer="counties"))
+
+    assert len(councils) == 21
+    assert {p["type"] for p in councils.values()} == {CouncilType.COUNTY}
+
+
+def test_the_detailed_layer_of_a_box_has_only_the_councils_in_it(client):
+    # Around Worthing and Brighton.
+    detailed = layer(client, detail="high", bbox="-0.45,50.78,-0.1,50.9")
+
+    councils = by_code(detailed)
+    assert {ADUR, WORTHING} <= set(councils)
+    assert "E06000057" not in councils  # Northumberland
+    assert len(councils) < 20
+    adur = next(f for f in detailed["features"] if f["id"] == ADUR)
+    stored = json.loads(Council.objects.get(gss_code=ADUR).boundary)
+    assert adur["geometry"] == stored
+
+
+def test_a_partnership_layer_has_only_its_member_councils(client):
+    members = by_code(layer(client, partnership=ADUR_AND_WORTHING))
+
+    assert set(members) == {ADUR, WORTHING}
+
+
+def test_a_partnership_layer_includes_members_of_every_tier(client):
+    county = Council.objects.get(gss_code="E10000003")  # Cambridgeshire
+    district = Council.objects.get(gss_code=AMBER_VALLEY)
+    partnership = partnership_with_members(county, district)
+
+    members = layer(client, partnership=partnership.slug)["features"]
+
+    # The county first, so the smaller district draws on top of it.
+    assert [f["id"] for f in members] == ["E10000003", AMBER_VALLEY]
+
+
+def test_an_unpublished_or_unknown_partnership_has_no_layer(client):
+    Partnership.objects.filter(slug=ADUR_AND_WORTHING).update(published=False)
+
+    assert client.get(LAYER_URL, {"partnership": ADUR_AND_WORTHING}).status_code == 404
+    assert client.get(LAYER_URL, {"partnership": "no-such-thing"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"layer": "regions"}, {"detail": "medium"}, {"bbox": "1,2,3"}, {"bbox": "1,2,0,3"}],
+)
+def test_a_layer_request_the_map_does_not_understand_is_refused(client, params):
+    assert client.get(LAYER_URL, params).status_code == 400
+
+
+def test_a_layer_is_compressed_cached_and_revalidated_with_its_etag(client):
+    first = client.get(LAYER_URL, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert first.status_code == 200
+    assert first["Content-Encoding"] == "gzip"
+    assert "public" in first["Cache-Control"] and "max-age=300" in first["Cache-Control"]
+    assert first["ETag"]
+
+    again = client.get(LAYER_URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+    counties = client.get(LAYER_URL, {"layer": "counties"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert counties.status_code == 200  # another layer, another tag
+
+
+def test_unpublishing_a_partnership_takes_it_off_the_map_at_once(client):
+    etag = client.get(LAYER_URL)["ETag"]
+    assert by_code(layer(client))[ADUR]["partnerships"] == 2
+
+    # The LGA's publish action updates rows in bulk, which sends no signals.
+    partnerships_publish(
+        partnerships=Partnership.objects.filter(slug=ADUR_AND_WORTHING), published=False
+    )
+
+    assert client.get(LAYER_URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert by_code(layer(client))[ADUR]["partnerships"] == 1
+    assert by_code(layer(client))[WORTHING]["partnerships"] == 0
+
+    partnerships_publish(
+        partnerships=Partnership.objects.filter(slug=ADUR_AND_WORTHING), published=True
+    )
+
+    assert by_code(layer(client))[ADUR]["partnerships"] == 2
+
+
+def test_a_partnership_saved_as_unpublished_leaves_the_map(client):
+    assert by_code(layer(client))[WORTHING]["partnerships"] == 1
+    partnership = Partnership.objects.get(slug=ADUR_AND_WORTHING)
+
+    partnership.published = False
+    partnership.save()
+
+    assert by_code(layer(client))[WORTHING]["partnerships"] == 0
+
+
+def test_a_new_partnership_shows_on_the_map(client):
+    assert by_code(layer(client))[AMBER_VALLEY]["partnerships"] == 0
+
+    partnership_with_members(
+        Council.objects.get(gss_code=AMBER_VALLEY), Council.objects.get(gss_code=ADUR)
+    )
+
+    councils = by_code(layer(client))
+    assert councils[AMBER_VALLEY]["partnerships"] == 1
+    assert councils[ADUR]["partnerships"] == 3
+
+
+def test_a_renamed_council_is_renamed_on_the_map(client):
+    assert by_code(layer(client))[ADUR]["name"] == "Adur"
+    council = Council.objects.get(gss_code=ADUR)
+
+    council.short_name = "Adur District"
+    council.save()
+
+    assert by_code(layer(client))[ADUR]["name"] == "Adur District"
+
+
+# The panel
+
+
+def test_the_panel_lists_a_councils_published_partnerships_with_their_members(client):
+    response = fetch_panel(client, ADUR)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html  # a fragment for the map's script
+    assert '<h2 class="council-panel__title" tabindex="-1">Adur</h2>' in html
+    assert "District council" in html
+    assert "In two published partnerships" in html
+    assert (
+        f'<a href="/partnerships/{ADUR_AND_WORTHING}/">Adur and Worthing Councils partnership</a>'
+        in html
+    )
+    assert "Revenues and benefits" in html  # CenSus's service category
+    assert "With Worthing" in html
+    assert "With Mid Sussex, Horsham" in html or "With Horsham, Mid Sussex" in html
+    assert "With Adur" not in html
+    assert response["Vary"] and "X-Requested-With" in response["Vary"]
+
+
+def test_the_panel_leaves_out_unpublished_partnerships(client):
+    Partnership.objects.filter(slug=ADUR_AND_WORTHING).update(published=False)
+
+    html = fetch_panel(client, ADUR).content.decode()
+
+    assert "Adur and Worthing Councils partnership" not in html
+    assert "In one published partnership:" in html
+    assert "No published partnerships yet" in fetch_panel(client, WORTHING).content.decode()
+
+
+def test_the_panel_of_a_council_with_no_partnerships_says_so(client):
+    html = fetch_panel(client, AMBER_VALLEY).content.decode()
+
+    assert "Amber Valley" in html
+    assert "No published partnerships yet." in html
+
+
+def test_the_panel_opened_without_javascript_is_a_page_of_its_own(client):
+    response = panel(client, ADUR)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Adur on the map – Shared Services Map</title>" in html
+    assert '<h1 class="council-panel__title">Adur</h1>' in html
+    assert "Adur and Worthing Councils partnership" in html
+    assert 'href="/"' in html
+
+
+def test_the_panel_of_an_unknown_council_is_not_found(client):
+    assert fetch_panel(client, "E99999999").status_code == 404
+    assert panel(client, "E99999999").status_code == 404
+
+
+# Query counts stay the same as the data grows
+
+
+def _query_counts_are_constant(client, django_assert_max_num_queries):
+    category = ServiceCategory.objects.first()
+    partnership_with_members(
+        Council.objects.get(gss_code=ADUR),
+        Council.objects.get(gss_code=AMBER_VALLEY),
+        categories=[category],
+        slug="query-count-partnership",
+    )
+    cache.clear()
+    with django_assert_max_num_queries(4):
+        layer(client)  # built: data version twice (tag and body) and the councils once
+    with django_assert_max_num_queries(4):
+        layer(client, detail="high", bbox="-1,50,1,52")
+    with django_assert_max_num_queries(5):
+        layer(client, partnership="query-count-partnership")
+    with django_assert_max_num_queries(5):
+        assert fetch_panel(client, ADUR).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/").status_code == 200
+
+
+def test_the_map_costs_a_fixed_number_of_queries_with_the_real_data(
+    client, django_assert_max_num_queries
+):
+    _query_counts_are_constant(client, django_assert_max_num_queries)
+
+
+def test_the_map_costs_the_same_queries_with_ten_times_the_partnerships(
+    client, django_assert_max_num_queries
+):
+    grow_data(10)
+    assert Partnership.objects.count() > 600
+
+    _query_counts_are_constant(client, django_assert_max_num_queries)
