@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "partnerships",
     "submissions",
@@ -155,11 +156,48 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# The public API under /api/: read-only for everyone, anonymous reads throttled per
+# client address. https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partnerships.api.permissions.ReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "partnerships.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # https://www.django-rest-framework.org/api-guide/throttling/
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partnerships.api.throttling.AnonSustainedThrottle",
+        "partnerships.api.throttling.AnonBurstThrottle",
+        "partnerships.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "600/hour"),
+        "anon_burst": os.environ.get("API_ANON_BURST_RATE", "60/min"),
+        "user": os.environ.get("API_USER_RATE", "3000/hour"),
+    },
+    # Proxies in front of the app (a load balancer, nginx): without this every anonymous
+    # client would share the proxy's address and one throttle bucket.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
+}
+
+# The OpenAPI schema at /api/schema/ and its docs pages, drawn from local static files
+# (drf-spectacular-sidecar), never a CDN.
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shared Services Map API",
+    "DESCRIPTION": (
+        "Read-only open data on councils in England, the public bodies they share "
+        "services with, their shared-service partnerships and the savings reported. "
+        "Open Government Licence v3.0."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGGING = {
