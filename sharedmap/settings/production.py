@@ -11,12 +11,12 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F401,F403
 from .base import env_bool, env_list
 
-for _required in ("SECRET_KEY", "ALLOWED_HOSTS"):
-    if not os.environ.get(_required):
-        raise ImproperlyConfigured(f"{_required} must be set in the environment for production.")
-
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# A blank key or a list of only commas counts as missing.
+for _required, _value in (("SECRET_KEY", SECRET_KEY.strip()), ("ALLOWED_HOSTS", ALLOWED_HOSTS)):
+    if not _value:
+        raise ImproperlyConfigured(f"{_required} must be set in the environment for production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DEBUG = False
 

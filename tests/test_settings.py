@@ -1,0 +1,165 @@
+"""The settings as an operator meets them: safe local defaults with nothing set,
+PostgreSQL and Redis when their URLs are given, and production settings that refuse to
+start half-configured and pass Django's deployment checks.
+
+Settings are read once per process, so each case runs Django in a fresh subprocess with
+exactly the environment it describes.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = "sharedmap.settings.production"
+# A key that passes check --deploy (long, varied, not "django-insecure-…").
+DEPLOY_SECRET_KEY = "t3st-Only-9fK2xQ7mZp4LrV8wYc1NbH6sJd0GtE5uAaWq3Ro2Ik7Ul9Ye4Ts8Pn"
+
+# Every variable the settings read, so the machine's own environment (a CI run with
+# DATABASE_URL and REDIS_URL, say) cannot leak into a case.
+SETTINGS_ENV = (
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DEBUG",
+    "DATABASE_URL",
+    "DB_CONN_MAX_AGE",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "MAP_TILE_URL",
+    "MAP_TILE_ATTRIBUTION",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SHAREDMAP_DATA_DIR",
+)
+
+READ_SETTINGS = """
+import json
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "MAP_TILE_URL": settings.MAP_TILE_URL,
+    "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+}))
+"""
+
+
+def run_django(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run `python <args>` in the project folder with only the given settings variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    clean.setdefault("DJANGO_SETTINGS_MODULE", "sharedmap.settings")
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def read_settings(**env: str) -> dict:
+    result = run_django(["-c", READ_SETTINGS], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_nothing_set_the_site_runs_on_sqlite_with_eager_tasks_and_console_email():
+    values = read_settings()
+
+    assert values["DEBUG"] is True
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DB_NAME"] == str(BASE_DIR / "db.sqlite3")
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert values["CELERY_BROKER_URL"] == "memory://"
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["MAP_TILE_URL"] == ""  # no tiles, so the map needs no network
+
+
+def test_database_url_switches_the_database_to_postgresql():
+    values = read_settings(DATABASE_URL="postgres://someone@db.example:5432/sharedmap")
+
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["DB_NAME"] == "sharedmap"
+
+
+def test_redis_url_sends_tasks_to_the_redis_broker_instead_of_running_them_eagerly():
+    values = read_settings(REDIS_URL="redis://cache.example:6379/3")
+
+    assert values["CELERY_BROKER_URL"] == "redis://cache.example:6379/3"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django(
+        ["manage.py", "check"], DJANGO_SETTINGS_MODULE=PRODUCTION, ALLOWED_HOSTS="example.org"
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in the environment for production" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_django(
+        ["manage.py", "check"], DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=DEPLOY_SECRET_KEY
+    )
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set in the environment for production" in result.stderr
+
+
+def test_production_refuses_allowed_hosts_that_name_no_host():
+    result = run_django(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        ALLOWED_HOSTS=" , ",
+    )
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set in the environment for production" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist():
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        ALLOWED_HOSTS="sharedservices.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_never_debugs_serves_hashed_static_files_and_shows_openstreetmap_tiles():
+    values = read_settings(
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        ALLOWED_HOSTS="sharedservices.example.org",
+        DEBUG="true",
+    )
+
+    assert values["DEBUG"] is False
+    assert values["STATICFILES_BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert values["MAP_TILE_URL"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
