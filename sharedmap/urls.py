@@ -7,5 +7,6 @@ admin.site.index_title = "Curate councils, partnerships and savings"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("sharedmap.api_router")),
     path("", include("partnerships.urls")),
 ]

@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two choice sets share the field name "kind"; name their enums after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "PublicBodyKindEnum": "partnerships.models.PublicBodyKind",
+        "SavingsKindEnum": "partnerships.models.SavingsKind",
+    },
 }
 
 LOGGING = {

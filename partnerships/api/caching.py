@@ -1,0 +1,59 @@
+"""Conditional GET for the API's heavy, rarely changing responses: boundaries and map
+layers. Each carries an ETag derived from the map's data version, which signals renew
+when staff change a council, a partnership, a membership, a region or a public body,
+and which also fingerprints the published memberships (see `partnerships.map_layers`).
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from rest_framework.renderers import JSONRenderer
+
+from partnerships import map_layers
+from partnerships.models import DataLoad
+
+GEOJSON = "application/geo+json"
+# Fresh for five minutes, then revalidated with the ETag (a 304 costs one or two queries).
+MAX_AGE = 300
+
+
+class GeoJSONRenderer(JSONRenderer):
+    """Lets clients ask for `application/geo+json`; GeoJSON bodies are sent pre-built."""
+
+    media_type = GEOJSON
+    format = "geojson"
+
+
+def layers_version() -> str:
+    """The map's data version: what the council layers and boundaries depend on."""
+    return map_layers.map_data_version()
+
+
+def boundaries_version() -> str:
+    """The map's data version and the last reference-data load, which may have run in
+    another process (a management command) whose signals this process did not hear."""
+    last_load = (
+        DataLoad.objects.filter(finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"{layers_version()}:{last_load}"
+
+
+def etag_for(*parts) -> str:
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def conditional_geojson(request, *, etag: str, body: Callable[[], str]) -> HttpResponse:
+    """A GeoJSON response with its ETag and Cache-Control, or 304 Not Modified when the
+    client's copy is current (then `body` is never built)."""
+    etag = quote_etag(etag)
+    response = get_conditional_response(request._request, etag=etag)
+    if response is None:
+        response = HttpResponse(body(), content_type=GEOJSON)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response

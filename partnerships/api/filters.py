@@ -1,0 +1,108 @@
+"""Filters for the API lists that the site has no counterpart for (councils, public
+bodies, savings records). Partnerships use `partnerships.filters.PartnershipFilter`
+itself, and savings records are filtered by it too, so a filter means the same thing on
+the site, in the downloads and here."""
+
+import copy
+
+import django_filters
+from django.db.models import Q
+from django.utils.text import slugify
+
+from partnerships.filters import PartnershipFilter, region_choices
+from partnerships.models import (
+    Council,
+    CouncilType,
+    PublicBody,
+    PublicBodyKind,
+    Region,
+    SavingsKind,
+    SavingsRecord,
+    Sector,
+)
+
+
+def _region_names(slug: str) -> list[str]:
+    return [name for name in Region.objects.values_list("name", flat=True) if slugify(name) == slug]
+
+
+class CouncilFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Name contains, or GSS code is (case-insensitive)", method="filter_search"
+    )
+    region = django_filters.ChoiceFilter(
+        label="Region (slug, as in /api/regions/)", choices=region_choices, method="filter_region"
+    )
+    type = django_filters.ChoiceFilter(
+        label="Council type", field_name="council_type", choices=CouncilType.choices
+    )
+    current = django_filters.BooleanFilter(label="Current (true) or former (false) councils")
+
+    class Meta:
+        model = Council
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(short_name__icontains=value)
+            | Q(official_name__icontains=value)
+            | Q(alt_names__icontains=value)
+            | Q(gss_code__iexact=value)
+        )
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__name__in=_region_names(value))
+
+
+class PublicBodyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name contains", field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label="Kind of body", choices=PublicBodyKind.choices)
+    sector = django_filters.ChoiceFilter(label="Sector", choices=Sector.choices)
+
+    class Meta:
+        model = PublicBody
+        fields: list[str] = []
+
+
+def _applied_through_partnership_filter(queryset, name, value):
+    """Stands in for a partnership filter on savings records: they are applied together,
+    by `PartnershipFilter`, in `SavingsRecordFilter.filter_queryset`."""
+    return queryset
+
+
+class SavingsRecordFilter(django_filters.FilterSet):
+    """Savings records of the partnerships `PartnershipFilter` selects with the same
+    parameters, optionally of one kind and covering one financial year."""
+
+    kind = django_filters.ChoiceFilter(label="Achieved or expected", choices=SavingsKind.choices)
+
+    class Meta:
+        model = SavingsRecord
+        fields: list[str] = []
+
+    @classmethod
+    def get_filters(cls):
+        # Every partnership filter, for validation and the schema, then this set's own.
+        filters = {}
+        for name, partnership_filter in PartnershipFilter.base_filters.items():
+            filters[name] = copy.deepcopy(partnership_filter)
+            filters[name].method = _applied_through_partnership_filter
+        filters["year"].label = (
+            "Financial year (2018 for 2018/19): records covering it, of partnerships running then"
+        )
+        filters.update(super().get_filters())
+        return filters
+
+    def filter_queryset(self, queryset):
+        partnerships = PartnershipFilter(self.data, request=self.request)
+        queryset = queryset.filter(partnership__in=partnerships.qs.values("pk"))
+        kind = self.form.cleaned_data.get("kind")
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        year = self.form.cleaned_data.get("year")
+        if year is not None:
+            queryset = queryset.filter(start_year__lte=year, end_year__gte=year)
+        return queryset

@@ -1,0 +1,356 @@
+"""The read-only API: lists and details of councils, regions, public bodies, service
+categories, partnerships and savings records, and GeoJSON for the map's layers.
+
+Every list is paginated (`?page=`, `?page_size=` up to 500) and filtered by a
+django-filter FilterSet, so invalid filter values get a 400 with the field errors.
+"""
+
+import json
+
+from django.http import Http404
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from partnerships import map_layers
+from partnerships.api import (
+    schema,  # noqa: F401  (registers the schema extension)
+    selectors,
+    serializers,
+    signals,  # noqa: F401  (connects the boundaries' cache invalidation)
+)
+from partnerships.api.caching import (
+    GeoJSONRenderer,
+    boundaries_version,
+    conditional_geojson,
+    etag_for,
+    layers_version,
+)
+from partnerships.api.filters import CouncilFilter, PublicBodyFilter, SavingsRecordFilter
+from partnerships.filters import PartnershipFilter
+from partnerships.models import Council, PublicBody, Region
+from partnerships.views.map import LayerRequest
+
+GEOJSON_RENDERERS = [JSONRenderer, GeoJSONRenderer]
+
+_DETAIL = OpenApiParameter(
+    "detail",
+    str,
+    enum=list(map_layers.DETAILS),
+    default="low",
+    description="`low`: light shapes for a national view; `high`: detailed (20 m) shapes.",
+)
+
+
+def _geojson_response(description: str) -> dict:
+    return {
+        (200, "application/geo+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description=description
+        ),
+        304: OpenApiResponse(
+            description="Not modified: the copy named in If-None-Match is current."
+        ),
+        404: OpenApiResponse(description="Not found."),
+    }
+
+
+def _feature(*, feature_id: str, properties: dict, geometry: str) -> str:
+    """A Feature around stored geometry text, which is passed through unparsed."""
+    return (
+        f'{{"type":"Feature","id":{json.dumps(feature_id)},'
+        f'"properties":{json.dumps(properties, separators=(",", ":"))},'
+        f'"geometry":{geometry}}}'
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Councils, current and former"),
+    retrieve=extend_schema(summary="One council, by GSS code"),
+)
+class CouncilViewSet(ReadOnlyModelViewSet):
+    """English councils from the ONS and mySociety registers: codes, names, type, region,
+    population, the areas that cover them, their neighbours and successors, and how
+    many published partnerships they are in. Boundaries are served separately."""
+
+    serializer_class = serializers.CouncilSerializer
+    filterset_class = CouncilFilter
+    lookup_field = "gss_code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+
+    def get_queryset(self):
+        return selectors.council_list()
+
+    def get_object(self):
+        self.kwargs["gss_code"] = self.kwargs["gss_code"].upper()
+        return super().get_object()
+
+    @extend_schema(
+        summary="A council's boundary as a GeoJSON Feature",
+        parameters=[_DETAIL],
+        responses=_geojson_response("A GeoJSON Feature (WGS84)."),
+    )
+    @action(
+        detail=True,
+        renderer_classes=GEOJSON_RENDERERS,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def boundary(self, request, gss_code: str):
+        detail = request.query_params.get("detail", "low")
+        if detail not in map_layers.DETAILS:
+            raise ValidationError({"detail": ["Use low or high."]})
+        gss_code = gss_code.upper()
+        field = "boundary" if detail == "high" else "boundary_low"
+
+        def body() -> str:
+            row = (
+                Council.objects.filter(gss_code=gss_code)
+                .exclude(**{field: ""})
+                .values("short_name", "council_type", "current", field)
+                .first()
+            )
+            if row is None:
+                raise Http404("No council with a boundary has that GSS code.")
+            properties = {
+                "gss_code": gss_code,
+                "name": row["short_name"],
+                "type": row["council_type"],
+                "current": row["current"],
+            }
+            return _feature(feature_id=gss_code, properties=properties, geometry=row[field])
+
+        etag = etag_for("council", gss_code, detail, layers_version())
+        return conditional_geojson(request, etag=etag, body=body)
+
+
+@extend_schema(
+    summary="Current councils as a GeoJSON FeatureCollection (the map's layers)",
+    parameters=[
+        OpenApiParameter(
+            "layer",
+            str,
+            enum=list(map_layers.LAYERS),
+            default="districts",
+            description="`districts`: the councils that tile England at district level "
+            "(districts, unitaries, metropolitan districts, London boroughs); "
+            "`counties`: county councils.",
+        ),
+        _DETAIL,
+        OpenApiParameter(
+            "bbox",
+            str,
+            description="Only councils touching this box: `west,south,east,north` (WGS84).",
+        ),
+        OpenApiParameter(
+            "partnership",
+            str,
+            description="Slug of a published partnership: its member councils, whatever "
+            "their tier, instead of a layer.",
+        ),
+    ],
+    responses={
+        **_geojson_response(
+            "A FeatureCollection; each Feature's properties: gss_code, name, type, "
+            "type_name, partnerships (published, count), url, panel_url."
+        ),
+        400: OpenApiResponse(description="A parameter was not understood."),
+    },
+)
+class CouncilsLayerView(APIView):
+    """The same GeoJSON layers the site's map draws, built and cached by the map."""
+
+    renderer_classes = GEOJSON_RENDERERS
+
+    def get(self, request):
+        try:
+            layer_request = LayerRequest.from_query(request.query_params)
+        except ValueError as error:
+            raise ValidationError(
+                "Use layer=districts|counties, detail=low|high and bbox=west,south,east,north."
+            ) from error
+        member_codes = None
+        if layer_request.partnership:
+            member_codes = map_layers.partnership_member_codes(slug=layer_request.partnership)
+            if member_codes is None:
+                raise Http404("No published partnership has that slug.")
+        version = layers_version()
+
+        def body() -> str:
+            return map_layers.councils_layer_geojson(
+                version=version,
+                layer=layer_request.layer,
+                detail=layer_request.detail,
+                bbox=layer_request.bbox,
+                member_codes=member_codes,
+            )
+
+        etag = etag_for("councils-layer", version, layer_request)
+        return conditional_geojson(request, etag=etag, body=body)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Regions of England"),
+    retrieve=extend_schema(summary="One region, by GSS code"),
+)
+class RegionViewSet(ReadOnlyModelViewSet):
+    """The nine English regions (ONS); their slugs are the values of the `region` filters."""
+
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "gss_code"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.region_list()
+
+
+@extend_schema(
+    summary="The regions' boundaries as a GeoJSON FeatureCollection",
+    responses=_geojson_response(
+        "A FeatureCollection; each Feature's properties: gss_code, name, slug."
+    ),
+)
+class RegionsLayerView(APIView):
+    renderer_classes = GEOJSON_RENDERERS
+
+    def get(self, request):
+        def body() -> str:
+            rows = Region.objects.exclude(boundary="").order_by("name")
+            features = [
+                _feature(
+                    feature_id=region.gss_code,
+                    properties={
+                        "gss_code": region.gss_code,
+                        "name": region.name,
+                        "slug": slugify(region.name),
+                    },
+                    geometry=region.boundary,
+                )
+                for region in rows.only("gss_code", "name", "boundary")
+            ]
+            return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+        return conditional_geojson(
+            request, etag=etag_for("regions", boundaries_version()), body=body
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Public bodies councils share services with"),
+    retrieve=extend_schema(summary="One public body, by ONS code (or number if it has none)"),
+)
+class PublicBodyViewSet(ReadOnlyModelViewSet):
+    """Fire and rescue authorities, police force areas, integrated care boards, combined
+    authorities and the other public bodies that are partners."""
+
+    serializer_class = serializers.PublicBodySerializer
+    filterset_class = PublicBodyFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+
+    def get_queryset(self):
+        return selectors.public_body_list()
+
+    def _lookup(self) -> dict:
+        value = self.kwargs["code"]
+        return {"pk": int(value)} if value.isdigit() else {"code": value.upper()}
+
+    def get_object(self):
+        body = self.get_queryset().filter(**self._lookup()).first()
+        if body is None:
+            raise Http404("No public body has that code.")
+        self.check_object_permissions(self.request, body)
+        return body
+
+    @extend_schema(
+        summary="A public body's area as a GeoJSON Feature",
+        responses=_geojson_response("A GeoJSON Feature (WGS84)."),
+    )
+    @action(
+        detail=True,
+        renderer_classes=GEOJSON_RENDERERS,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def boundary(self, request, code: str):
+        lookup = self._lookup()
+
+        def body() -> str:
+            row = (
+                PublicBody.objects.filter(**lookup)
+                .exclude(boundary="")
+                .values("pk", "code", "name", "kind", "sector", "boundary")
+                .first()
+            )
+            if row is None:
+                raise Http404("No public body with a boundary has that code.")
+            properties = {key: row[key] for key in ("code", "name", "kind", "sector")}
+            return _feature(
+                feature_id=row["code"] or str(row["pk"]),
+                properties=properties,
+                geometry=row["boundary"],
+            )
+
+        etag = etag_for("public-body", sorted(lookup.items()), boundaries_version())
+        return conditional_geojson(request, etag=etag, body=body)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Service categories"),
+    retrieve=extend_schema(summary="One service category, by slug"),
+)
+class CategoryViewSet(ReadOnlyModelViewSet):
+    """The kinds of service councils share; their slugs are the values of `category`."""
+
+    serializer_class = serializers.CategorySerializer
+    lookup_field = "slug"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published partnerships, filtered as on the site"),
+    retrieve=extend_schema(summary="One published partnership, by slug"),
+)
+class PartnershipViewSet(ReadOnlyModelViewSet):
+    """Published shared-service partnerships with their members and savings. The filters
+    are the site's own, so `?category=legal&region=south-east` here lists what the
+    partnership list and the downloads list for the same filters."""
+
+    filterset_class = PartnershipFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.partnership_list()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PartnershipDetailSerializer
+        return serializers.PartnershipSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Savings figures of published partnerships"),
+    retrieve=extend_schema(summary="One savings figure"),
+)
+class SavingsRecordViewSet(ReadOnlyModelViewSet):
+    """Each savings figure reported for a published partnership, over one or more
+    financial years (2018 is 2018/19). Takes every partnership filter (the figures of the
+    partnerships that match) and `kind` and `year` (figures covering that year)."""
+
+    serializer_class = serializers.SavingsRecordSerializer
+    filterset_class = SavingsRecordFilter
+
+    def get_queryset(self):
+        return selectors.savings_record_list()

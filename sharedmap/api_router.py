@@ -1,0 +1,58 @@
+"""The API under /api/: every app's viewsets on one router, the OpenAPI schema and its
+documentation pages (served from local static files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework import routers
+
+from partnerships.api import urls as partnerships_api
+
+app_name = "api"
+
+
+class APIRootView(routers.APIRootView):
+    """The Shared Services Map API: read-only open data on councils' shared services.
+    Documentation at /api/docs/, OpenAPI schema at /api/schema/."""
+
+    # Endpoints that are not viewsets, listed after the router's own.
+    extra_urls = {
+        "councils-geojson": "councils-geojson",
+        "regions-geojson": "regions-geojson",
+        "schema": "schema",
+        "docs": "docs",
+    }
+
+    def get(self, request, *args, **kwargs):
+        self.api_root_dict = {**self.api_root_dict, **self.extra_urls}
+        return super().get(request, *args, **kwargs)
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+    # `/api/councils.geojson` is a layer, not the council list in another format.
+    include_format_suffixes = False
+
+
+router = Router()
+for prefix, viewset, basename in partnerships_api.ROUTES:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("", include(partnerships_api.urlpatterns)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
+        name="docs",
+    ),
+    path(
+        "docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    *router.urls,
+]
