@@ -31,7 +31,7 @@ $(BIN)/python:
 # The stamp is newer than pyproject.toml once the install has succeeded.
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	@echo "==> Installing the project and its development tools into $(VENV) (a minute or two)"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
 install: $(INSTALLED)
