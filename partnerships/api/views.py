@@ -73,11 +73,21 @@ def _feature(*, feature_id: str, properties: dict, geometry: str) -> str:
     )
 
 
+class ReadOnlyViewSet(ReadOnlyModelViewSet):
+    """Lists and details. Filters narrow lists only: a detail's address always finds its
+    object, whatever else is in the query string."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Councils, current and former"),
     retrieve=extend_schema(summary="One council, by GSS code"),
 )
-class CouncilViewSet(ReadOnlyModelViewSet):
+class CouncilViewSet(ReadOnlyViewSet):
     """English councils from the ONS and mySociety registers: codes, names, type, region,
     population, the areas that cover them, their neighbours and successors, and how
     many published partnerships they are in. Boundaries are served separately."""
@@ -202,7 +212,7 @@ class CouncilsLayerView(APIView):
     list=extend_schema(summary="Regions of England"),
     retrieve=extend_schema(summary="One region, by GSS code"),
 )
-class RegionViewSet(ReadOnlyModelViewSet):
+class RegionViewSet(ReadOnlyViewSet):
     """The nine English regions (ONS); their slugs are the values of the `region` filters."""
 
     serializer_class = serializers.RegionSerializer
@@ -248,7 +258,7 @@ class RegionsLayerView(APIView):
     list=extend_schema(summary="Public bodies councils share services with"),
     retrieve=extend_schema(summary="One public body, by ONS code (or number if it has none)"),
 )
-class PublicBodyViewSet(ReadOnlyModelViewSet):
+class PublicBodyViewSet(ReadOnlyViewSet):
     """Fire and rescue authorities, police force areas, integrated care boards, combined
     authorities and the other public bodies that are partners."""
 
@@ -308,7 +318,7 @@ class PublicBodyViewSet(ReadOnlyModelViewSet):
     list=extend_schema(summary="Service categories"),
     retrieve=extend_schema(summary="One service category, by slug"),
 )
-class CategoryViewSet(ReadOnlyModelViewSet):
+class CategoryViewSet(ReadOnlyViewSet):
     """The kinds of service councils share; their slugs are the values of `category`."""
 
     serializer_class = serializers.CategorySerializer
@@ -323,7 +333,7 @@ class CategoryViewSet(ReadOnlyModelViewSet):
     list=extend_schema(summary="Published partnerships, filtered as on the site"),
     retrieve=extend_schema(summary="One published partnership, by slug"),
 )
-class PartnershipViewSet(ReadOnlyModelViewSet):
+class PartnershipViewSet(ReadOnlyViewSet):
     """Published shared-service partnerships with their members and savings. The filters
     are the site's own, so `?category=legal&region=south-east` here lists what the
     partnership list and the downloads list for the same filters."""
@@ -344,7 +354,7 @@ class PartnershipViewSet(ReadOnlyModelViewSet):
     list=extend_schema(summary="Savings figures of published partnerships"),
     retrieve=extend_schema(summary="One savings figure"),
 )
-class SavingsRecordViewSet(ReadOnlyModelViewSet):
+class SavingsRecordViewSet(ReadOnlyViewSet):
     """Each savings figure reported for a published partnership, over one or more
     financial years (2018 is 2018/19). Takes every partnership filter (the figures of the
     partnerships that match) and `kind` and `year` (figures covering that year)."""

@@ -180,6 +180,8 @@ def test_a_partnership_has_its_members_categories_and_savings(api):
     assert "£16m" in orbis["reported_savings"]
     assert [r["amount"] for r in orbis["savings_records"]] == ["16000000.00"]
     assert orbis["url"] == "http://testserver/partnerships/orbis/"
+    # Filters narrow lists; a detail's address finds its object whatever follows it.
+    assert get_json(api, f"/api/partnerships/{ORBIS}/", {"category": "legal"})["name"] == "Orbis"
 
 
 def test_lead_members_and_partner_sectors_are_shown(api):
