@@ -1,1 +1,638 @@
-"""Admin for this app."""
+"""The admin the LGA's staff use to curate councils, partnerships and their savings.
+
+List pages annotate their counts and totals and select or prefetch what their columns
+show, so a page costs the same few queries however many rows there are. Writes that are
+more than a form save (publishing, the CSV upload) go through the services.
+"""
+
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from partnerships.admin_forms import (
+    CouncilMembersFormSet,
+    PartnershipCsvUploadForm,
+    SavingsRecordsFormSet,
+)
+from partnerships.models import (
+    Council,
+    DataLoad,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    PublicBody,
+    Region,
+    SavingsKind,
+    SavingsRecord,
+    ServiceCategory,
+)
+from partnerships.services import partnerships_publish
+from partnerships.services.loading import name_lookup_rows, partnerships_load_csv
+
+NONE = "—"
+# Web addresses typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _pounds(amount: Decimal | None) -> str:
+    return NONE if amount is None else f"£{amount:,.0f}"
+
+
+def _boundary_summary(boundary: str) -> str:
+    if not boundary:
+        return "No boundary"
+    kind = json.loads(boundary).get("type", "GeoJSON")
+    return f"{kind}, {len(boundary) / 1024:,.0f} kB of GeoJSON (from the reference data)"
+
+
+class HasBoundaryFilter(admin.SimpleListFilter):
+    title = "boundary"
+    parameter_name = "has_boundary"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a boundary"), ("no", "No boundary")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(boundary="")
+        if self.value() == "no":
+            return queryset.filter(boundary="")
+        return queryset
+
+
+class InUseFilter(admin.SimpleListFilter):
+    """Rows that some partnership uses, or none does."""
+
+    title = "used by a partnership"
+    parameter_name = "in_use"
+    lookup = "partnerships"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            used = queryset.model.objects.filter(**{f"{self.lookup}__isnull": False})
+            pks = used.values("pk")
+            return (
+                queryset.filter(pk__in=pks)
+                if self.value() == "yes"
+                else queryset.exclude(pk__in=pks)
+            )
+        return queryset
+
+
+# --- Places and bodies -----------------------------------------------------------------
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "council_count"]
+    search_fields = ["name", "gss_code"]
+    list_filter = [HasBoundaryFilter]
+    fields = ["name", "gss_code", "boundary_summary"]
+    readonly_fields = ["boundary_summary"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary")
+            .annotate(council_count=Count("councils", filter=Q(councils__current=True)))
+            # A counting annotation groups the rows and Django then drops Meta.ordering;
+            # order explicitly so that autocomplete pages stay stable.
+            .order_by(*Region._meta.ordering)
+        )
+
+    @admin.display(description="current councils", ordering="council_count")
+    def council_count(self, region: Region) -> int:
+        return region.council_count
+
+    @admin.display(description="boundary")
+    def boundary_summary(self, region: Region) -> str:
+        return _boundary_summary(region.boundary)
+
+
+@admin.register(PublicBody)
+class PublicBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sector", "code", "partnership_count"]
+    formfield_overrides = URL_FIELDS
+    list_filter = ["sector", "kind", InUseFilter, HasBoundaryFilter]
+    search_fields = ["name", "code"]
+    fields = ["name", "kind", "sector", "code", "website", "boundary_summary"]
+    readonly_fields = ["boundary_summary"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary")
+            .annotate(partnership_count=Count("memberships"))
+            .order_by(*PublicBody._meta.ordering)
+        )
+
+    @admin.display(description="partnerships", ordering="partnership_count")
+    def partnership_count(self, body: PublicBody) -> int:
+        return body.partnership_count
+
+    @admin.display(description="boundary")
+    def boundary_summary(self, body: PublicBody) -> str:
+        return _boundary_summary(body.boundary)
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_name",
+        "gss_code",
+        "council_type",
+        "region",
+        "current",
+        "partnership_count",
+    ]
+    list_filter = ["council_type", "region", "current", HasBoundaryFilter]
+    list_select_related = ["region"]
+    search_fields = ["short_name", "official_name", "gss_code", "register_code", "alt_names"]
+    autocomplete_fields = [
+        "region",
+        "county",
+        "replaced_by",
+        "fire_rescue_authority",
+        "police_force_area",
+        "integrated_care_board",
+        "combined_authority",
+    ]
+    readonly_fields = ["neighbour_list", "partnership_list", "boundary_summary"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "short_name",
+                    "official_name",
+                    "council_type",
+                    "region",
+                    "gss_code",
+                    "register_code",
+                    "alt_names",
+                ]
+            },
+        ),
+        ("Partnerships", {"fields": ["partnership_list"]}),
+        (
+            "Place",
+            {
+                "fields": [
+                    "population",
+                    "area_km2",
+                    ("latitude", "longitude"),
+                    "boundary_summary",
+                    "neighbour_list",
+                ]
+            },
+        ),
+        (
+            "History",
+            {"fields": ["current", ("start_date", "end_date"), "replaced_by", "county"]},
+        ),
+        (
+            "Bodies covering this council",
+            {
+                "fields": [
+                    "fire_rescue_authority",
+                    "police_force_area",
+                    "integrated_care_board",
+                    "combined_authority",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary", "boundary_low")
+            .annotate(partnership_count=Count("memberships"))
+            .order_by(*Council._meta.ordering)
+        )
+
+    @admin.display(description="partnerships", ordering="partnership_count")
+    def partnership_count(self, council: Council) -> int:
+        return council.partnership_count
+
+    @admin.display(description="boundary")
+    def boundary_summary(self, council: Council) -> str:
+        return _boundary_summary(council.boundary)
+
+    @admin.display(description="neighbours")
+    def neighbour_list(self, council: Council) -> str:
+        names = ", ".join(c.short_name for c in council.neighbours.order_by("short_name"))
+        return (names or NONE) + " (worked out from the boundaries when the data loads)"
+
+    @admin.display(description="partnerships")
+    def partnership_list(self, council: Council) -> str:
+        memberships = council.memberships.select_related("partnership").order_by(
+            "partnership__name"
+        )
+        if not memberships:
+            return "Not a member of any partnership."
+        return format_html(
+            "<ul class='council-partnerships'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a>{}{}</li>",
+                (
+                    (
+                        reverse("admin:partnerships_partnership_change", args=[m.partnership_id]),
+                        m.partnership.name,
+                        " (lead)" if m.is_lead else "",
+                        "" if m.partnership.published else " — not published",
+                    )
+                    for m in memberships
+                ),
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The change form draws the boundary with django-leaflet's template tags; there
+        # are no tiles unless settings.MAP_TILE_URL names some (LEAFLET_CONFIG follows it).
+        if obj is not None and obj.boundary:
+            context["boundary"] = json.loads(obj.boundary)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "partnership_count"]
+    list_editable = ["position"]
+    list_filter = [InUseFilter]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(partnership_count=Count("partnerships"))
+            .order_by(*ServiceCategory._meta.ordering)
+        )
+
+    @admin.display(description="partnerships", ordering="partnership_count")
+    def partnership_count(self, category: ServiceCategory) -> int:
+        return category.partnership_count
+
+
+# --- Partnerships ----------------------------------------------------------------------
+
+
+class PartOfPartnershipInline:
+    """Members and savings are part of a partnership: whoever may add or change a
+    partnership may edit them on its page, without separate permissions for them."""
+
+    def _may(self, request, obj) -> bool:
+        action = "add" if obj is None else "change"
+        return request.user.has_perm(f"partnerships.{action}_partnership")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("partnerships.view_partnership") or self._may(request, obj)
+
+    def has_add_permission(self, request, obj):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+
+class CouncilMemberInline(PartOfPartnershipInline, admin.TabularInline):
+    model = PartnershipCouncil
+    formset = CouncilMembersFormSet
+    fields = ["council", "is_lead"]
+    autocomplete_fields = ["council"]
+    extra = 0
+    min_num = 0
+
+
+class PublicBodyMemberInline(PartOfPartnershipInline, admin.TabularInline):
+    model = PartnershipPublicBody
+    fields = ["public_body", "is_lead"]
+    autocomplete_fields = ["public_body"]
+    extra = 0
+
+
+class SavingsRecordInline(PartOfPartnershipInline, admin.TabularInline):
+    model = SavingsRecord
+    formset = SavingsRecordsFormSet
+    fields = [
+        "kind",
+        "start_year",
+        "end_year",
+        "amount",
+        "cashable",
+        "recurrence",
+        "wording",
+        "source",
+        "note",
+    ]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("wording", "source", "note"):
+            field.widget.attrs.update(rows=2)
+        return field
+
+
+class MemberRegionFilter(admin.SimpleListFilter):
+    title = "member council's region"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), r.name) for r in Region.objects.only("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            members = PartnershipCouncil.objects.filter(council__region_id=self.value())
+            return queryset.filter(pk__in=members.values("partnership_id"))
+        return queryset
+
+
+def _savings_total(kind: str):
+    totals = (
+        SavingsRecord.objects.filter(partnership=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("partnership")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(totals, output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def _member_count(model):
+    counts = (
+        model.objects.filter(partnership=OuterRef("pk"))
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "status",
+        "start_year",
+        "member_count",
+        "category_list",
+        "achieved_total_column",
+        "published",
+        "updated_at",
+    ]
+    list_filter = ["published", "status", "categories", MemberRegionFilter, "no_savings_reason"]
+    search_fields = [
+        "name",
+        "slug",
+        "description",
+        "council_memberships__council__short_name",
+        "body_memberships__public_body__name",
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = URL_FIELDS
+    filter_horizontal = ["categories"]
+    inlines = [CouncilMemberInline, PublicBodyMemberInline, SavingsRecordInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = [
+        "achieved_total",
+        "latest_achieved",
+        "expected_total",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "published",
+                    "categories",
+                    "status",
+                    ("start_year", "end_year"),
+                    "description",
+                    "website",
+                ]
+            },
+        ),
+        (
+            "Sources and savings",
+            {
+                "fields": [
+                    "source",
+                    "reported_savings",
+                    "no_savings_reason",
+                    "no_savings_reason_other",
+                ]
+            },
+        ),
+        (
+            "Savings totals",
+            {
+                "description": "Worked out from the savings records below; edit those.",
+                "fields": ["achieved_total", "latest_achieved", "expected_total"],
+            },
+        ),
+        (
+            "Private contact (LGA staff only)",
+            {
+                "description": (
+                    "Private: for the LGA's staff only. Never shown on the public site, "
+                    "in the API or in downloads."
+                ),
+                "classes": ["private-contact"],
+                "fields": ["contact_name", "contact_email", "contact_phone"],
+            },
+        ),
+        ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=_member_count(PartnershipCouncil)
+                + _member_count(PartnershipPublicBody),
+                achieved_sum=_savings_total(SavingsKind.ACHIEVED),
+            )
+            .prefetch_related("categories")
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        partnership = super().get_object(request, object_id, from_field)
+        if partnership is not None:
+            # The savings totals read the records; one query serves all three.
+            prefetch_related_objects([partnership], "savings_records")
+        return partnership
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, partnership: Partnership) -> int:
+        return partnership.member_count
+
+    @admin.display(description="services")
+    def category_list(self, partnership: Partnership) -> str:
+        names = ", ".join(c.name for c in partnership.categories.all())
+        return Truncator(names).chars(60)
+
+    @admin.display(description="achieved savings", ordering="achieved_sum")
+    def achieved_total_column(self, partnership: Partnership) -> str:
+        return _pounds(partnership.achieved_sum)
+
+    @admin.display(description="achieved savings, all years")
+    def achieved_total(self, partnership: Partnership) -> str:
+        return _pounds(partnership.achieved_savings_total)
+
+    @admin.display(description="latest achieved figure")
+    def latest_achieved(self, partnership: Partnership) -> str:
+        record = partnership.latest_achieved_record
+        return f"{_pounds(record.amount)} in {record.period_label}" if record else NONE
+
+    @admin.display(description="expected savings, all years")
+    def expected_total(self, partnership: Partnership) -> str:
+        return _pounds(partnership.expected_savings_total)
+
+    # Bulk actions
+
+    def _publish(self, request, queryset, *, published: bool) -> None:
+        selected = queryset.count()
+        changed = partnerships_publish(partnerships=queryset, published=published)
+        verb = "published" if published else "unpublished"
+        message = f"{changed} partnership{'s' if changed != 1 else ''} {verb}."
+        if selected > changed:
+            already = selected - changed
+            message += f" {already} {'was' if already == 1 else 'were'} already {verb}."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Publish the selected partnerships", permissions=["change"])
+    def publish(self, request, queryset):
+        self._publish(request, queryset, published=True)
+
+    @admin.action(description="Unpublish the selected partnerships", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._publish(request, queryset, published=False)
+
+    # The CSV upload
+
+    def get_urls(self):
+        upload = path(
+            "upload-csv/",
+            self.admin_site.admin_view(self.upload_csv_view),
+            name="partnerships_partnership_upload_csv",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_csv_view(self, request: HttpRequest) -> HttpResponse:
+        """Load partnerships from a CSV in the known_partnerships.csv format and show
+        what the loading service made of each row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = PartnershipCsvUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = partnerships_load_csv(
+                    text=form.cleaned_data["file"],
+                    name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR),
+                    update_existing=form.cleaned_data["update_existing"],
+                )
+                form = PartnershipCsvUploadForm(
+                    initial={"update_existing": form.cleaned_data["update_existing"]}
+                )
+        else:
+            form = PartnershipCsvUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Upload partnerships from a CSV file",
+            "form": form,
+            "report": report,
+            "counts": _report_counts(report) if report else [],
+        }
+        return TemplateResponse(request, "admin/partnerships/partnership/upload_csv.html", context)
+
+
+def _report_counts(report) -> list[tuple[str, int, int, int]]:
+    """(kind, created, updated, unchanged) for each kind of row the load touched,
+    partnerships first."""
+    kinds = set(report.created) | set(report.updated) | set(report.unchanged) | {"partnerships"}
+    ordered = sorted(kinds, key=lambda kind: (kind != "partnerships", kind))
+    return [
+        (kind, report.created[kind], report.updated[kind], report.unchanged[kind])
+        for kind in ordered
+    ]
+
+
+@admin.register(SavingsRecord)
+class SavingsRecordAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "period", "kind", "amount_column", "cashable", "recurrence"]
+    list_filter = ["kind", "recurrence", "cashable", "start_year"]
+    list_select_related = ["partnership"]
+    search_fields = ["partnership__name", "wording", "note"]
+    autocomplete_fields = ["partnership"]
+
+    @admin.display(description="financial years", ordering="start_year")
+    def period(self, record: SavingsRecord) -> str:
+        return record.period_label
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_column(self, record: SavingsRecord) -> str:
+        return _pounds(record.amount)
+
+
+@admin.register(DataLoad)
+class DataLoadAdmin(admin.ModelAdmin):
+    """A log of the reference-data loads; written only by the loading service."""
+
+    list_display = ["__str__", "started_at", "finished_at", "short_fingerprint"]
+    list_filter = ["started_at", "finished_at"]
+    search_fields = ["fingerprint", "summary"]
+    fields = ["started_at", "finished_at", "fingerprint", "summary"]
+    readonly_fields = fields
+
+    @admin.display(description="fingerprint")
+    def short_fingerprint(self, load: DataLoad) -> str:
+        return load.fingerprint[:12]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,163 @@
+"""Forms and formsets for the LGA staff's admin.
+
+They check what a person typed or uploaded; the rules about partnerships themselves live
+in the models and services they call.
+"""
+
+import csv
+import io
+from itertools import combinations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from partnerships.models import PartnershipPublicBody, financial_year_label
+from partnerships.services.loading import PARTNERSHIP_COLUMNS
+
+MIN_MEMBERS = 2
+# Far above the known partnerships file (about 60 kB); a larger upload is a mistake.
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _checked(value) -> bool:
+    """A POSTed checkbox value as the form's BooleanField would read it."""
+    return forms.BooleanField(required=False).to_python(value)
+
+
+class CouncilMembersFormSet(BaseInlineFormSet):
+    """The member councils of a partnership, checked together with its other members.
+
+    The admin validates each inline on its own, so the public-body rows submitted on the
+    same page are read from the POSTed data: a partnership needs at least two members
+    in all, not counting rows marked for deletion.
+    """
+
+    body_prefix = PartnershipPublicBody._meta.get_field(
+        "partnership"
+    ).remote_field.get_accessor_name()
+
+    def _submitted_body_ids(self) -> set[str] | None:
+        """Public bodies kept or added in the body inline; None if it was not on the page."""
+        total = self.data.get(f"{self.body_prefix}-TOTAL_FORMS")
+        if total is None:
+            return None
+        try:
+            count = min(int(total), self.absolute_max)
+        except ValueError:
+            return set()
+        ids = set()
+        for index in range(count):
+            row = f"{self.body_prefix}-{index}"
+            body_id = self.data.get(f"{row}-public_body")
+            if body_id and not _checked(self.data.get(f"{row}-DELETE")):
+                ids.add(body_id)
+        return ids
+
+    def clean(self) -> None:
+        super().clean()
+        councils = {
+            form.cleaned_data["council"].pk
+            for form in self.forms
+            if form.cleaned_data.get("council") and not self._should_delete_form(form)
+        }
+        bodies = self._submitted_body_ids()
+        if bodies is None:
+            # Someone who may not edit the bodies keeps the ones already saved.
+            body_count = self.instance.body_memberships.count() if self.instance.pk else 0
+        else:
+            body_count = len(bodies)
+        if len(councils) + body_count < MIN_MEMBERS:
+            raise ValidationError(
+                "A partnership needs at least two members: add another council or "
+                "public body (rows marked for deletion do not count).",
+                code="too_few_members",
+            )
+
+
+class SavingsRecordsFormSet(BaseInlineFormSet):
+    """Savings figures submitted together must not cover the same year twice.
+
+    Each record's own clean() checks the figures already saved; this checks the rows on
+    the page against each other.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and all(form.cleaned_data.get(f) is not None for f in ("start_year", "end_year"))
+            and form.cleaned_data.get("kind")
+        ]
+        for first, second in combinations(rows, 2):
+            if (
+                first["kind"] == second["kind"]
+                and first["start_year"] <= second["end_year"]
+                and second["start_year"] <= first["end_year"]
+            ):
+                overlap = financial_year_label(max(first["start_year"], second["start_year"]))
+                raise ValidationError(
+                    f"Two {first['kind']} savings figures both cover {overlap}; "
+                    "a year can have only one figure of each kind. "
+                    "Merge them or change their years.",
+                    code="overlapping_savings",
+                )
+
+
+class PartnershipCsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "UTF-8 CSV with the columns of known_partnerships.csv: "
+            + ", ".join(PARTNERSHIP_COLUMNS)
+            + "."
+        ),
+    )
+    update_existing = forms.BooleanField(
+        label="Update partnerships that already exist",
+        required=False,
+        help_text=(
+            "Leave unticked to add only new partnerships; a partnership with the same "
+            "name as one already here is then left as it is."
+        ),
+    )
+
+    def clean_file(self) -> str:
+        """The uploaded file's text, once it is known to be a CSV with the right columns."""
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise ValidationError(
+                f"This file is {upload.size // 1024 // 1024} MB; a partnerships CSV is "
+                f"at most {CSV_MAX_BYTES // 1024 // 1024} MB."
+            )
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                "This file is not UTF-8 text, so it is not a CSV file this upload can "
+                "read (an Excel workbook, perhaps). In your spreadsheet choose "
+                "“Save as” and the format “CSV UTF-8”, then upload that file."
+            ) from exc
+        if not text.strip():
+            raise ValidationError("This file is empty.")
+        if "\x00" in text:
+            raise ValidationError("This file is not a CSV file: it contains binary data.")
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise ValidationError(f"This file is not a CSV file that can be read: {exc}.") from exc
+        header = rows[0]
+        missing = [column for column in PARTNERSHIP_COLUMNS if column not in header]
+        if missing:
+            raise ValidationError(
+                "The first row of the file must name the columns. These are missing: "
+                + ", ".join(missing)
+                + "."
+            )
+        if len(rows) < 2:
+            raise ValidationError("This file has a header row but no partnerships.")
+        return text
