@@ -54,7 +54,7 @@ test: $(INSTALLED)
 
 admin: migrate
 	$(MANAGE) ensure_admin
-	@echo "    http://127.0.0.1:$(PORT)/admin/"
+	@echo "==> The admin: http://127.0.0.1:$(PORT)/admin/ (after make run)"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

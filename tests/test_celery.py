@@ -85,6 +85,12 @@ def _ping_through_redis_and_a_real_worker(*, log_path: Path):
             worker.kill()
             worker.wait()
         log_file.close()
+        # Leave nothing of the queue behind in Redis (a channel deletes only the
+        # bindings it knows, hence the declare).
+        with app.connection_for_write() as connection:
+            test_queue = app.amqp.queues[queue].bind(connection.default_channel)
+            test_queue.declare()
+            test_queue.delete()
 
     log = log_path.read_text()
     assert reply == "pong", log
