@@ -1,8 +1,7 @@
 from django.urls import path
 
-from partnerships.views import downloads
+from partnerships.views import downloads, pages
 from partnerships.views import map as map_views
-from partnerships.views import pages
 
 app_name = "partnerships"
 
