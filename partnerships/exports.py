@@ -9,14 +9,10 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from partnerships.models import (
-    Partnership,
-    PartnershipCouncil,
-    PartnershipPublicBody,
-    SavingsRecord,
-)
+from partnerships.models import Partnership, SavingsRecord
+from partnerships.selectors import members_prefetches
 
 LICENCE = (
     "Licence: Open Government Licence v3.0, "
@@ -69,18 +65,7 @@ SAVINGS_COLUMNS = (
 
 def partnerships_for_export(*, partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """The partnerships with everything an export row needs, in a fixed number of queries."""
-    return partnerships.prefetch_related(
-        "categories",
-        Prefetch(
-            "council_memberships",
-            queryset=PartnershipCouncil.objects.select_related("council"),
-        ),
-        Prefetch(
-            "body_memberships",
-            queryset=PartnershipPublicBody.objects.select_related("public_body"),
-        ),
-        "savings_records",
-    )
+    return partnerships.prefetch_related("categories", *members_prefetches(), "savings_records")
 
 
 def _money(value) -> str:

@@ -26,7 +26,7 @@ PARTNERSHIP_SORTS = {
 }
 
 
-def _members_prefetches() -> list[Prefetch]:
+def members_prefetches() -> list[Prefetch]:
     """Member councils (lead first) and member public bodies, each with its row."""
     return [
         Prefetch(
@@ -82,7 +82,7 @@ def partnership_list(
                 filter=Q(savings_records__kind=SavingsKind.ACHIEVED),
             )
         )
-        .prefetch_related("categories", *_members_prefetches())
+        .prefetch_related("categories", *members_prefetches())
         .order_by(*PARTNERSHIP_SORTS.get(sort, PARTNERSHIP_SORTS["name"]))
     )
 
@@ -96,7 +96,7 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
             "categories",
             "public_bodies",
             "savings_records",
-            *_members_prefetches(),
+            *members_prefetches(),
         )
         .first()
     )
@@ -131,7 +131,7 @@ def council_get(*, gss_code: str) -> Council | None:
     `published_partnerships`, each with categories and members); None if unknown."""
     partnerships = (
         Partnership.objects.filter(published=True)
-        .prefetch_related("categories", *_members_prefetches())
+        .prefetch_related("categories", *members_prefetches())
         .order_by("name")
     )
     return (
