@@ -67,6 +67,9 @@ class PublicBodyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+YEAR_LABEL = "Financial year (2018 for 2018/19): records covering it, of partnerships running then"
+
+
 def _applied_through_partnership_filter(queryset, name, value):
     """Stands in for a partnership filter on savings records: they are applied together,
     by `PartnershipFilter`, in `SavingsRecordFilter.filter_queryset`."""
@@ -90,9 +93,7 @@ class SavingsRecordFilter(django_filters.FilterSet):
         for name, partnership_filter in PartnershipFilter.base_filters.items():
             filters[name] = copy.deepcopy(partnership_filter)
             filters[name].method = _applied_through_partnership_filter
-        filters["year"].label = (
-            "Financial year (2018 for 2018/19): records covering it, of partnerships running then"
-        )
+        filters["year"].label = YEAR_LABEL
         filters.update(super().get_filters())
         return filters
 
