@@ -8,5 +8,8 @@ admin.site.index_title = "Curate councils, partnerships and savings"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("sharedmap.api_router")),
+    path("refresh/", include("submissions.urls")),
+    path("matchmaking/", include("matchmaking.urls")),
+    path("benefits/", include("benefits.urls")),
     path("", include("partnerships.urls")),
 ]

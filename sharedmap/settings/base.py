@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partnerships",
     "submissions",
     "matchmaking",
+    "benefits",
 ]
 
 MIDDLEWARE = [
