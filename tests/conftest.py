@@ -7,8 +7,11 @@ server (browser tests) flush the database when they finish, so they run last and
 reload the data when they find it gone.
 """
 
+import os
+
 import pytest
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
 from partnerships.models import Council
 from partnerships.services.loading import reference_data_load
@@ -45,3 +48,39 @@ def pytest_collection_modifyitems(config, items):
         return any(n in names for n in ("transactional_db", "live_server", "live_real_data"))
 
     items.sort(key=flushes)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server, live_real_data, monkeypatch):
+    """A page in a real headless Chromium, against a live server holding the real data.
+    The test fails if the page raised a JavaScript error."""
+    # A missing browser is a failure, never a skip: these tests are the only check of
+    # what a person sees.
+    assert os.access(CHROMIUM, os.X_OK), f"Chromium is needed at {CHROMIUM}"
+    # Playwright's sync API runs an event loop in this thread, which Django's ORM would
+    # otherwise refuse to share (pytest-django's advice for live_server tests).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 1000}, accept_downloads=True
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+    assert not errors, errors

@@ -1,26 +1,14 @@
 """Browsing the map in a real headless Chromium: the shapes draw, and a council opens its
 partnerships by mouse and by keyboard."""
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from partnerships.map_layers import UPPER_TIER_TYPES
 from partnerships.models import Council
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ADUR = "E07000223"
 
 
@@ -32,25 +20,6 @@ def district_level_count(live_real_data) -> int:
         .exclude(boundary_low="")
         .count()
     )
-
-
-@pytest.fixture
-def page(live_server, live_real_data, monkeypatch):
-    # A missing browser is a failure, never a skip: these tests are the only check that
-    # the map draws at all.
-    assert os.access(CHROMIUM, os.X_OK), f"Chromium is needed at {CHROMIUM}"
-    # Playwright's sync API runs an event loop in this thread, which Django's ORM would
-    # otherwise refuse to share (pytest-django's advice for live_server tests).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
-    assert not errors, errors
 
 
 def open_map(page, live_server, expected_shapes: int) -> None:
