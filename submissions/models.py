@@ -1,0 +1,403 @@
+"""The annual refresh: cycles, council contacts, questionnaires and their secure links,
+the review queue of proposed changes, the history of published data, and every email
+the app sends."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from partnerships.models import (
+    Council,
+    NoSavingsReason,
+    Partnership,
+    PartnershipStatus,
+    PublicBody,
+    Recurrence,
+    SavingsKind,
+    ServiceCategory,
+    financial_year_label,
+)
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a secure link's token: only its SHA-256 is kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_new() -> str:
+    """An unguessable token for a link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class CouncilContact(models.Model):
+    """Someone at a council who answers the refresh. Private to staff."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    role = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True, help_text="Untick to stop sending them email.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council__short_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "email"], name="contact_one_email_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.council.short_name})"
+
+
+def _default_deadline() -> datetime.date:
+    today = datetime.date.today()
+    year = today.year + (1 if today > datetime.date(today.year, 4, 15) else 0)
+    return datetime.date(year, 4, 15)
+
+
+class RefreshCycle(models.Model):
+    """One year's refresh of the map."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    financial_year = models.PositiveSmallIntegerField(
+        unique=True,
+        help_text="The financial year whose figures are collected: 2025 for 2025/26.",
+    )
+    opens_on = models.DateField(default=datetime.date.today)
+    deadline = models.DateField(default=_default_deadline, help_text="Mid-April by custom.")
+    reminder_days = models.CharField(
+        "reminders (days before the deadline)",
+        max_length=100,
+        default="21,7,1",
+        help_text="Comma-separated, for example 21,7,1.",
+    )
+    chaser_days = models.CharField(
+        "chasers (days after the deadline)",
+        max_length=100,
+        default="3",
+        help_text="Comma-separated, for example 3 or 3,10.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-financial_year"]
+
+    def __str__(self) -> str:
+        return f"Refresh {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @staticmethod
+    def _days(text: str) -> list[int]:
+        return sorted({int(part) for part in text.replace(" ", "").split(",") if part})
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        return sorted(self._days(self.reminder_days), reverse=True)
+
+    @property
+    def chaser_offsets(self) -> list[int]:
+        return self._days(self.chaser_days)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("reminder_days", "chaser_days"):
+            try:
+                days = self._days(getattr(self, field))
+            except ValueError:
+                errors[field] = "Give whole numbers of days separated by commas, like 21,7,1."
+                continue
+            if any(day < 0 or day > 365 for day in days):
+                errors[field] = "Each number of days must be between 0 and 365."
+        if self.opens_on and self.deadline and self.deadline < self.opens_on:
+            errors["deadline"] = "The deadline must be on or after the opening date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Questionnaire(models.Model):
+    """One council's questionnaire in one cycle."""
+
+    class Status(models.TextChoices):
+        NOT_OPENED = "not_opened", "Not opened"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        REVIEWED = "reviewed", "Reviewed"
+
+    class Method(models.TextChoices):
+        ONLINE = "online", "Online, by the council"
+        PHONE = "phone", "By phone, confirmed by staff"
+        EMAIL = "email", "By email, entered by staff"
+
+    cycle = models.ForeignKey(RefreshCycle, on_delete=models.CASCADE, related_name="questionnaires")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="questionnaires")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_OPENED)
+    # Raised on every save of the questionnaire or one of its items: a save that was
+    # based on an older version is told what changed instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by_name = models.CharField(max_length=200, blank=True)
+    submitted_by_email = models.EmailField(blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.ONLINE)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member of staff who filled it in or confirmed it for the council.",
+    )
+    confirmed_with = models.CharField(
+        max_length=200, blank=True, help_text="Who at the council confirmed it."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "council__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "council"], name="questionnaire_one_per_council_and_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council.short_name}, {self.cycle}"
+
+
+class QuestionnaireLink(models.Model):
+    """A secure link to one questionnaire. Only the token's digest is stored; the token
+    itself travels in the invitation email. Forwarding the link is allowed."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"Link to {self.questionnaire} ({state})"
+
+
+class QuestionnaireItem(models.Model):
+    """One partnership in a questionnaire: pre-filled from the published partnership,
+    or a new collaboration the council adds."""
+
+    class Answer(models.TextChoices):
+        UNANSWERED = "unanswered", "Not answered yet"
+        UNCHANGED = "unchanged", "Confirmed unchanged"
+        UPDATED = "updated", "Updated"
+        ENDED = "ended", "Has ended"
+        NEW = "new", "New collaboration"
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaire_items",
+        help_text="Empty for a new collaboration.",
+    )
+    answer = models.CharField(max_length=12, choices=Answer.choices, default=Answer.UNANSWERED)
+    # The published values when the questionnaire was made, to show and to diff against.
+    prefilled = models.JSONField(default=dict, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=PartnershipStatus.choices, blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    categories = models.ManyToManyField(ServiceCategory, blank=True, related_name="+")
+    councils = models.ManyToManyField(Council, blank=True, related_name="+")
+    public_bodies = models.ManyToManyField(PublicBody, blank=True, related_name="+")
+    other_partners = models.TextField(
+        blank=True, help_text="Partners not in the lists, one per line."
+    )
+    savings_amount = models.DecimalField(
+        "savings (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    savings_kind = models.CharField(max_length=10, choices=SavingsKind.choices, blank=True)
+    savings_cashable = models.BooleanField(null=True, blank=True)
+    savings_recurrence = models.CharField(
+        max_length=10, choices=Recurrence.choices, default=Recurrence.UNKNOWN
+    )
+    no_savings_reason = models.CharField(max_length=20, choices=NoSavingsReason.choices, blank=True)
+    no_savings_reason_other = models.CharField(max_length=300, blank=True)
+    comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "partnership__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "partnership"],
+                condition=Q(partnership__isnull=False),
+                name="questionnaire_item_one_per_partnership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or (self.partnership.name if self.partnership_id else "New collaboration")
+
+    @property
+    def done(self) -> bool:
+        return self.answer != self.Answer.UNANSWERED
+
+
+class ProposedChange(models.Model):
+    """A change to published data waiting for staff: from a questionnaire, the public
+    proposal form, the Expert Programme or a benefits tracker. Nothing reaches the
+    public map before a member of staff accepts it."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP_UPDATE = "partnership_update", "Update a partnership"
+        PARTNERSHIP_NEW = "partnership_new", "New partnership"
+        PARTNERSHIP_END = "partnership_end", "Partnership has ended"
+        SAVINGS_RECORD = "savings_record", "Savings figure"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposed_changes",
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposed_changes",
+    )
+    item = models.ForeignKey(
+        QuestionnaireItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_changes",
+    )
+    proposed = models.JSONField(default=dict)
+    source = models.CharField(max_length=200)
+    submitted_by_name = models.CharField(max_length=200, blank=True)
+    submitted_by_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        target = self.partnership.name if self.partnership_id else self.proposed.get("name", "")
+        return f"{self.get_kind_display()}: {target}"
+
+
+class ChangeHistory(models.Model):
+    """One change to published data: who, when, before and after."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="history",
+    )
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    object_label = models.CharField(max_length=300)
+    action = models.CharField(max_length=20)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_label = models.CharField(max_length=200, blank=True)
+    proposed_change = models.ForeignKey(
+        ProposedChange, on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name_plural = "change history"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_label}"
+
+
+class OutboundEmail(models.Model):
+    """Every email the app sends: recorded before it is sent, sent at most once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="One per message: the same key is never sent twice."
+    )
+    kind = models.CharField(max_length=50)
+    to = models.EmailField()
+    template = models.CharField(max_length=200)
+    context = models.JSONField(default=dict, blank=True)
+    cycle = models.ForeignKey(
+        RefreshCycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = "email"
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to} ({self.get_status_display().lower()})"

@@ -1,0 +1,190 @@
+"""The review queue: changes to published data wait here until staff accept them."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from partnerships.models import Partnership, SavingsRecord
+from submissions.models import ChangeHistory, ProposedChange
+
+Kind = ProposedChange.Kind
+
+SAVINGS_FIELDS = ("start_year", "end_year", "amount", "kind", "cashable", "recurrence", "note")
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def snapshot(instance) -> dict:
+    """A JSON-ready copy of a model instance's own fields (many-to-many as ids)."""
+    data = model_to_dict(instance)
+    return {name: _jsonable(value) for name, value in data.items()}
+
+
+def history_record(
+    *,
+    instance,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    user=None,
+    user_label: str = "",
+    change: ProposedChange | None = None,
+    partnership: Partnership | None = None,
+) -> ChangeHistory:
+    """Keep one change to published data: who, when, before and after."""
+    return ChangeHistory.objects.create(
+        partnership=partnership,
+        object_type=instance._meta.label,
+        object_id=str(instance.pk),
+        object_label=str(instance)[:300],
+        action=action,
+        before=before,
+        after=after,
+        changed_by=user,
+        changed_by_label=user_label or (user.get_username() if user else ""),
+        proposed_change=change,
+    )
+
+
+def _savings_clean(proposed: dict) -> dict:
+    missing = [
+        name for name in ("start_year", "amount", "kind") if proposed.get(name) in (None, "")
+    ]
+    if missing:
+        raise ValidationError(f"A savings figure needs {', '.join(missing)}.")
+    try:
+        amount = Decimal(str(proposed["amount"]))
+    except InvalidOperation as error:
+        raise ValidationError("The amount must be a number of pounds.") from error
+    start_year = int(proposed["start_year"])
+    return {
+        "start_year": start_year,
+        "end_year": int(proposed.get("end_year") or start_year),
+        "amount": str(amount.quantize(Decimal("0.01"))),
+        "kind": proposed["kind"],
+        "cashable": proposed.get("cashable"),
+        "recurrence": proposed.get("recurrence") or "unknown",
+        "note": proposed.get("note") or "",
+    }
+
+
+def change_propose(
+    *,
+    kind: str,
+    partnership: Partnership | None,
+    proposed: dict,
+    source: str,
+    submitted_by_name: str = "",
+    submitted_by_email: str = "",
+    questionnaire=None,
+    item=None,
+) -> ProposedChange:
+    """Put a change to published data in the review queue."""
+    if kind not in Kind.values:
+        raise ValidationError(f"Unknown kind of change: {kind}")
+    if kind != Kind.PARTNERSHIP_NEW and partnership is None:
+        raise ValidationError("This kind of change needs the partnership it changes.")
+    if kind == Kind.SAVINGS_RECORD:
+        proposed = _savings_clean(proposed)
+        # Checked now, so that the submitter hears of a bad figure, not the reviewer.
+        # A figure for years already covered replaces the published one when accepted,
+        # so only the fields are checked here, not the overlap.
+        SavingsRecord(partnership=partnership, **_savings_fields(proposed)).clean_fields(
+            exclude=["partnership"]
+        )
+    change = ProposedChange(
+        kind=kind,
+        partnership=partnership,
+        proposed={key: _jsonable(value) for key, value in proposed.items()},
+        source=source[:200],
+        submitted_by_name=submitted_by_name,
+        submitted_by_email=submitted_by_email,
+        questionnaire=questionnaire,
+        item=item,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+def _savings_fields(proposed: dict) -> dict:
+    fields = {name: proposed.get(name) for name in SAVINGS_FIELDS}
+    fields["amount"] = Decimal(fields["amount"])
+    fields["note"] = fields["note"] or ""
+    return fields
+
+
+def _savings_apply(change: ProposedChange, *, user) -> None:
+    fields = _savings_fields(change.proposed)
+    key = {name: fields.pop(name) for name in ("start_year", "end_year", "kind")}
+    record = SavingsRecord.objects.filter(partnership=change.partnership, **key).first()
+    before = snapshot(record) if record else None
+    if record is None:
+        record = SavingsRecord(partnership=change.partnership, **key)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.source = f"{change.source}, accepted {timezone.localdate():%d %B %Y}"
+    record.full_clean()
+    record.save()
+    history_record(
+        instance=record,
+        action="updated" if before else "created",
+        before=before,
+        after=snapshot(record),
+        user=user,
+        change=change,
+        partnership=change.partnership,
+    )
+
+
+# Appliers for the other kinds are registered by the refresh's own module, which knows
+# the questionnaire's fields: kind -> function(change, *, user).
+APPLIERS = {Kind.SAVINGS_RECORD: _savings_apply}
+
+
+@transaction.atomic
+def change_accept(*, change: ProposedChange, reviewer, reason: str = "") -> ProposedChange:
+    """Apply a pending change to the published data, with its history, in one transaction."""
+    change = ProposedChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ProposedChange.Status.PENDING:
+        raise ValidationError("This change has already been reviewed.")
+    applier = APPLIERS.get(change.kind)
+    if applier is None:
+        raise ValidationError(f"No way to apply a change of kind {change.kind} yet.")
+    applier(change, user=reviewer)
+    change.status = ProposedChange.Status.ACCEPTED
+    change.decision_reason = reason
+    change.reviewed_by = reviewer
+    change.reviewed_at = timezone.now()
+    change.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+    return change
+
+
+@transaction.atomic
+def change_reject(*, change: ProposedChange, reviewer, reason: str) -> ProposedChange:
+    """Turn a pending change down, with the reason the submitter will see."""
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "Say why the change is rejected."})
+    change = ProposedChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ProposedChange.Status.PENDING:
+        raise ValidationError("This change has already been reviewed.")
+    change.status = ProposedChange.Status.REJECTED
+    change.decision_reason = reason.strip()
+    change.reviewed_by = reviewer
+    change.reviewed_at = timezone.now()
+    change.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+    return change

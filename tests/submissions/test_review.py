@@ -1,0 +1,85 @@
+"""Changes to published data wait for staff; accepting applies them with their history."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from partnerships.models import Council, SavingsRecord
+from submissions.models import ChangeHistory, ProposedChange
+from submissions.services import change_accept, change_propose, change_reject
+from tests.partnerships.factories import partnership_with_members
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partnership(real_data):
+    adur = Council.objects.get(gss_code="E07000223")
+    worthing = Council.objects.get(gss_code="E07000229")
+    return partnership_with_members(adur, worthing, name="Adur and Worthing test service")
+
+
+@pytest.fixture
+def reviewer():
+    return get_user_model().objects.create_user("reviewer", is_staff=True)
+
+
+def _propose(partnership, amount="125000"):
+    return change_propose(
+        kind="savings_record",
+        partnership=partnership,
+        proposed={"start_year": 2024, "amount": amount, "kind": "achieved", "cashable": True},
+        source="Benefits tracker 1",
+        submitted_by_name="Jo Bloggs",
+        submitted_by_email="jo@adur.gov.uk",
+    )
+
+
+def test_a_proposed_savings_figure_is_not_published_until_accepted(partnership, reviewer):
+    change = _propose(partnership)
+    assert change.status == ProposedChange.Status.PENDING
+    assert not SavingsRecord.objects.filter(partnership=partnership).exists()
+
+    change_accept(change=change, reviewer=reviewer)
+
+    record = SavingsRecord.objects.get(partnership=partnership)
+    assert (record.start_year, record.end_year, record.amount) == (2024, 2024, Decimal("125000"))
+    assert record.cashable is True
+    history = ChangeHistory.objects.get(proposed_change=change)
+    assert history.before is None
+    assert history.after["amount"] == "125000.00"
+    assert history.changed_by == reviewer
+    change.refresh_from_db()
+    assert change.status == ProposedChange.Status.ACCEPTED
+
+
+def test_accepting_a_figure_for_the_same_year_updates_it_and_keeps_the_old_value(
+    partnership, reviewer
+):
+    change_accept(change=_propose(partnership, "100000"), reviewer=reviewer)
+    second = _propose(partnership, "150000")
+    change_accept(change=second, reviewer=reviewer)
+    assert SavingsRecord.objects.get(partnership=partnership).amount == Decimal("150000")
+    history = ChangeHistory.objects.get(proposed_change=second)
+    assert (history.before["amount"], history.after["amount"]) == ("100000.00", "150000.00")
+
+
+def test_a_bad_figure_is_refused_when_proposed(partnership):
+    with pytest.raises(ValidationError):
+        _propose(partnership, "-5")
+    with pytest.raises(ValidationError):
+        _propose(partnership, "lots")
+
+
+def test_a_rejection_needs_a_reason_and_changes_nothing(partnership, reviewer):
+    change = _propose(partnership)
+    with pytest.raises(ValidationError):
+        change_reject(change=change, reviewer=reviewer, reason=" ")
+    change_reject(change=change, reviewer=reviewer, reason="Figure not evidenced")
+    change.refresh_from_db()
+    assert change.status == ProposedChange.Status.REJECTED
+    assert not SavingsRecord.objects.filter(partnership=partnership).exists()
+    with pytest.raises(ValidationError):
+        change_accept(change=change, reviewer=reviewer)
