@@ -4,6 +4,15 @@ Other apps use `email_queue` to send email and `change_propose` to put a change 
 published data in front of staff.
 """
 
+from submissions.services.cycle import (
+    cycle_close,
+    cycle_open,
+    link_issue,
+    link_revoke,
+    questionnaire_create,
+    questionnaire_for_token,
+    questionnaire_partnership_add,
+)
 from submissions.services.email import email_deliver, email_queue
 from submissions.services.review import (
     change_accept,
@@ -13,6 +22,13 @@ from submissions.services.review import (
 )
 
 __all__ = [
+    "cycle_close",
+    "cycle_open",
+    "link_issue",
+    "link_revoke",
+    "questionnaire_create",
+    "questionnaire_for_token",
+    "questionnaire_partnership_add",
     "change_accept",
     "change_propose",
     "change_reject",

@@ -1,0 +1,183 @@
+"""Opening a refresh cycle: one pre-filled questionnaire per council with a contact, and
+the secure links that open them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.models import Council, Partnership, PartnershipCouncil
+from submissions.models import (
+    CouncilContact,
+    Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireLink,
+    RefreshCycle,
+    token_digest,
+    token_new,
+)
+
+
+def _prefill(partnership: Partnership) -> dict:
+    """What the public map shows of a partnership now, as the questionnaire starts from."""
+    latest = partnership.latest_achieved_record
+    return {
+        "name": partnership.name,
+        "description": partnership.description,
+        "status": partnership.status,
+        "start_year": partnership.start_year,
+        "end_year": partnership.end_year,
+        "categories": sorted(c.pk for c in partnership.categories.all()),
+        "councils": sorted(m.council_id for m in partnership.council_memberships.all()),
+        "public_bodies": sorted(m.public_body_id for m in partnership.body_memberships.all()),
+        "no_savings_reason": partnership.no_savings_reason,
+        "no_savings_reason_other": partnership.no_savings_reason_other,
+        "latest_savings": None
+        if latest is None
+        else {
+            "start_year": latest.start_year,
+            "end_year": latest.end_year,
+            "amount": str(latest.amount),
+            "kind": latest.kind,
+            "cashable": latest.cashable,
+            "recurrence": latest.recurrence,
+        },
+    }
+
+
+def _published_partnerships_of(council_ids) -> dict[int, list[Partnership]]:
+    """Published partnerships per council id, each with what the pre-fill reads. A fixed
+    number of queries whatever the number of councils."""
+    memberships = (
+        PartnershipCouncil.objects.filter(council_id__in=council_ids, partnership__published=True)
+        .select_related("partnership")
+        .prefetch_related(
+            "partnership__categories",
+            "partnership__savings_records",
+            "partnership__council_memberships",
+            "partnership__body_memberships",
+        )
+        .order_by("partnership__name")
+    )
+    by_council: dict[int, list[Partnership]] = {}
+    for membership in memberships:
+        by_council.setdefault(membership.council_id, []).append(membership.partnership)
+    return by_council
+
+
+def _item_create(questionnaire: Questionnaire, partnership: Partnership) -> QuestionnaireItem:
+    prefilled = _prefill(partnership)
+    item = QuestionnaireItem.objects.create(
+        questionnaire=questionnaire,
+        partnership=partnership,
+        prefilled=prefilled,
+        name=partnership.name,
+        description=partnership.description,
+        status=partnership.status,
+        start_year=partnership.start_year,
+        end_year=partnership.end_year,
+        no_savings_reason=partnership.no_savings_reason,
+        no_savings_reason_other=partnership.no_savings_reason_other,
+    )
+    item.categories.set(prefilled["categories"])
+    item.councils.set(prefilled["councils"])
+    item.public_bodies.set(prefilled["public_bodies"])
+    return item
+
+
+@transaction.atomic
+def questionnaire_create(*, cycle: RefreshCycle, council: Council) -> Questionnaire:
+    """The council's questionnaire in the cycle, pre-filled with every published
+    partnership it is in (made once: a second call adds partnerships it lacks)."""
+    questionnaire, _ = Questionnaire.objects.get_or_create(cycle=cycle, council=council)
+    have = set(questionnaire.items.values_list("partnership_id", flat=True))
+    for partnership in _published_partnerships_of([council.pk]).get(council.pk, []):
+        if partnership.pk not in have:
+            _item_create(questionnaire, partnership)
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_partnership_add(
+    *, questionnaire: Questionnaire, partnership: Partnership
+) -> QuestionnaireItem:
+    """Add a partnership published after the cycle opened to a questionnaire."""
+    existing = questionnaire.items.filter(partnership=partnership).first()
+    if existing:
+        return existing
+    partnership = (
+        Partnership.objects.prefetch_related(
+            "categories", "savings_records", "council_memberships", "body_memberships"
+        )
+        .filter(pk=partnership.pk)
+        .get()
+    )
+    return _item_create(questionnaire, partnership)
+
+
+@transaction.atomic
+def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
+    """Open the cycle: a questionnaire for each council with at least one active contact
+    (councils added later get theirs from `questionnaire_create`). Returns the
+    questionnaires made now."""
+    cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == RefreshCycle.Status.CLOSED:
+        raise ValidationError("A closed cycle cannot be opened again.")
+    if RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN).exclude(pk=cycle.pk).exists():
+        raise ValidationError("Another cycle is open: close it first.")
+    council_ids = set(
+        CouncilContact.objects.filter(active=True).values_list("council_id", flat=True)
+    )
+    council_ids -= set(cycle.questionnaires.values_list("council_id", flat=True))
+    partnerships = _published_partnerships_of(council_ids)
+    made = []
+    for council in Council.objects.filter(pk__in=council_ids).order_by("short_name"):
+        questionnaire = Questionnaire.objects.create(cycle=cycle, council=council)
+        for partnership in partnerships.get(council.pk, []):
+            _item_create(questionnaire, partnership)
+        made.append(questionnaire)
+    if cycle.status != RefreshCycle.Status.OPEN:
+        cycle.status = RefreshCycle.Status.OPEN
+        cycle.opened_at = timezone.now()
+        cycle.save(update_fields=["status", "opened_at"])
+    return made
+
+
+@transaction.atomic
+def cycle_close(*, cycle: RefreshCycle) -> RefreshCycle:
+    """Close the cycle: its links stop working."""
+    cycle.status = RefreshCycle.Status.CLOSED
+    cycle.closed_at = timezone.now()
+    cycle.save(update_fields=["status", "closed_at"])
+    return cycle
+
+
+def link_issue(*, questionnaire: Questionnaire) -> str:
+    """A new secure link to the questionnaire; returns the token (only its digest is
+    kept, so this is the one moment it can be put in an email)."""
+    token = token_new()
+    QuestionnaireLink.objects.create(questionnaire=questionnaire, token_digest=token_digest(token))
+    return token
+
+
+def link_revoke(*, link: QuestionnaireLink, user=None) -> QuestionnaireLink:
+    """Stop a link working (staff then issue a new one)."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def questionnaire_for_token(*, token: str) -> Questionnaire | None:
+    """The questionnaire a token opens, or None if the token is unknown, revoked, or its
+    cycle is not open. The lookup is by digest, so timing reveals nothing of the token."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        QuestionnaireLink.objects.select_related("questionnaire__cycle", "questionnaire__council")
+        .filter(token_digest=token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if link is None or link.questionnaire.cycle.status != RefreshCycle.Status.OPEN:
+        return None
+    return link.questionnaire
