@@ -107,3 +107,13 @@ def test_downloads_take_the_same_queries_at_ten_times_the_data(
     with django_assert_max_num_queries(8):
         response = client.get("/partnerships/download.csv")
     assert len(read_csv(response)[1]) == 650
+
+
+def test_downloads_are_read_only(client):
+    for url in (
+        "/partnerships/download.csv",
+        "/savings/download.csv",
+        "/partnerships/download.xlsx",
+    ):
+        assert client.post(url).status_code == 405
+        assert client.head(url).status_code == 200
