@@ -401,3 +401,35 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.get_status_display().lower()})"
+
+
+class QuestionnaireEvent(models.Model):
+    """Who did what to a questionnaire and when: the council's own audit trail (the
+    history of published data is ChangeHistory)."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", "Opened"
+        ITEM_SAVED = "item_saved", "Saved a partnership"
+        ITEM_ADDED = "item_added", "Added a new collaboration"
+        ITEM_REMOVED = "item_removed", "Removed a new collaboration"
+        SUBMITTED = "submitted", "Submitted"
+        CONFIRMED = "confirmed", "Confirmed by staff on the council's behalf"
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(
+        QuestionnaireItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    by_name = models.CharField(max_length=200, blank=True)
+    by_email = models.EmailField(blank=True)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.by_name or 'someone'}"
