@@ -8,11 +8,11 @@ import hashlib
 from collections.abc import Callable
 
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from rest_framework.renderers import JSONRenderer
 
 from partnerships import map_layers
 from partnerships.models import DataLoad
+from sharedmap.http import conditional_compressed_response
 
 GEOJSON = "application/geo+json"
 # Fresh for five minutes, then revalidated with the ETag (a 304 costs one or two queries).
@@ -48,12 +48,12 @@ def etag_for(*parts) -> str:
 
 
 def conditional_geojson(request, *, etag: str, body: Callable[[], str]) -> HttpResponse:
-    """A GeoJSON response with its ETag and Cache-Control, or 304 Not Modified when the
-    client's copy is current (then `body` is never built)."""
-    etag = quote_etag(etag)
-    response = get_conditional_response(request._request, etag=etag)
-    if response is None:
-        response = HttpResponse(body(), content_type=GEOJSON)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    return response
+    """A GeoJSON response with its ETag and Cache-Control, compressed once per ETag and
+    then served from the cache, or 304 Not Modified when the client's copy is current
+    (`body` is built only when nothing is stored for this ETag)."""
+    return conditional_compressed_response(
+        request._request,
+        etag=etag,
+        max_age=MAX_AGE,
+        build=lambda: HttpResponse(body(), content_type=GEOJSON),
+    )

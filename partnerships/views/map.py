@@ -7,11 +7,11 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from partnerships import map_layers
+from sharedmap.http import conditional_compressed
 
 # Zoom level from which the map asks for detailed boundaries of the visible area.
 DETAIL_ZOOM = 9
@@ -79,8 +79,7 @@ def _layer_etag(request) -> str | None:
 
 # Five minutes fresh, then revalidated cheaply with the ETag (one query, no body).
 @require_safe
-@cache_control(public=True, max_age=300)
-@condition(etag_func=_layer_etag)
+@conditional_compressed(etag_func=_layer_etag, max_age=300)
 def councils_layer(request):
     try:
         layer_request = LayerRequest.from_query(request.GET)

@@ -1,0 +1,148 @@
+"""Responses that rarely change (the map layers, the boundaries), compressed once per
+version instead of on every request.
+
+GZipMiddleware compresses each response afresh: for the half-megabyte national layer that
+was most of the request's time. Here the compressed body is kept in the cache under the
+response's ETag, which names its data version, so each version is compressed once and
+then served as stored bytes; a new version has a new ETag and so a new entry, and old
+entries expire. A client whose copy is current gets a 304 without the body being built
+or fetched; one that does not accept gzip gets the plain body.
+
+The bodies are public data with no secrets in them, so the BREACH padding that Django's
+GZipMiddleware adds is not needed, and the stored bytes can be shared by every client.
+"""
+
+import gzip
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
+
+try:  # Brotli is used when it is installed, never required.
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+# The encodings offered, best first, with how to make each from the plain bytes.
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {}
+if brotli is not None:  # pragma: no cover - depends on the environment
+    ENCODERS["br"] = lambda body: brotli.compress(body, quality=11)
+# mtime=0 so that every process makes the same bytes for the same body.
+ENCODERS["gzip"] = lambda body: gzip.compress(body, compresslevel=9, mtime=0)
+IDENTITY = "identity"
+# Shorter bodies are not worth compressing (GZipMiddleware's own threshold).
+MIN_COMPRESS_BYTES = 200
+# Stored bodies outlive a few data versions at most, so old ones do not pile up.
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def preferred_encoding(accept_encoding: str) -> str:
+    """The best encoding offered here that an Accept-Encoding header accepts, or
+    'identity'. Understands q-values (`gzip;q=0` refuses gzip) and `*`."""
+    weights: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if not name:
+            continue
+        weight = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[name.lower()] = weight
+    for encoding in ENCODERS:
+        if weights.get(encoding, weights.get("*", 0.0)) > 0:
+            return encoding
+    return IDENTITY
+
+
+def _cache_key(path: str, etag: str, encoding: str) -> str:
+    digest = hashlib.sha256(f"{path}\n{etag}\n{encoding}".encode()).hexdigest()
+    return f"http-body:{digest}"
+
+
+def _stored_body(request: HttpRequest, *, etag: str, encoding: str, build) -> tuple | HttpResponse:
+    """(content type, encoding used, bytes) from the cache, or built, encoded and stored;
+    the built response itself if it is not a plain 200 (an error is never stored)."""
+    key = _cache_key(request.path, etag, encoding)
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
+    response = build()
+    if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
+        return response
+    body = response.content
+    used = IDENTITY
+    if encoding != IDENTITY and len(body) >= MIN_COMPRESS_BYTES:
+        encoded = ENCODERS[encoding](body)
+        if len(encoded) < len(body):
+            body, used = encoded, encoding
+    stored = (response["Content-Type"], used, body)
+    cache.set(key, stored, timeout=CACHE_SECONDS)
+    return stored
+
+
+def conditional_compressed_response(
+    request: HttpRequest,
+    *,
+    etag: str,
+    build: Callable[[], HttpResponse],
+    max_age: int,
+) -> HttpResponse:
+    """The response `build` makes, for a resource whose current version `etag` names:
+    304 if the client's copy is current, else the stored body in the best encoding the
+    client accepts, with Content-Encoding, Content-Length, ETag, Cache-Control (public,
+    `max_age` seconds) and Vary: Accept-Encoding. `build` runs only when nothing is stored
+    for this path, ETag and encoding; a response it makes other than a 200 is returned
+    as it is, and not stored."""
+    quoted = quote_etag(etag)
+    encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    # Compressed bytes differ from the plain ones, so their tag is weak (as nginx and
+    # GZipMiddleware make it); If-None-Match compares weakly, so either one revalidates.
+    response = get_conditional_response(request, etag=quoted)
+    if response is None:
+        stored = _stored_body(request, etag=quoted, encoding=encoding, build=build)
+        if isinstance(stored, HttpResponse):
+            return stored
+        content_type, encoding, body = stored
+        response = HttpResponse(body, content_type=content_type)
+        if encoding != IDENTITY:
+            response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(body))
+    if response.status_code in (200, 304):
+        response["ETag"] = quoted if encoding == IDENTITY else f"W/{quoted}"
+        patch_cache_control(response, public=True, max_age=max_age)
+        patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def conditional_compressed(*, etag_func: Callable[..., str | None], max_age: int):
+    """A view decorator: `conditional_compressed_response` around the view, with the ETag
+    from `etag_func(request, *args, **kwargs)`. When that gives None (a request the view
+    will refuse), the view answers as it is, uncached."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            etag = (
+                etag_func(request, *args, **kwargs) if request.method in ("GET", "HEAD") else None
+            )
+            if etag is None:
+                return view(request, *args, **kwargs)
+            return conditional_compressed_response(
+                request,
+                etag=etag,
+                max_age=max_age,
+                build=lambda: view(request, *args, **kwargs),
+            )
+
+        return wrapped
+
+    return decorator

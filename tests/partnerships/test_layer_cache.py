@@ -1,0 +1,178 @@
+"""The map layers and boundaries as a browser, a proxy or an API client receives them:
+compressed once per data version and then served from the cache, revalidated with their
+ETag, plain for a client that does not accept gzip, and new as soon as staff change a
+published partnership."""
+
+import gzip
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from partnerships.models import Council, Partnership
+from partnerships.services import partnerships_publish
+from sharedmap.http import ENCODERS, preferred_encoding
+from tests.partnerships.factories import grow_data
+from tests.partnerships.test_admin import partnership_post
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+ADUR, WORTHING, AMBER_VALLEY = "E07000223", "E07000229", "E07000032"
+ADUR_AND_WORTHING = "adur-and-worthing-councils-partnership"
+LAYER_URL = reverse("partnerships:map-councils-layer")
+# The map's own layer, the API's copy of it, the regions, and two single boundaries.
+CACHED_URLS = [
+    LAYER_URL,
+    LAYER_URL + "?layer=counties&detail=high",
+    "/api/councils.geojson",
+    "/api/regions.geojson",
+    f"/api/councils/{ADUR}/boundary/?detail=high",
+    "/api/public-bodies/E31000001/boundary/",
+]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rolled-back rows send no signals: start and end each test with nothing cached.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def gzipped(client, url: str, **headers):
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate", **headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Encoding"] == "gzip"
+    return response
+
+
+def counts(body: bytes) -> dict[str, int]:
+    layer = json.loads(body)
+    return {f["properties"]["gss_code"]: f["properties"]["partnerships"] for f in layer["features"]}
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_the_gzipped_body_is_the_plain_body_compressed(client, url):
+    compressed = gzipped(client, url)
+    plain = client.get(url)  # no Accept-Encoding: an old client or a script
+    assert plain.status_code == 200
+    assert "Content-Encoding" not in plain
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
+    # What was sent is what the headers say, and a shared cache keeps the two apart.
+    for response in (compressed, plain):
+        assert int(response["Content-Length"]) == len(response.content)
+        assert "Accept-Encoding" in response["Vary"]
+        assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+        assert response["Content-Type"] == "application/geo+json"
+    assert len(compressed.content) < len(plain.content) / 2
+
+
+@pytest.mark.parametrize("accept", ["identity", "deflate"])
+def test_a_client_without_gzip_gets_the_plain_layer_even_when_gzip_is_stored(client, accept):
+    compressed = gzipped(client, LAYER_URL)
+    plain = client.get(LAYER_URL, HTTP_ACCEPT_ENCODING=accept)
+    assert "Content-Encoding" not in plain
+    assert plain.content == gzip.decompress(compressed.content)
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_a_current_copy_is_not_sent_again(client, url):
+    compressed = gzipped(client, url)
+    plain = client.get(url)
+    # Each copy's tag revalidates with or without gzip: the bytes differ, the data not.
+    for etag in (compressed["ETag"], plain["ETag"]):
+        for accept in ("gzip", ""):
+            again = client.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING=accept)
+            assert again.status_code == 304
+            assert again.content == b""
+            assert again["ETag"] in (compressed["ETag"], plain["ETag"])
+    assert client.get(url, HTTP_IF_NONE_MATCH='"someone-elses"').status_code == 200
+
+
+def test_a_repeat_visitor_gets_the_same_stored_bytes(client):
+    first = gzipped(client, LAYER_URL)
+    second = gzipped(client, LAYER_URL)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_unpublishing_through_the_service_changes_the_layer_at_once(client):
+    before = gzipped(client, LAYER_URL)
+    gzipped(client, LAYER_URL)  # served from the store now
+    assert counts(gzip.decompress(before.content))[ADUR] > 0
+    adur_before = counts(gzip.decompress(before.content))[ADUR]
+
+    partnerships_publish(
+        partnerships=Partnership.objects.filter(slug=ADUR_AND_WORTHING), published=False
+    )
+
+    after = gzipped(client, LAYER_URL, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after["ETag"] != before["ETag"]
+    assert counts(gzip.decompress(after.content))[ADUR] == adur_before - 1
+    api_after = gzipped(client, "/api/councils.geojson")
+    assert counts(gzip.decompress(api_after.content))[ADUR] == adur_before - 1
+
+
+def test_a_partnership_staff_save_in_the_admin_is_on_the_layer_at_once(admin_client, client):
+    before = gzipped(client, LAYER_URL)
+    api_before = gzipped(client, "/api/councils.geojson")
+    assert counts(gzip.decompress(before.content))[AMBER_VALLEY] == 0
+
+    data = partnership_post(
+        councils=[
+            Council.objects.get(gss_code=AMBER_VALLEY),
+            Council.objects.get(gss_code=WORTHING),
+        ]
+    )
+    response = admin_client.post(reverse("admin:partnerships_partnership_add"), data)
+    assert response.status_code == 302
+
+    after = gzipped(client, LAYER_URL, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after["ETag"] != before["ETag"]
+    assert counts(gzip.decompress(after.content))[AMBER_VALLEY] == 1
+    api_after = gzipped(client, "/api/councils.geojson", HTTP_IF_NONE_MATCH=api_before["ETag"])
+    assert counts(gzip.decompress(api_after.content))[AMBER_VALLEY] == 1
+
+
+def _cached_hits_cost_the_same(client, django_assert_max_num_queries):
+    for url in CACHED_URLS:
+        etag = gzipped(client, url)["ETag"]  # builds and stores the body
+        # The data version is one query; the boundaries also read the last data load.
+        allowed = 1 if url.startswith(LAYER_URL) or "/councils" in url else 2
+        with django_assert_max_num_queries(allowed):
+            gzipped(client, url)
+        with django_assert_max_num_queries(allowed):
+            assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_cached_layer_costs_one_or_two_queries_with_the_real_data(
+    client, django_assert_max_num_queries
+):
+    _cached_hits_cost_the_same(client, django_assert_max_num_queries)
+
+
+def test_a_cached_layer_costs_the_same_with_ten_times_the_partnerships(
+    client, django_assert_max_num_queries
+):
+    grow_data(10)
+    assert Partnership.objects.count() > 600
+    _cached_hits_cost_the_same(client, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize(
+    ("header", "encoding"),
+    [
+        ("gzip, deflate", "gzip"),
+        ("GZIP", "gzip"),
+        ("deflate;q=1, gzip;q=0.5", "gzip"),
+        ("gzip;q=0", "identity"),
+        ("gzip;q=0, *", "identity"),
+        ("*", next(iter(ENCODERS))),
+        ("identity", "identity"),
+        ("", "identity"),
+        ("gzip;q=abc", "identity"),
+    ],
+)
+def test_the_encoding_follows_what_the_client_accepts(header, encoding):
+    assert preferred_encoding(header) == encoding
