@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("SHAREDMAP_DATA_DIR", BASE_DIR / "data"))
@@ -133,7 +134,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The refresh's schedule (times in CELERY_TIMEZONE), run by `celery -A sharedmap beat`.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every day at 07:00: the reminders before the deadline and chasers after it that are
+    # due today (a repeated run the same day sends nothing new).
+    "refresh-reminders": {
+        "task": "submissions.tasks.reminders_send_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every 15 minutes: emails whose task was lost (a worker stopped mid-batch) are
+    # queued again; each is still sent once.
+    "refresh-emails-stale": {
+        "task": "submissions.tasks.emails_send_stale",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sharedservices@local.gov.uk")

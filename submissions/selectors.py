@@ -1,0 +1,260 @@
+"""Reads for the staff side of the refresh: a cycle's progress, the partnerships still
+missing figures, who has not replied, and proposed changes beside the published values.
+Each runs a fixed number of queries however many councils and partnerships there are."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from partnerships.models import (
+    Council,
+    Partnership,
+    PublicBody,
+    SavingsRecord,
+    ServiceCategory,
+)
+from submissions.models import (
+    CouncilContact,
+    ProposedChange,
+    Questionnaire,
+    QuestionnaireItem,
+    RefreshCycle,
+)
+
+STATUSES = Questionnaire.Status
+NOT_REPLIED = (STATUSES.NOT_OPENED, STATUSES.IN_PROGRESS)
+
+
+@dataclass
+class Progress:
+    """Questionnaires by status, for the whole cycle or one region."""
+
+    name: str
+    counts: dict = field(default_factory=lambda: {s: 0 for s in STATUSES.values})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def replied(self) -> int:
+        return self.counts[STATUSES.SUBMITTED] + self.counts[STATUSES.REVIEWED]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.replied / self.total) if self.total else 0
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [(label, self.counts[value]) for value, label in STATUSES.choices]
+
+
+def cycle_progress(*, cycle: RefreshCycle) -> tuple[Progress, list[Progress]]:
+    """The cycle's questionnaires by status, overall and per region (one query)."""
+    overall = Progress(name="All councils")
+    regions: dict[str, Progress] = {}
+    rows = (
+        Questionnaire.objects.filter(cycle=cycle)
+        .values("council__region__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        name = row["council__region__name"] or "No region"
+        region = regions.setdefault(name, Progress(name=name))
+        region.counts[row["status"]] += row["n"]
+        overall.counts[row["status"]] += row["n"]
+    return overall, [regions[name] for name in sorted(regions)]
+
+
+def partnerships_missing_figures(*, cycle: RefreshCycle) -> list[Partnership]:
+    """Partnerships in the cycle's questionnaires with neither a savings figure for the
+    cycle's year nor a reason there is none: not in any council's answer, not
+    published, and not ended. Each carries `.questionnaire_councils` (names)."""
+    items = QuestionnaireItem.objects.filter(partnership=OuterRef("pk"), questionnaire__cycle=cycle)
+    answered = items.filter(
+        Q(savings_amount__isnull=False) | ~Q(no_savings_reason="") | Q(answer="ended")
+    )
+    published_figure = SavingsRecord.objects.filter(
+        partnership=OuterRef("pk"),
+        start_year__lte=cycle.financial_year,
+        end_year__gte=cycle.financial_year,
+    )
+    partnerships = list(
+        Partnership.objects.filter(Exists(items))
+        .exclude(Exists(answered))
+        .exclude(Exists(published_figure))
+        .exclude(no_savings_reason__gt="")
+        .exclude(status="ended")
+        .only("pk", "name", "slug")
+        .prefetch_related(
+            Prefetch(
+                "questionnaire_items",
+                queryset=QuestionnaireItem.objects.filter(questionnaire__cycle=cycle)
+                .select_related("questionnaire__council")
+                .only("pk", "partnership_id", "questionnaire__council__short_name"),
+                to_attr="cycle_items",
+            )
+        )
+        .order_by("name")
+    )
+    for partnership in partnerships:
+        partnership.questionnaire_councils = sorted(
+            item.questionnaire.council.short_name for item in partnership.cycle_items
+        )
+    return partnerships
+
+
+def questionnaires_not_replied(*, cycle: RefreshCycle) -> list[Questionnaire]:
+    """Questionnaires not yet submitted, each with its council, region and active
+    contacts (private: for staff only)."""
+    return list(
+        Questionnaire.objects.filter(cycle=cycle, status__in=NOT_REPLIED)
+        .select_related("council__region")
+        .prefetch_related(
+            Prefetch(
+                "council__contacts",
+                queryset=CouncilContact.objects.filter(active=True).order_by("name"),
+                to_attr="active_contacts",
+            )
+        )
+        .order_by("council__region__name", "council__short_name")
+    )
+
+
+# --- Proposed changes beside the published values ----------------------------------------
+
+LIST_FIELDS = {"councils": Council, "public_bodies": PublicBody, "categories": ServiceCategory}
+LABELS = {
+    "name": "Name",
+    "description": "Description",
+    "status": "Status",
+    "start_year": "Start year",
+    "end_year": "End year",
+    "categories": "Services",
+    "councils": "Member councils",
+    "public_bodies": "Member public bodies",
+    "other_partners": "Other partners (typed)",
+    "no_savings_reason": "Reason there is no figure",
+    "no_savings_reason_other": "Other reason",
+    "amount": "Amount (£)",
+    "kind": "Achieved or expected",
+    "cashable": "Cashable",
+    "recurrence": "Recurring or one-off",
+    "note": "Note",
+    "website": "Website",
+}
+
+
+@dataclass
+class ChangeRow:
+    label: str
+    published: str
+    proposed: str
+
+    @property
+    def changed(self) -> bool:
+        return self.published != self.proposed
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _published_values(partnership: Partnership | None) -> dict:
+    if partnership is None:
+        return {}
+    return {
+        "name": partnership.name,
+        "description": partnership.description,
+        "status": partnership.status,
+        "start_year": partnership.start_year,
+        "end_year": partnership.end_year,
+        "website": partnership.website,
+        "categories": sorted(c.pk for c in partnership.categories.all()),
+        "councils": sorted(m.council_id for m in partnership.council_memberships.all()),
+        "public_bodies": sorted(m.public_body_id for m in partnership.body_memberships.all()),
+        "no_savings_reason": partnership.no_savings_reason,
+        "no_savings_reason_other": partnership.no_savings_reason_other,
+    }
+
+
+def _published_savings(change: ProposedChange) -> dict:
+    proposed = change.proposed
+    for record in change.partnership.savings_records.all() if change.partnership else []:
+        if (record.start_year, record.end_year, record.kind) == (
+            proposed.get("start_year"),
+            proposed.get("end_year") or proposed.get("start_year"),
+            proposed.get("kind"),
+        ):
+            return {
+                "start_year": record.start_year,
+                "end_year": record.end_year,
+                "amount": str(record.amount),
+                "kind": record.kind,
+                "cashable": record.cashable,
+                "recurrence": record.recurrence,
+                "note": record.note,
+            }
+    return {}
+
+
+def changes_for_review(*, changes) -> list[ProposedChange]:
+    """The changes, each with `.rows`: (label, published value, proposed value) for
+    every field it proposes. A fixed number of queries for any number of changes."""
+    changes = list(
+        changes.select_related("partnership", "questionnaire__council", "item").prefetch_related(
+            "partnership__categories",
+            "partnership__savings_records",
+            "partnership__council_memberships",
+            "partnership__body_memberships",
+        )
+    )
+    ids = {name: set() for name in LIST_FIELDS}
+    for change in changes:
+        for name in LIST_FIELDS:
+            ids[name].update(_ids(change.proposed.get(name)))
+            if change.partnership:
+                ids[name].update(_published_values(change.partnership).get(name, []))
+    names = {
+        name: dict(model.objects.filter(pk__in=ids[name]).values_list("pk", _label_field(model)))
+        for name, model in LIST_FIELDS.items()
+    }
+    for change in changes:
+        change.rows = _rows(change, names)
+    return changes
+
+
+def _ids(value) -> list[int]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, int)]
+
+
+def _label_field(model) -> str:
+    return "short_name" if model is Council else "name"
+
+
+def _rows(change: ProposedChange, names: dict) -> list[ChangeRow]:
+    if change.kind == ProposedChange.Kind.SAVINGS_RECORD:
+        published = _published_savings(change)
+    else:
+        published = _published_values(change.partnership)
+    rows = []
+    for key, value in change.proposed.items():
+        before = published.get(key)
+        if key in LIST_FIELDS:
+            value = sorted(names[key].get(v, v) if isinstance(v, int) else v for v in value or [])
+            before = sorted(names[key].get(v, v) for v in before or [])
+        label = LABELS.get(key, key.replace("_", " ").capitalize())
+        rows.append(ChangeRow(label=label, published=_shown(before), proposed=_shown(value)))
+    return rows

@@ -1,0 +1,299 @@
+"""The refresh's email to councils and staff: invitations, reminders before the deadline,
+chasers after it, and a note to staff when a questionnaire is submitted.
+
+Every message goes through `email_queue` with a key that names the cycle, the
+questionnaire, the contact and the step, so an admin action pressed twice or a beat run
+that repeats never sends a message twice.
+
+Only a link's digest is stored, so the token is put in the invitation's context when
+the link is issued; reminders reuse the newest invitation's link while it still works
+and issue a new one when staff have revoked it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from submissions.models import (
+    CouncilContact,
+    OutboundEmail,
+    Questionnaire,
+    QuestionnaireLink,
+    RefreshCycle,
+    token_digest,
+)
+from submissions.services.cycle import link_issue
+from submissions.services.email import email_queue
+
+# A reminder step missed (beat was down) is still sent this many days late; older steps
+# are dropped, and only the most recent due step is ever sent.
+REMINDER_CATCH_UP_DAYS = 3
+# Without a request (a beat run) links are built on the address the invitations used,
+# or on this local default.
+LOCAL_SITE_URL = "http://127.0.0.1:8000"
+
+KIND_INVITATION = "refresh-invitation"
+KIND_NEW_LINK = "refresh-new-link"
+KIND_REMINDER = "refresh-reminder"
+KIND_CHASER = "refresh-chaser"
+KIND_STAFF_NOTE = "refresh-submitted-staff"
+
+NOT_SUBMITTED = (Questionnaire.Status.NOT_OPENED, Questionnaire.Status.IN_PROGRESS)
+
+
+def questionnaire_path(token: str) -> str:
+    """The site-relative address a token opens."""
+    try:
+        return reverse("submissions:questionnaire", kwargs={"token": token})
+    except NoReverseMatch:
+        return f"/refresh/q/{token}/"
+
+
+def _site_url_for(questionnaire: Questionnaire | None = None) -> str:
+    configured = getattr(settings, "SITE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    emails = OutboundEmail.objects.filter(context__has_key="site_url")
+    if questionnaire is not None:
+        emails = emails.filter(cycle=questionnaire.cycle_id)
+    latest = emails.order_by("-created_at", "-id").values_list("context", flat=True).first()
+    return (latest or {}).get("site_url") or LOCAL_SITE_URL
+
+
+def _base_context(questionnaire: Questionnaire, *, token: str, site_url: str) -> dict:
+    cycle = questionnaire.cycle
+    return {
+        "council": questionnaire.council.short_name,
+        "year": cycle.year_label,
+        "deadline": f"{cycle.deadline:%-d %B %Y}",
+        "link": f"{site_url}{questionnaire_path(token)}",
+        "site_url": site_url,
+        # Kept so that later reminders can carry the same link (see the module docstring).
+        "token": token,
+    }
+
+
+def _working_token(questionnaire: Questionnaire) -> str | None:
+    """The token of the newest emailed link to the questionnaire that still works."""
+    contexts = (
+        OutboundEmail.objects.filter(questionnaire=questionnaire, context__has_key="token")
+        .order_by("-created_at", "-id")
+        .values_list("context", flat=True)
+    )
+    tokens = []
+    for context in contexts:
+        if context["token"] not in tokens:
+            tokens.append(context["token"])
+    if not tokens:
+        return None
+    live = set(
+        QuestionnaireLink.objects.filter(
+            questionnaire=questionnaire,
+            revoked_at__isnull=True,
+            token_digest__in=[token_digest(t) for t in tokens],
+        ).values_list("token_digest", flat=True)
+    )
+    return next((t for t in tokens if token_digest(t) in live), None)
+
+
+def _contacts(questionnaire: Questionnaire) -> list[CouncilContact]:
+    return list(
+        CouncilContact.objects.filter(council=questionnaire.council_id, active=True).order_by("pk")
+    )
+
+
+def _contact_context(contact: CouncilContact, context: dict) -> dict:
+    return {**context, "name": contact.name}
+
+
+@transaction.atomic
+def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> list[OutboundEmail]:
+    """Invite each active contact of the questionnaire's council who has not been
+    invited yet. One link serves the council's contacts (it may be forwarded)."""
+    if questionnaire.cycle.status != RefreshCycle.Status.OPEN:
+        return []
+    contacts = _contacts(questionnaire)
+    keys = {
+        c.pk: f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{c.pk}:invitation"
+        for c in contacts
+    }
+    invited = set(OutboundEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    waiting = [c for c in contacts if keys[c.pk] not in invited]
+    if not waiting:
+        return []
+    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    token = _working_token(questionnaire) or link_issue(questionnaire=questionnaire)
+    context = _base_context(questionnaire, token=token, site_url=site_url)
+    return [
+        email_queue(
+            key=keys[contact.pk],
+            to=contact.email,
+            template="submissions/email/invitation",
+            context=_contact_context(contact, context),
+            kind=KIND_INVITATION,
+            cycle=questionnaire.cycle,
+            questionnaire=questionnaire,
+        )
+        for contact in waiting
+    ]
+
+
+def cycle_invitations_send(*, cycle: RefreshCycle, site_url: str = "") -> int:
+    """Invite every active contact of every questionnaire in the cycle who has not been
+    invited yet; returns how many invitations were queued."""
+    questionnaires = cycle.questionnaires.select_related("cycle", "council").order_by("pk")
+    return sum(len(invitations_send(questionnaire=q, site_url=site_url)) for q in questionnaires)
+
+
+@transaction.atomic
+def link_reissue(*, questionnaire: Questionnaire, user=None, site_url: str = "") -> str:
+    """Revoke the questionnaire's links, issue a new one and email it to the council's
+    active contacts. Returns the new token."""
+    now = timezone.now()
+    questionnaire.links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
+    token = link_issue(questionnaire=questionnaire)
+    link = QuestionnaireLink.objects.get(token_digest=token_digest(token))
+    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    context = _base_context(questionnaire, token=token, site_url=site_url)
+    for contact in _contacts(questionnaire):
+        email_queue(
+            key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{contact.pk}:link{link.pk}",
+            to=contact.email,
+            template="submissions/email/new_link",
+            context=_contact_context(contact, context),
+            kind=KIND_NEW_LINK,
+            cycle=questionnaire.cycle,
+            questionnaire=questionnaire,
+        )
+    return token
+
+
+def reminder_step_due(*, cycle: RefreshCycle, today: datetime.date) -> tuple[str, int] | None:
+    """The one reminder step to send today, as ("reminder" | "chaser", days), or None.
+
+    Steps fall on `deadline - days` (reminders) and `deadline + days` (chasers). The
+    most recent step on or before today is due if it is at most REMINDER_CATCH_UP_DAYS
+    old and after the day the cycle opened (the invitation covers that day). Older steps
+    are never sent late, so a beat that was down for a week sends one message, not
+    several.
+    """
+    steps = [
+        (cycle.deadline - datetime.timedelta(days=days), "reminder", days)
+        for days in cycle.reminder_offsets
+    ] + [
+        (cycle.deadline + datetime.timedelta(days=days), "chaser", days)
+        for days in cycle.chaser_offsets
+    ]
+    past = [step for step in steps if step[0] <= today]
+    if not past:
+        return None
+    date, kind, days = max(past, key=lambda step: (step[0], step[1] == "chaser"))
+    opened = timezone.localdate(cycle.opened_at) if cycle.opened_at else cycle.opens_on
+    if date <= opened or (today - date).days > REMINDER_CATCH_UP_DAYS:
+        return None
+    return kind, days
+
+
+@transaction.atomic
+def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -> int:
+    """Send today's reminder (or chaser) to the contacts of every questionnaire in the
+    cycle not yet submitted; returns how many messages were queued now. Safe to run
+    any number of times a day."""
+    today = today or timezone.localdate()
+    if cycle.status != RefreshCycle.Status.OPEN:
+        return 0
+    step = reminder_step_due(cycle=cycle, today=today)
+    if step is None:
+        return 0
+    kind, days = step
+    questionnaires = (
+        cycle.questionnaires.filter(status__in=NOT_SUBMITTED)
+        .select_related("cycle", "council")
+        .order_by("pk")
+    )
+    site_url = _site_url_for()
+    queued = 0
+    for questionnaire in questionnaires:
+        contacts = _contacts(questionnaire)
+        keys = {
+            c.pk: f"cycle{cycle.pk}:q{questionnaire.pk}:contact{c.pk}:{kind}:{days}"
+            for c in contacts
+        }
+        sent = set(
+            OutboundEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+        )
+        waiting = [c for c in contacts if keys[c.pk] not in sent]
+        if not waiting:
+            continue
+        token = _working_token(questionnaire) or link_issue(questionnaire=questionnaire)
+        context = {
+            **_base_context(questionnaire, token=token, site_url=site_url),
+            "days": days,
+            "status": questionnaire.get_status_display(),
+        }
+        for contact in waiting:
+            email_queue(
+                key=keys[contact.pk],
+                to=contact.email,
+                template=f"submissions/email/{kind}",
+                context=_contact_context(contact, context),
+                kind=KIND_REMINDER if kind == "reminder" else KIND_CHASER,
+                cycle=cycle,
+                questionnaire=questionnaire,
+            )
+            queued += 1
+    return queued
+
+
+def reminders_send_due(*, today: datetime.date | None = None) -> int:
+    """Today's reminders and chasers for every open cycle (run daily by beat)."""
+    return sum(
+        reminders_send(cycle=cycle, today=today)
+        for cycle in RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN)
+    )
+
+
+def staff_addresses() -> list[str]:
+    """Who hears of a submission: active staff with an email address, and any address
+    in settings.REFRESH_STAFF_EMAILS."""
+    users = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    addresses = list(users.order_by("email").values_list("email", flat=True))
+    addresses += list(getattr(settings, "REFRESH_STAFF_EMAILS", []))
+    return list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
+
+
+def submission_received(*, questionnaire: Questionnaire, site_url: str = "") -> int:
+    """Tell staff a questionnaire was submitted (once per submission); returns how many
+    notes were queued. Call it after the submission is saved."""
+    questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
+        pk=questionnaire.pk
+    )
+    submitted = questionnaire.submitted_at or timezone.now()
+    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    review = reverse("admin:submissions_questionnaire_review", args=[questionnaire.pk])
+    context = {
+        "council": questionnaire.council.short_name,
+        "year": questionnaire.cycle.year_label,
+        "deadline": f"{questionnaire.cycle.deadline:%-d %B %Y}",
+        "submitted_by": questionnaire.submitted_by_name,
+        "submitted_at": f"{timezone.localtime(submitted):%-d %B %Y at %H:%M}",
+        "method": questionnaire.get_method_display(),
+        "link": f"{site_url}{review}",
+    }
+    addresses = staff_addresses()
+    for address in addresses:
+        email_queue(
+            key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:submitted:"
+            f"{submitted:%Y%m%dT%H%M%S.%f}:staff:{address}",
+            to=address,
+            template="submissions/email/staff_submitted",
+            context=context,
+            kind=KIND_STAFF_NOTE,
+            cycle=questionnaire.cycle,
+            questionnaire=questionnaire,
+        )
+    return len(addresses)

@@ -1,0 +1,114 @@
+"""What the LGA's staff do to run a cycle from the admin: bring councils, contacts and
+partnerships added since opening into the open cycle, decide a batch of proposed
+changes, and keep the history of their own edits to published partnerships."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships.models import Council, Partnership
+from submissions.models import (
+    CouncilContact,
+    ProposedChange,
+    Questionnaire,
+    QuestionnaireItem,
+    RefreshCycle,
+)
+from submissions.services.cycle import questionnaire_create
+from submissions.services.review import change_accept, change_reject, history_record, snapshot
+
+ACCEPT = "accept"
+REJECT = "reject"
+
+
+@transaction.atomic
+def cycle_catch_up(*, cycle: RefreshCycle) -> tuple[int, int]:
+    """Add to the open cycle a questionnaire for each council that has gained an active
+    contact, and to every questionnaire the published partnerships it lacks. Returns
+    (questionnaires made, partnerships added). Invitations follow separately."""
+    if cycle.status != RefreshCycle.Status.OPEN:
+        raise ValidationError("Only an open cycle can take new councils and partnerships.")
+    have = set(cycle.questionnaires.values_list("council_id", flat=True))
+    wanted = set(CouncilContact.objects.filter(active=True).values_list("council_id", flat=True))
+    items = QuestionnaireItem.objects.filter(
+        questionnaire__cycle=cycle, questionnaire__council__in=have
+    )
+    before = items.count()
+    for council in Council.objects.filter(pk__in=wanted - have).order_by("short_name"):
+        questionnaire_create(cycle=cycle, council=council)
+    for questionnaire in cycle.questionnaires.filter(council__in=have).select_related("council"):
+        questionnaire_create(cycle=cycle, council=questionnaire.council)
+    return len(wanted - have), items.count() - before
+
+
+def _questionnaires_mark_reviewed(questionnaire_ids: set[int]) -> None:
+    """A submitted questionnaire with nothing left to decide is reviewed."""
+    done = Questionnaire.objects.filter(
+        pk__in=questionnaire_ids, status=Questionnaire.Status.SUBMITTED
+    ).exclude(proposed_changes__status=ProposedChange.Status.PENDING)
+    done.update(status=Questionnaire.Status.REVIEWED, reviewed_at=timezone.now())
+
+
+@transaction.atomic
+def changes_decide(*, decisions: list[tuple[ProposedChange, str, str]], reviewer) -> dict:
+    """Accept or reject each (change, "accept" | "reject", reason) in one transaction:
+    if one cannot be applied, none is, and the ValidationError names it. A submitted
+    questionnaire left with nothing pending becomes reviewed. Returns counts."""
+    counts = {ACCEPT: 0, REJECT: 0}
+    questionnaires = set()
+    for change, decision, reason in decisions:
+        try:
+            if decision == ACCEPT:
+                change_accept(change=change, reviewer=reviewer, reason=reason)
+            elif decision == REJECT:
+                change_reject(change=change, reviewer=reviewer, reason=reason)
+            else:
+                continue
+        except ValidationError as error:
+            raise ValidationError(
+                {str(change.pk): [f"{change}: {message}" for message in error.messages]}
+            ) from error
+        counts[decision] += 1
+        if change.questionnaire_id:
+            questionnaires.add(change.questionnaire_id)
+    _questionnaires_mark_reviewed(questionnaires)
+    return counts
+
+
+def partnership_snapshot(partnership: Partnership) -> dict:
+    """The published facts of a partnership, members and savings included, for history."""
+    data = snapshot(partnership)
+    data["councils"] = sorted(
+        f"{m.council.short_name}{' (lead)' if m.is_lead else ''}"
+        for m in partnership.council_memberships.select_related("council")
+    )
+    data["public_bodies"] = sorted(
+        f"{m.public_body.name}{' (lead)' if m.is_lead else ''}"
+        for m in partnership.body_memberships.select_related("public_body")
+    )
+    data["savings_records"] = sorted(
+        f"{r.kind} {r.start_year}-{r.end_year}: {r.amount}"
+        for r in partnership.savings_records.all()
+    )
+    data.pop("updated_at", None)
+    return data
+
+
+def partnership_edit_record(*, partnership: Partnership, before: dict | None, user) -> None:
+    """Keep a member of staff's own edit of a partnership in the admin (created when
+    `before` is None); nothing is kept when nothing changed."""
+    after = partnership_snapshot(partnership)
+    if before == after:
+        return
+    if before is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        before = {k: v for k, v in before.items() if k in changed}
+        after = {k: v for k, v in after.items() if k in changed}
+    history_record(
+        instance=partnership,
+        action="created" if before is None else "edited by staff",
+        before=before,
+        after=after,
+        user=user,
+        partnership=partnership,
+    )
