@@ -13,7 +13,9 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sub
 from django.http import QueryDict
 from django.utils.text import slugify
 
+from partnerships.forms import FilterForm
 from partnerships.models import (
+    Council,
     CouncilType,
     Partnership,
     PartnershipCouncil,
@@ -24,7 +26,10 @@ from partnerships.models import (
     SavingsRecord,
     Sector,
     ServiceCategory,
+    financial_year_label,
 )
+
+CHOOSE_FROM_LIST = "Choose one from the list."
 
 # Bands of cumulative achieved savings: (value, label, lower bound, upper bound).
 SAVINGS_BANDS = (
@@ -75,6 +80,35 @@ def category_choices() -> list[tuple[str, str]]:
     return list(ServiceCategory.objects.values_list("slug", "name"))
 
 
+def year_choices() -> list[tuple[int, str]]:
+    """The financial years the data speaks of, newest first: every year a published
+    partnership's savings records cover or in which one started or ended. Two queries."""
+    published = Partnership.objects.filter(published=True)
+    years: set[int] = set()
+    for start, end in published.values_list("start_year", "end_year"):
+        years.update(y for y in (start, end) if y)
+    for start, end in (
+        SavingsRecord.objects.filter(partnership__published=True)
+        .values_list("start_year", "end_year")
+        .distinct()
+    ):
+        years.update(range(start, end + 1))
+    return [(year, financial_year_label(year)) for year in sorted(years, reverse=True)]
+
+
+class OneOfManySelect(forms.Select):
+    """A plain select for a filter that takes several values (`category`): one is
+    chosen in the form; an address may still carry several, and all are kept."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return [v for v in values if v] if isinstance(values, list) else values
+
+
+def _not_a_choice(thing: str) -> dict[str, str]:
+    return {"invalid_choice": f"There is no {thing} “%(value)s”. {CHOOSE_FROM_LIST}"}
+
+
 class PartnershipFilter(django_filters.FilterSet):
     """Filters for published partnerships; see the module docstring."""
 
@@ -84,34 +118,48 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     category = django_filters.MultipleChoiceFilter(
-        label="Service category", choices=category_choices, method="filter_category"
+        label="Service category",
+        choices=category_choices,
+        method="filter_category",
+        error_messages=_not_a_choice("service category"),
     )
     region = django_filters.ChoiceFilter(
-        label="Region", choices=region_choices, method="filter_region", empty_label="Any region"
+        label="Region",
+        choices=region_choices,
+        method="filter_region",
+        empty_label="Any region",
+        help_text="A member council is in this region.",
+        error_messages=_not_a_choice("region"),
     )
     council_type = django_filters.ChoiceFilter(
         label="Council type",
         choices=CouncilType.choices,
         method="filter_council_type",
         empty_label="Any type",
+        help_text="A member council is of this type.",
+        error_messages=_not_a_choice("type of council"),
     )
     sector = django_filters.ChoiceFilter(
         label="Partner sector",
         choices=Sector.choices,
         method="filter_sector",
         empty_label="Any sector",
+        help_text="A member public body is in this sector.",
+        error_messages=_not_a_choice("partner sector"),
     )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=[*PartnershipStatus.choices, (UNKNOWN_STATUS, "Not known")],
         method="filter_status",
         empty_label="Any status",
+        error_messages=_not_a_choice("status"),
     )
     savings = django_filters.ChoiceFilter(
         label="Achieved savings",
         choices=[(value, label) for value, label, *_ in SAVINGS_BANDS],
         method="filter_savings",
         empty_label="Any amount",
+        error_messages=_not_a_choice("savings band"),
     )
     start_from = django_filters.NumberFilter(
         label="Started in or after", field_name="start_year", lookup_expr="gte"
@@ -119,7 +167,9 @@ class PartnershipFilter(django_filters.FilterSet):
     start_to = django_filters.NumberFilter(
         label="Started in or before", field_name="start_year", lookup_expr="lte"
     )
-    council = django_filters.CharFilter(label="Council (GSS code)", method="filter_council")
+    council = django_filters.CharFilter(
+        label="Council", method="filter_council", help_text="Its GSS code, e.g. E07000223."
+    )
     year = django_filters.NumberFilter(label="As at financial year", method="filter_year")
     sort = django_filters.ChoiceFilter(
         label="Sort by",
@@ -133,11 +183,16 @@ class PartnershipFilter(django_filters.FilterSet):
         ],
         method="filter_sort",
         empty_label=None,
+        error_messages={
+            "invalid_choice": f"“%(value)s” is not a way to sort this list. {CHOOSE_FROM_LIST}"
+        },
     )
 
     class Meta:
         model = Partnership
         fields: list[str] = []
+        # Fields in error point at their messages (WCAG 3.3.1).
+        form = FilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if data is not None and not hasattr(data, "getlist"):
@@ -148,6 +203,47 @@ class PartnershipFilter(django_filters.FilterSet):
         if data and str(data.get("year", "")).isdigit():
             year = int(data["year"])
         super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
+
+    @classmethod
+    def for_page(cls, data) -> "PartnershipFilter":
+        """The filters as a page's form shows them: the year as a choice of the years in
+        the data (one more query)."""
+        filterset = cls(data or None)
+        fields = filterset.form.fields
+        # Read each list of choices once, for checking the value and drawing the select.
+        fields["region"].choices = [("", "Any region"), *region_choices()]
+        fields["category"].choices = category_choices()
+        fields["category"].widget = OneOfManySelect(
+            choices=[("", "Any service"), *fields["category"].choices]
+        )
+        filterset.form.fields["year"].widget = forms.Select(
+            choices=[("", "Now (everything published)"), *year_choices()]
+        )
+        filterset.form.fields[
+            "year"
+        ].help_text = "The map as published at the end of that year's refresh."
+        return filterset
+
+    def cleaned(self, name: str):
+        """A filter's valid value, or None when it was not given or not valid."""
+        if not self.is_bound or not (self.is_valid() or name not in self.form.errors):
+            return None
+        return self.form.cleaned_data.get(name) or None
+
+    def query_string(self) -> str:
+        """The filters in force (valid ones only) as a query string, for links that carry
+        the current view elsewhere: the list, the map, the figures and the downloads."""
+        if not self.is_bound:
+            return ""
+        query = QueryDict(mutable=True)
+        self.is_valid()
+        for name in self.filters:
+            if name in self.form.errors:
+                continue
+            values = [v for v in self.data.getlist(name) if str(v).strip()]
+            if values:
+                query.setlist(name, values)
+        return query.urlencode()
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("sort"):
@@ -167,7 +263,15 @@ class PartnershipFilter(django_filters.FilterSet):
             values = value if isinstance(value, list) else [value]
             shown = ", ".join(str(choices.get(v, v)) for v in values)
             if name == "year":
-                shown = f"{int(value)}/{(int(value) + 1) % 100:02d}"
+                shown = financial_year_label(int(value))
+            elif name == "council":
+                code = value.strip().upper()
+                shown = (
+                    Council.objects.filter(gss_code=code)
+                    .values_list("short_name", flat=True)
+                    .first()
+                    or code
+                )
             elif isinstance(value, Decimal):
                 shown = str(int(value))
             applied.append((str(field.label), shown))

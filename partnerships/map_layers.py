@@ -22,8 +22,11 @@ from partnerships.models import (
     CouncilType,
     Partnership,
     PartnershipCouncil,
-    PartnershipPublicBody,
+    PublicBodyKind,
+    Sector,
+    ServiceCategory,
 )
+from partnerships.selectors import members_prefetches
 
 # Councils that sit above the district level; the default layer shows the rest, which
 # together tile England once.
@@ -77,13 +80,21 @@ def map_data_version() -> str:
 
 @dataclass(frozen=True)
 class CouncilFeature:
-    """One council's GeoJSON Feature, ready to be joined into a collection."""
+    """One council's GeoJSON Feature, ready to be joined into a collection. Its text is
+    kept in two parts around the number of partnerships, the last property, so that a
+    filtered view can put its own count there without parsing anything."""
 
     gss_code: str
     layer: str | None  # None for upper tiers other than counties
     upper_tier: bool
     bounds: tuple[float, float, float, float]
-    text: str
+    head: str
+    count: int
+    tail: str
+
+    def text(self, counts: dict[str, int] | None = None) -> str:
+        count = self.count if counts is None else counts.get(self.gss_code, 0)
+        return f"{self.head}{count}{self.tail}"
 
     def intersects(self, bbox: tuple[float, float, float, float]) -> bool:
         west, south, east, north = bbox
@@ -158,15 +169,15 @@ def _features_build(detail: str) -> list[CouncilFeature]:
             "name": name,
             "type": council_type,
             "type_name": council_types.get(council_type, council_type),
-            "partnerships": count,
             "url": reverse("partnerships:council-detail", args=[gss]),
             "panel_url": reverse("partnerships:council-panel", args=[gss]),
         }
-        text = (
+        properties_text = json.dumps(properties, separators=(",", ":"))[:-1]
+        head = (
             f'{{"type":"Feature","id":{json.dumps(gss)},'
-            f'"properties":{json.dumps(properties, separators=(",", ":"))},'
-            f'"geometry":{geometry}}}'
+            f'"properties":{properties_text},"partnerships":'
         )
+        tail = f'}},"geometry":{geometry}}}'
         w, s, e, n = (float(v) for v in bounds)
         features.append(
             CouncilFeature(
@@ -179,7 +190,9 @@ def _features_build(detail: str) -> list[CouncilFeature]:
                     e + _BOUNDS_PADDING,
                     n + _BOUNDS_PADDING,
                 ),
-                text=text,
+                head=head,
+                count=count,
+                tail=tail,
             )
         )
     return features
@@ -188,14 +201,18 @@ def _features_build(detail: str) -> list[CouncilFeature]:
 def council_features(*, detail: str, version: str) -> list[CouncilFeature]:
     """Every current council with a boundary as a ready-made Feature (cached per version)."""
     return cache.get_or_set(
-        f"map-layers:{version}:features:{detail}",
+        f"map-layers:v2:{version}:features:{detail}",
         lambda: _features_build(detail),
         timeout=_CACHE_SECONDS,
     )
 
 
-def _collection(features: list[CouncilFeature]) -> str:
-    return '{"type":"FeatureCollection","features":[' + ",".join(f.text for f in features) + "]}"
+def _collection(features: list[CouncilFeature], counts: dict[str, int] | None = None) -> str:
+    return (
+        '{"type":"FeatureCollection","features":['
+        + ",".join(f.text(counts) for f in features)
+        + "]}"
+    )
 
 
 def councils_layer_geojson(
@@ -205,12 +222,14 @@ def councils_layer_geojson(
     detail: str = "low",
     bbox: tuple[float, float, float, float] | None = None,
     member_codes: set[str] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> str:
     """A FeatureCollection of current councils: one layer, or, given `member_codes`, the
     members of one partnership whatever their tier (upper tiers first, so that smaller
     councils draw on top); optionally only those touching `bbox` (west, south, east,
-    north)."""
-    if bbox is None and member_codes is None:
+    north). Each council's `partnerships` is its number of published partnerships, or,
+    given `counts` (see `partnership_counts`), its number in a filtered view."""
+    if bbox is None and member_codes is None and counts is None:
         # The national view: the same body for everyone, so cache it whole.
         return cache.get_or_set(
             f"map-layers:{version}:body:{layer}:{detail}",
@@ -228,7 +247,21 @@ def councils_layer_geojson(
         chosen = [f for f in features if f.layer == layer]
     if bbox is not None:
         chosen = [f for f in chosen if f.intersects(bbox)]
-    return _collection(chosen)
+    return _collection(chosen, counts)
+
+
+def partnership_counts(*, partnerships: QuerySet[Partnership]) -> dict[str, int]:
+    """How many of `partnerships` (a filtered set) each current council is in, by GSS
+    code; councils in none are left out. One query."""
+    rows = (
+        PartnershipCouncil.objects.filter(
+            council__current=True, partnership__in=partnerships.order_by().values("pk")
+        )
+        .order_by()
+        .values_list("council__gss_code")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def partnership_member_codes(*, slug: str) -> set[str] | None:
@@ -244,28 +277,16 @@ def partnership_member_codes(*, slug: str) -> set[str] | None:
     return {code for code in rows if code}
 
 
-def council_panel_council(*, gss_code: str) -> Council | None:
-    """A council with its published partnerships (`published_partnerships`), each with its
-    categories and the names of its other members (`other_members`), for the side panel."""
-    partnerships = (
-        Partnership.objects.filter(published=True)
-        .order_by("name")
-        .prefetch_related(
-            "categories",
-            Prefetch(
-                "council_memberships",
-                queryset=PartnershipCouncil.objects.select_related("council").order_by(
-                    "-is_lead", "council__short_name"
-                ),
-            ),
-            Prefetch(
-                "body_memberships",
-                queryset=PartnershipPublicBody.objects.select_related("public_body").order_by(
-                    "-is_lead", "public_body__name"
-                ),
-            ),
-        )
-    )
+def council_panel_council(
+    *, gss_code: str, partnerships: QuerySet[Partnership] | None = None
+) -> Council | None:
+    """A council with its published partnerships (`published_partnerships`; only those in
+    `partnerships`, a filtered set, if given), each with its categories, its other member
+    councils (`partner_councils`) and the names of all its other members
+    (`other_members`), for the side panel and the highlights it drives. Five queries."""
+    if partnerships is None:
+        partnerships = Partnership.objects.filter(published=True).order_by("name")
+    partnerships = partnerships.prefetch_related("categories", *members_prefetches())
     council = (
         Council.objects.filter(gss_code=gss_code)
         .prefetch_related(
@@ -275,23 +296,156 @@ def council_panel_council(*, gss_code: str) -> Council | None:
     )
     if council is not None:
         for partnership in council.published_partnerships:
-            partnership.other_members = [
-                str(m.council)
+            partnership.partner_councils = [
+                m.council
                 for m in partnership.council_memberships.all()
                 if m.council_id != council.pk
-            ] + [m.public_body.name for m in partnership.body_memberships.all()]
+            ]
+            partnership.other_members = [str(c) for c in partnership.partner_councils] + [
+                m.public_body.name for m in partnership.body_memberships.all()
+            ]
     return council
 
 
-def map_summary() -> dict[str, int]:
+def map_summary(*, partnerships: QuerySet[Partnership] | None = None) -> dict[str, int]:
     """The numbers the map page states in words: councils on each layer, how many are in a
-    published partnership, and how many partnerships are published."""
+    published partnership (of `partnerships`, a filtered set, if given), and how many
+    partnerships there are. Two queries."""
+    if partnerships is None:
+        partnerships = Partnership.objects.filter(published=True)
     current: QuerySet[Council] = Council.objects.filter(current=True)
-    in_partnership = Q(memberships__partnership__published=True)
+    in_partnership = Q(memberships__partnership__in=partnerships.order_by().values("pk"))
     summary = current.aggregate(
         districts=Count("id", filter=~Q(council_type__in=UPPER_TIER_TYPES), distinct=True),
         counties=Count("id", filter=Q(council_type=CouncilType.COUNTY), distinct=True),
         sharing=Count("id", filter=in_partnership, distinct=True),
     )
-    summary["partnerships"] = Partnership.objects.filter(published=True).count()
+    summary["partnerships"] = partnerships.order_by().count()
     return summary
+
+
+# Colours for the councils a chosen council shares with, by the service category of the
+# shared partnership: ColorBrewer's 12-class Paired, in the categories' order. Twelve
+# colours cannot tell 22 categories apart, so the colour is only ever a second cue: the
+# panel names each partner and category, tooltips name them on the map, and councils
+# sharing several kinds of service get a hatched pattern.
+CATEGORY_PALETTE = (
+    "#a6cee3",
+    "#1f78b4",
+    "#b2df8a",
+    "#33a02c",
+    "#fb9a99",
+    "#e31a1c",
+    "#fdbf6f",
+    "#ff7f00",
+    "#cab2d6",
+    "#6a3d9a",
+    "#ffff99",
+    "#b15928",
+)
+# Where a public body in a partnership covers no council's area, it is drawn as a marker.
+_COVERING_FIELDS = {
+    "fire_rescue_authority_id": "fire_rescue_authority",
+    "police_force_area_id": "police_force_area",
+    "integrated_care_board_id": "integrated_care_board",
+    "combined_authority_id": "combined_authority",
+}
+
+
+def category_colours() -> list[dict[str, str]]:
+    """Each service category with its highlight colour, in the categories' order."""
+    return [
+        {"slug": slug, "name": name, "colour": CATEGORY_PALETTE[index % len(CATEGORY_PALETTE)]}
+        for index, (slug, name) in enumerate(
+            ServiceCategory.objects.order_by("position", "name").values_list("slug", "name")
+        )
+    ]
+
+
+def _area_of(rows: list[tuple[str, str]]) -> str:
+    """The outline of the area the given councils (gss_code, light boundary) cover, as
+    GeoJSON: their union, computed by GEOS."""
+    shapes = shapely.from_geojson([boundary for _code, boundary in rows])
+    return shapely.to_geojson(shapely.union_all(shapely.make_valid(shapes)))
+
+
+def partnership_highlight(*, slug: str, version: str) -> dict | None:
+    """What the map draws for a chosen published partnership: its member councils, and
+    each member public body with the area it covers (the union of the district-level
+    councils that name it as their fire, police, health or combined authority) or, where
+    it covers none, a point at the centre of the member councils for a labelled marker.
+    None if there is no such published partnership. Five queries; the areas are cached
+    per data version."""
+    partnership = (
+        Partnership.objects.filter(slug=slug, published=True)
+        .prefetch_related("categories", *members_prefetches())
+        .first()
+    )
+    if partnership is None:
+        return None
+    councils = [m.council for m in partnership.council_memberships.all()]
+    bodies = [m.public_body for m in partnership.body_memberships.all()]
+    located = [c for c in councils if c.latitude is not None and c.longitude is not None]
+    centre = (
+        [
+            round(sum(c.latitude for c in located) / len(located), 5),
+            round(sum(c.longitude for c in located) / len(located), 5),
+        ]
+        if located
+        else None
+    )
+    body_ids = {body.pk for body in bodies}
+    covering: dict[int, list[tuple[str, str]]] = {pk: [] for pk in body_ids}
+    if body_ids:
+        query = Q()
+        for field in _COVERING_FIELDS:
+            query |= Q(**{f"{field}__in": body_ids})
+        rows = (
+            Council.objects.filter(query, current=True)
+            .exclude(council_type__in=UPPER_TIER_TYPES)
+            .exclude(boundary_low="")
+            .order_by("gss_code")
+            .values_list("gss_code", "boundary_low", *_COVERING_FIELDS)
+        )
+        for gss_code, boundary, *body_keys in rows:
+            for key in body_keys:
+                if key in covering:
+                    covering[key].append((gss_code, boundary))
+    sectors = dict(Sector.choices)
+    kinds = dict(PublicBodyKind.choices)
+    drawn = []
+    for body in bodies:
+        rows = covering.get(body.pk, [])
+        area = None
+        if rows:
+            area = cache.get_or_set(
+                f"map-layers:{version}:body-area:{body.pk}",
+                lambda rows=rows: _area_of(rows),
+                timeout=_CACHE_SECONDS,
+            )
+        drawn.append(
+            {
+                "name": body.name,
+                "sector": sectors.get(body.sector, body.sector),
+                "kind": kinds.get(body.kind, body.kind),
+                "covers": [code for code, _boundary in rows],
+                "area": json.loads(area) if area else None,
+                "marker": None if area else centre,
+            }
+        )
+    return {
+        "slug": partnership.slug,
+        "name": partnership.name,
+        "url": partnership.get_absolute_url(),
+        "categories": [c.name for c in partnership.categories.all()],
+        "members": [
+            {
+                "gss_code": m.council.gss_code,
+                "name": str(m.council),
+                "lead": m.is_lead,
+                "url": m.council.get_absolute_url(),
+            }
+            for m in partnership.council_memberships.all()
+        ],
+        "bodies": drawn,
+    }

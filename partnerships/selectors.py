@@ -1,29 +1,22 @@
 """Reads for the public pages: each does its own joins, prefetches and aggregation, so a
 page costs the same number of queries however many councils and partnerships there are."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import slugify
 
 from partnerships.models import (
     Council,
+    CouncilType,
     DataLoad,
     Partnership,
     PartnershipCouncil,
     PartnershipPublicBody,
     PublicBody,
     Region,
-    SavingsKind,
     SavingsRecord,
 )
-
-# Orders a visitor can ask for on the partnership list; missing years and savings
-# always go last, whichever way the list runs.
-PARTNERSHIP_SORTS = {
-    "name": (F("name").asc(),),
-    "start_year": (F("start_year").asc(nulls_last=True), F("name").asc()),
-    "-start_year": (F("start_year").desc(nulls_last=True), F("name").asc()),
-    "-savings": (F("achieved_savings").desc(nulls_last=True), F("name").asc()),
-    "savings": (F("achieved_savings").asc(nulls_last=True), F("name").asc()),
-}
 
 
 def members_prefetches() -> list[Prefetch]:
@@ -44,47 +37,10 @@ def members_prefetches() -> list[Prefetch]:
     ]
 
 
-def partnership_list(
-    *,
-    category_slug: str | None = None,
-    region: Region | None = None,
-    council_gss_code: str | None = None,
-    sort: str = "name",
-) -> QuerySet[Partnership]:
-    """Published partnerships, optionally of one service category, with a member in one
-    region, or with one council as a member; each annotated with `achieved_savings`.
-
-    The filters go through `pk__in` subqueries rather than joins, so that a partnership
-    with several members in a region is neither listed twice nor has its savings summed
-    twice.
-    """
-    partnerships = Partnership.objects.filter(published=True)
-    if category_slug:
-        partnerships = partnerships.filter(
-            pk__in=Partnership.objects.filter(categories__slug=category_slug).values("pk")
-        )
-    if region is not None:
-        partnerships = partnerships.filter(
-            pk__in=PartnershipCouncil.objects.filter(council__region=region).values(
-                "partnership_id"
-            )
-        )
-    if council_gss_code:
-        partnerships = partnerships.filter(
-            pk__in=PartnershipCouncil.objects.filter(council__gss_code=council_gss_code).values(
-                "partnership_id"
-            )
-        )
-    return (
-        partnerships.annotate(
-            achieved_savings=Sum(
-                "savings_records__amount",
-                filter=Q(savings_records__kind=SavingsKind.ACHIEVED),
-            )
-        )
-        .prefetch_related("categories", *members_prefetches())
-        .order_by(*PARTNERSHIP_SORTS.get(sort, PARTNERSHIP_SORTS["name"]))
-    )
+def partnership_list(*, partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """The (already filtered, see `partnerships.filters.PartnershipFilter`) partnerships
+    with what the list shows of each: categories and members. Three queries."""
+    return partnerships.prefetch_related("categories", *members_prefetches())
 
 
 def partnership_get_published(*, slug: str) -> Partnership | None:
@@ -103,24 +59,36 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
 
 
 def council_list(
-    *, region: Region | None = None, council_type: str | None = None
+    *,
+    partnerships: QuerySet[Partnership] | None = None,
+    region_slug: str | None = None,
+    council_type: str | None = None,
 ) -> QuerySet[Council]:
     """Current councils in region order, each with its region and
-    `published_partnership_count`."""
+    `published_partnership_count`: how many of `partnerships` (the filtered published
+    partnerships; all of them by default) it is a member of. One query."""
+    if partnerships is None:
+        partnerships = Partnership.objects.filter(published=True)
     councils = Council.objects.filter(current=True)
-    if region is not None:
-        councils = councils.filter(region=region)
+    if region_slug:
+        names = [
+            n for n in Region.objects.values_list("name", flat=True) if slugify(n) == region_slug
+        ]
+        councils = councils.filter(region__name__in=names)
     if council_type:
         councils = councils.filter(council_type=council_type)
+    counted = (
+        PartnershipCouncil.objects.filter(
+            council=OuterRef("pk"), partnership__in=partnerships.order_by().values("pk")
+        )
+        .order_by()
+        .values("council")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         councils.select_related("region")
-        .annotate(
-            published_partnership_count=Count(
-                "memberships",
-                filter=Q(memberships__partnership__published=True),
-                distinct=True,
-            )
-        )
+        .annotate(published_partnership_count=Coalesce(Subquery(counted), 0))
         .order_by(F("region__name").asc(nulls_last=True), "short_name")
     )
 
@@ -175,4 +143,52 @@ def reference_data_summary() -> dict:
         "partnerships_with_savings": partnerships["with_savings"],
         "savings_records": SavingsRecord.objects.filter(partnership__published=True).count(),
         "last_loaded": last_load.finished_at if last_load else None,
+    }
+
+
+def name_search(*, text: str, limit: int = 10) -> dict[str, list[dict]]:
+    """Councils (current first) and published partnerships whose names contain `text`,
+    names that start with it first; at most `limit` of each. Two queries."""
+    text = text.strip()[:100]
+    if not text:
+        return {"councils": [], "partnerships": []}
+    councils = (
+        Council.objects.filter(
+            Q(short_name__icontains=text)
+            | Q(official_name__icontains=text)
+            | Q(alt_names__icontains=text)
+        )
+        .annotate(
+            starts=Case(When(short_name__istartswith=text, then=0), default=1),
+        )
+        .order_by("-current", "starts", "short_name")
+        .values("gss_code", "short_name", "council_type", "current")[:limit]
+    )
+    partnerships = (
+        Partnership.objects.filter(published=True, name__icontains=text)
+        .annotate(starts=Case(When(name__istartswith=text, then=0), default=1))
+        .order_by("starts", "name")
+        .values("slug", "name")[:limit]
+    )
+    types = dict(CouncilType.choices)
+    return {
+        "councils": [
+            {
+                "gss_code": c["gss_code"],
+                "name": c["short_name"] if c["current"] else f"{c['short_name']} (former)",
+                "type": types.get(c["council_type"], c["council_type"]),
+                "current": c["current"],
+                "url": reverse("partnerships:council-detail", args=[c["gss_code"]]),
+                "panel_url": reverse("partnerships:council-panel", args=[c["gss_code"]]),
+            }
+            for c in councils
+        ],
+        "partnerships": [
+            {
+                "slug": p["slug"],
+                "name": p["name"],
+                "url": reverse("partnerships:partnership-detail", args=[p["slug"]]),
+            }
+            for p in partnerships
+        ],
     }

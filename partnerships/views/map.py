@@ -1,29 +1,73 @@
-"""The public map: the page, the councils' GeoJSON layers and the side panel."""
+"""The public map: the page, the councils' GeoJSON layers, the side panel, what a chosen
+partnership draws, and the search-as-you-type that finds councils and partnerships.
+
+Every part reads the same filters from the address (`PartnershipFilter`), so the
+shading, the panel, the list, the figures and the downloads describe one set of
+partnerships.
+"""
 
 import hashlib
+import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from partnerships import map_layers
+from partnerships import map_layers, selectors
+from partnerships.filters import PartnershipFilter
 from sharedmap.http import conditional_compressed
 
 # Zoom level from which the map asks for detailed boundaries of the visible area.
 DETAIL_ZOOM = 9
 # South-west and north-east corners of England (Isles of Scilly to Berwick and Lowestoft).
 ENGLAND_BOUNDS = [[49.88, -6.45], [55.82, 1.77]]
+# Most suggestions of each kind the search box offers.
+SEARCH_LIMIT = 10
+# The filters that narrow the partnerships the map counts (sorting changes nothing).
+_COUNTING_FILTERS = tuple(name for name in PartnershipFilter.base_filters if name != "sort")
+
+
+def figures_url() -> str:
+    """The figures page, once the figures part of the site names it."""
+    try:
+        return reverse("partnerships:figures")
+    except NoReverseMatch:
+        return "/figures/"
+
+
+def view_links(query: str) -> dict[str, str]:
+    """The current view elsewhere: map, lists, figures and downloads, each with the same
+    filters in its address."""
+    suffix = f"?{query}" if query else ""
+    return {
+        "map": reverse("partnerships:map") + suffix,
+        "list": reverse("partnerships:partnership-list") + suffix,
+        "councils": reverse("partnerships:council-list") + suffix,
+        "figures": figures_url() + suffix,
+        "csv": reverse("partnerships:partnerships-csv") + suffix,
+        "xlsx": reverse("partnerships:partnerships-xlsx") + suffix,
+        "savings_csv": reverse("partnerships:savings-csv") + suffix,
+    }
 
 
 @require_safe
 def map_page(request):
+    filterset = PartnershipFilter.for_page(request.GET)
+    query = filterset.query_string()
     leaflet = settings.LEAFLET_CONFIG
     config = {
         "layerUrl": reverse("partnerships:map-councils-layer"),
+        "searchUrl": reverse("partnerships:search"),
+        "partnershipUrl": reverse("partnerships:partnership-map", args=["__slug__"]),
+        "panelUrl": reverse("partnerships:council-panel", args=["__gss__"]),
+        "filterQuery": query,
+        "partnership": request.GET.get("partnership", ""),
+        "council": request.GET.get("selected", "").strip().upper(),
         "layers": {"districts": "District-level councils", "counties": "County councils"},
         "detailZoom": DETAIL_ZOOM,
         "bounds": ENGLAND_BOUNDS,
@@ -33,14 +77,19 @@ def map_page(request):
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "boundaryColour": map_layers.BOUNDARY_COLOUR,
         "classes": map_layers.COUNT_CLASSES,
+        "categories": map_layers.category_colours(),
     }
     return render(
         request,
         "partnerships/map.html",
         {
-            "summary": map_layers.map_summary(),
+            "form": filterset.form,
+            "applied_filters": filterset.applied(),
+            "summary": map_layers.map_summary(partnerships=filterset.qs),
             "classes": map_layers.COUNT_CLASSES,
             "map_config": config,
+            "links": view_links(query),
+            "filter_query": query,
         },
     )
 
@@ -51,10 +100,13 @@ class LayerRequest:
     detail: str
     bbox: tuple[float, float, float, float] | None
     partnership: str | None
+    # The partnership filters in force, as a sorted query string ("" for none).
+    filters: str = ""
 
     @classmethod
-    def from_query(cls, query) -> "LayerRequest":
-        """Read and check the query string; ValueError if any part is not understood."""
+    def from_query(cls, query, filterset: PartnershipFilter | None = None) -> "LayerRequest":
+        """Read and check the query string; ValueError if any part is not understood.
+        Pass the `filterset` of the same query if there is one already."""
         layer = query.get("layer", "districts")
         detail = query.get("detail", "low")
         if layer not in map_layers.LAYERS or detail not in map_layers.DETAILS:
@@ -65,15 +117,46 @@ class LayerRequest:
             if not (west <= east and south <= north):
                 raise ValueError("bbox must be west,south,east,north")
             bbox = (west, south, east, north)
-        return cls(layer, detail, bbox, query.get("partnership") or None)
+        filters = ""
+        if any(query.get(name) for name in _COUNTING_FILTERS):
+            filterset = filterset or PartnershipFilter(query)
+            filters = "&".join(sorted(filterset.query_string().split("&")))
+        return cls(layer, detail, bbox, query.get("partnership") or None, filters)
+
+
+@dataclass(frozen=True)
+class _LayerState:
+    request: LayerRequest | None
+    counts: dict[str, int] | None
+    version: str
+
+
+def _layer_state(request) -> _LayerState:
+    """The layer asked for, the data version and, when filters are set, each council's
+    count of the filtered partnerships: worked out once per request, for the ETag and
+    the body."""
+    if not hasattr(request, "_map_layer_state"):
+        filterset = PartnershipFilter(request.GET)
+        try:
+            layer_request = LayerRequest.from_query(request.GET, filterset)
+        except ValueError:
+            layer_request = None
+        counts = None
+        if layer_request is not None and layer_request.filters:
+            counts = map_layers.partnership_counts(partnerships=filterset.qs)
+        request._map_layer_state = _LayerState(layer_request, counts, map_layers.map_data_version())
+    return request._map_layer_state
 
 
 def _layer_etag(request) -> str | None:
-    try:
-        layer_request = LayerRequest.from_query(request.GET)
-    except ValueError:
+    state = _layer_state(request)
+    layer_request, counts = state.request, state.counts
+    if layer_request is None:
         return None
-    key = f"{map_layers.map_data_version()}:{layer_request}"
+    # A filtered layer's counts depend on more than the memberships the data version
+    # follows (categories, savings), so they are part of its tag.
+    counted = json.dumps(sorted(counts.items())) if counts is not None else ""
+    key = f"{state.version}:{layer_request}:{counted}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -81,9 +164,9 @@ def _layer_etag(request) -> str | None:
 @require_safe
 @conditional_compressed(etag_func=_layer_etag, max_age=300)
 def councils_layer(request):
-    try:
-        layer_request = LayerRequest.from_query(request.GET)
-    except ValueError:
+    state = _layer_state(request)
+    layer_request, counts = state.request, state.counts
+    if layer_request is None:
         return HttpResponseBadRequest(
             "Use layer=districts|counties, detail=low|high and bbox=west,south,east,north."
         )
@@ -93,11 +176,12 @@ def councils_layer(request):
         if member_codes is None:
             raise Http404("No published partnership has that slug.")
     body = map_layers.councils_layer_geojson(
-        version=map_layers.map_data_version(),
+        version=state.version,
         layer=layer_request.layer,
         detail=layer_request.detail,
         bbox=layer_request.bbox,
         member_codes=member_codes,
+        counts=counts,
     )
     return HttpResponse(body, content_type="application/geo+json")
 
@@ -105,11 +189,46 @@ def councils_layer(request):
 @require_safe
 @vary_on_headers("X-Requested-With")
 def council_panel(request, gss_code: str):
-    """The map's side panel for one council: a fragment when the map's script asks for it,
-    a page of its own otherwise (a link opened without JavaScript)."""
-    council = map_layers.council_panel_council(gss_code=gss_code)
+    """The map's side panel for one council (its partnerships among the filtered ones):
+    a fragment when the map's script asks for it, a page of its own otherwise (a link
+    opened without JavaScript)."""
+    filterset = PartnershipFilter(request.GET or None)
+    council = map_layers.council_panel_council(
+        gss_code=gss_code.strip().upper(), partnerships=filterset.qs
+    )
     if council is None:
         raise Http404("No council has that GSS code.")
     fragment = "X-Requested-With" in request.headers
     template = "partnerships/_council_panel.html" if fragment else "partnerships/council_panel.html"
-    return render(request, template, {"council": council, "standalone": not fragment})
+    query = filterset.query_string()
+    return render(
+        request,
+        template,
+        {
+            "council": council,
+            "standalone": not fragment,
+            "applied_filters": filterset.applied(),
+            "filter_query": query,
+            "map_url": reverse("partnerships:map")
+            + "?"
+            + urlencode({"selected": council.gss_code})
+            + (f"&{query}" if query else ""),
+        },
+    )
+
+
+@require_safe
+def partnership_map(request, slug: str):
+    """What the map draws for a chosen partnership, as JSON: its member councils and its
+    public-body partners with the areas they cover."""
+    highlight = map_layers.partnership_highlight(slug=slug, version=map_layers.map_data_version())
+    if highlight is None:
+        raise Http404("No published partnership has that slug.")
+    return JsonResponse(highlight)
+
+
+@require_safe
+def search(request):
+    """Councils and published partnerships whose names contain `q`, for the search box.
+    Without JavaScript the box sends `q` to the partnership list instead."""
+    return JsonResponse(selectors.name_search(text=request.GET.get("q", ""), limit=SEARCH_LIMIT))

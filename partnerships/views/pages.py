@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnerships import selectors
-from partnerships.forms import CouncilFilterForm, PartnershipFilterForm
+from partnerships.filters import PartnershipFilter
+from partnerships.views.map import view_links
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -17,44 +18,23 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("partnerships:map")), *trail]
 
 
-def _valid(form, name: str):
-    """A filter's cleaned value, or None when it was not given or was not valid (the
-    form shows why); the valid filters still apply."""
-    if not form.is_bound:
-        return None
-    form.is_valid()
-    return form.cleaned_data.get(name) if name not in form.errors else None
-
-
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    form = PartnershipFilterForm(request.GET or None)
-    category = _valid(form, "category")
-    region = _valid(form, "region")
-    council_gss_code = _valid(form, "council")
-    sort = _valid(form, "sort") or "name"
-    partnerships = selectors.partnership_list(
-        category_slug=category.slug if category else None,
-        region=region,
-        council_gss_code=council_gss_code,
-        sort=sort,
-    )
-    applied = [
-        (label, value)
-        for label, value in (
-            ("Service", category and category.name),
-            ("Region", region and region.name),
-            ("Council", council_gss_code and form.council_names.get(council_gss_code)),
-        )
-        if value
-    ]
+    """The filtered partnerships as a table: the same set the map counts, in words."""
+    filterset = PartnershipFilter.for_page(request.GET)
+    query = filterset.query_string()
+    partnerships = selectors.partnership_list(partnerships=filterset.qs)
+    sort = filterset.cleaned("sort") or "name"
     return render(
         request,
         "partnerships/partnership_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "partnerships": list(partnerships),
-            "applied_filters": applied,
+            "applied_filters": filterset.applied(),
             "sort": sort,
+            "links": view_links(query),
+            "filter_query": query,
+            "search_url": reverse("partnerships:search"),
             "breadcrumbs": _crumbs(("Partnerships", None)),
         },
     )
@@ -80,25 +60,26 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def council_list(request: HttpRequest) -> HttpResponse:
-    form = CouncilFilterForm(request.GET or None)
-    region = _valid(form, "region")
-    council_type = _valid(form, "type")
-    councils = list(selectors.council_list(region=region, council_type=council_type))
-    applied = [
-        (label, value)
-        for label, value in (
-            ("Region", region and region.name),
-            ("Type", council_type and dict(form.fields["type"].choices).get(council_type)),
+    """Current councils, each with how many of the filtered partnerships it is in: the
+    map's shading in words. Region and council type also narrow the councils listed."""
+    filterset = PartnershipFilter.for_page(request.GET)
+    query = filterset.query_string()
+    councils = list(
+        selectors.council_list(
+            partnerships=filterset.qs,
+            region_slug=filterset.cleaned("region"),
+            council_type=filterset.cleaned("council_type"),
         )
-        if value
-    ]
+    )
     return render(
         request,
         "partnerships/council_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "councils": councils,
-            "applied_filters": applied,
+            "applied_filters": filterset.applied(),
+            "links": view_links(query),
+            "filter_query": query,
             "breadcrumbs": _crumbs(("Councils", None)),
         },
     )

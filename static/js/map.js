@@ -59,8 +59,38 @@
     });
   }
 
-  function initCouncilMap(element, config) {
-    const map = L.map(element, {
+  // A hatch for councils that share several kinds of service with the chosen council:
+  // a pattern, so that the difference never rests on colour alone.
+  function addPatterns() {
+    if (document.getElementById("map-hatch")) {
+      return;
+    }
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true");
+    svg.style.position = "absolute";
+    svg.innerHTML =
+      '<defs><pattern id="map-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
+      '<rect width="8" height="8" fill="#ffffff"></rect><rect width="4" height="8" fill="#6a3d9a"></rect></pattern></defs>';
+    document.body.appendChild(svg);
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function initCouncilMap(mapElement, config) {
+    addPatterns();
+    const map = L.map(mapElement, {
       minZoom: config.minZoom,
       maxZoom: config.maxZoom,
       zoomSnap: 0.25,
@@ -75,49 +105,246 @@
     map.attributionControl.addAttribution("Boundaries: ONS, OGL v3.0");
 
     const panel = document.getElementById("council-panel");
+    const legend = document.getElementById("highlight-legend");
+    const legendItems = document.getElementById("highlight-legend-items");
+    const form = document.getElementById("filters-form");
+    const categories = {};
+    config.categories.forEach(function (category) {
+      categories[category.slug] = category;
+    });
     const state = {
       layer: "districts",
-      selected: null,
+      filters: config.filterQuery || "",
+      selected: null, // GSS code of the chosen council
+      selectedName: "",
+      partners: null, // Map of GSS code -> [{partnership, category, categoryName}]
+      partnership: null, // highlight data of the chosen partnership
+      members: null, // Set of its member councils' GSS codes
+      overlay: L.layerGroup().addTo(map),
       lowData: {},
       low: {},
       context: null,
       highRequest: 0,
+      panelRequest: 0,
     };
 
-    function style(feature) {
-      const cls = classFor(feature.properties.partnerships, config.classes);
-      const selected = feature.properties.gss_code === state.selected;
-      return {
-        color: config.boundaryColour,
-        weight: selected ? 3 : map.getZoom() >= config.detailZoom ? 1 : 0.6,
-        fillColor: cls.colour,
-        fillOpacity: config.tileUrl ? 0.75 : 1,
-        className: selected ? "map-council map-council--selected" : "map-council",
-      };
+    function withFilters(url, extra) {
+      const params = new URLSearchParams(state.filters);
+      Object.entries(extra || {}).forEach(function ([key, value]) {
+        params.set(key, value);
+      });
+      const query = params.toString();
+      return url + (query ? (url.indexOf("?") >= 0 ? "&" : "?") + query : "");
     }
 
-    function showPanel(feature) {
+    function partnerOf(gss) {
+      return state.partners ? state.partners.get(gss) : null;
+    }
+
+    function partnerColour(shared) {
+      const slugs = new Set(
+        shared.map(function (s) {
+          return s.category;
+        })
+      );
+      if (slugs.size > 1) {
+        return null; // several: hatched
+      }
+      const category = categories[shared[0].category];
+      return category ? category.colour : "#cab2d6";
+    }
+
+    function style(feature) {
       const props = feature.properties;
-      state.selected = props.gss_code;
+      const gss = props.gss_code;
+      const selected = gss === state.selected;
+      const result = {
+        color: config.boundaryColour,
+        weight: selected ? 3 : map.getZoom() >= config.detailZoom ? 1 : 0.6,
+        fillColor: classFor(props.partnerships, config.classes).colour,
+        fillOpacity: config.tileUrl ? 0.75 : 1,
+        className: "map-council" + (selected ? " map-council--selected" : ""),
+      };
+      if (state.partners && !selected) {
+        const shared = partnerOf(gss);
+        if (shared) {
+          const colour = partnerColour(shared);
+          result.fillColor = colour || "#6a3d9a";
+          result.weight = 1.5;
+          result.className += colour ? " map-council--partner" : " map-council--partner map-council--several";
+        } else {
+          result.fillColor = "#f3f2f1";
+          result.className += " map-council--dimmed";
+        }
+      } else if (state.members) {
+        if (state.members.has(gss)) {
+          result.className += " map-council--member";
+        } else {
+          result.fillColor = "#f3f2f1";
+          result.className += " map-council--dimmed";
+        }
+      }
+      return result;
+    }
+
+    function labelFor(props) {
+      const gss = props.gss_code;
+      if (state.partners) {
+        if (gss === state.selected) {
+          return props.name + " (chosen): " + pluralPartnerships(props.partnerships);
+        }
+        const shared = partnerOf(gss);
+        if (shared) {
+          return (
+            props.name +
+            ": shares " +
+            shared
+              .map(function (s) {
+                return s.partnership + " (" + (s.categoryName || "no category") + ")";
+              })
+              .join("; ") +
+            " with " +
+            state.selectedName
+          );
+        }
+        return props.name + ": shares nothing shown with " + state.selectedName;
+      }
+      if (state.members && state.members.has(gss)) {
+        return props.name + ": member of " + state.partnership.name;
+      }
+      return props.name + ": " + pluralPartnerships(props.partnerships);
+    }
+
+    function eachCouncil(callback) {
       Object.values(groups).forEach(function (group) {
         group.eachLayer(function (geojson) {
-          geojson.setStyle(style);
+          if (geojson.eachLayer && geojson.options.interactive !== false) {
+            geojson.eachLayer(callback);
+          }
         });
       });
-      element.querySelectorAll(".map-council--selected").forEach(function (path) {
-        if (path.getAttribute("data-gss") !== props.gss_code) {
-          path.classList.remove("map-council--selected");
+    }
+
+    function restyle() {
+      eachCouncil(function (layer) {
+        layer.setStyle(style(layer.feature));
+        const label = labelFor(layer.feature.properties);
+        layer.setTooltipContent(label);
+        const path = layer.getElement();
+        if (path) {
+          path.setAttribute("aria-label", label);
+          path.setAttribute("class", "leaflet-interactive " + style(layer.feature).className);
         }
       });
-      element.querySelectorAll('[data-gss="' + props.gss_code + '"]').forEach(function (path) {
-        path.classList.add("map-council--selected");
+    }
+
+    function showLegend(items) {
+      legendItems.replaceChildren();
+      if (!items) {
+        legend.hidden = true;
+        return;
+      }
+      items.forEach(function (item) {
+        const li = element("li");
+        const swatch = element("span", "map-legend__swatch" + (item.hatch ? " map-legend__swatch--hatch" : ""));
+        if (item.colour) {
+          swatch.style.background = item.colour;
+        }
+        li.appendChild(swatch);
+        li.appendChild(document.createTextNode(item.label));
+        legendItems.appendChild(li);
       });
+      const clear = element("li");
+      const button = element("button", "link-button", "Clear the highlight");
+      button.type = "button";
+      button.addEventListener("click", clearHighlight);
+      clear.appendChild(button);
+      legendItems.appendChild(clear);
+      legend.hidden = false;
+    }
+
+    function clearHighlight() {
+      state.selected = null;
+      state.partners = null;
+      state.partnership = null;
+      state.members = null;
+      state.overlay.clearLayers();
+      showLegend(null);
+      restyle();
+      updateAddress();
+    }
+
+    function updateAddress() {
+      const params = new URLSearchParams(state.filters);
+      if (state.partnership) {
+        params.set("partnership", state.partnership.slug);
+      } else if (state.selected) {
+        params.set("selected", state.selected);
+      }
+      const query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    }
+
+    // The panel names the partners in words; the map follows what the panel says.
+    function partnersFromPanel() {
+      const partners = new Map();
+      panel.querySelectorAll("li[data-partnership]").forEach(function (item) {
+        const entry = {
+          partnership: item.querySelector("a").textContent,
+          category: item.getAttribute("data-category"),
+          categoryName: item.getAttribute("data-category-name"),
+        };
+        (item.getAttribute("data-members") || "")
+          .split(",")
+          .filter(Boolean)
+          .forEach(function (gss) {
+            if (!partners.has(gss)) {
+              partners.set(gss, []);
+            }
+            partners.get(gss).push(entry);
+          });
+      });
+      return partners;
+    }
+
+    function councilLegend(partners) {
+      const used = new Map();
+      let several = false;
+      partners.forEach(function (shared) {
+        const colour = partnerColour(shared);
+        if (!colour) {
+          several = true;
+          return;
+        }
+        const category = categories[shared[0].category];
+        used.set(shared[0].category, {
+          colour: colour,
+          label: category ? category.name : shared[0].categoryName || "No category",
+        });
+      });
+      const items = [{ colour: "#ffffff", label: state.selectedName + " (chosen, thick outline)" }];
+      used.forEach(function (item) {
+        items.push(item);
+      });
+      if (several) {
+        items.push({ hatch: true, label: "Shares several kinds of service" });
+      }
+      items.push({ colour: "#f3f2f1", label: "Shares nothing shown" });
+      return items;
+    }
+
+    function selectCouncil(gss, name, panelUrl) {
+      state.selected = gss;
+      state.selectedName = name;
+      state.partnership = null;
+      state.members = null;
+      state.overlay.clearLayers();
+      restyle();
+      updateAddress();
+      const request = ++state.panelRequest;
       panel.setAttribute("aria-busy", "true");
-      const loading = document.createElement("p");
-      loading.className = "muted";
-      loading.textContent = "Loading " + props.name + "…";
-      panel.replaceChildren(loading);
-      fetch(props.panel_url, {
+      panel.replaceChildren(element("p", "muted", "Loading " + name + "…"));
+      fetch(withFilters(panelUrl), {
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" },
       })
@@ -128,15 +355,180 @@
           return response.text();
         })
         .then(function (html) {
-          if (state.selected === props.gss_code) {
-            panel.innerHTML = html;
+          if (request !== state.panelRequest) {
+            return;
           }
+          panel.innerHTML = html;
+          const heading = panel.querySelector(".council-panel__title");
+          if (heading) {
+            state.selectedName = heading.textContent.trim();
+          }
+          state.partners = partnersFromPanel();
+          restyle();
+          showLegend(councilLegend(state.partners));
         })
         .catch(function () {
           panel.innerHTML =
             '<p>The partnerships could not be loaded. <a href="' +
-            props.panel_url +
+            panelUrl +
             '">Open them on a page of their own</a>.</p>';
+        })
+        .finally(function () {
+          panel.removeAttribute("aria-busy");
+        });
+    }
+
+    function showPanel(feature) {
+      const props = feature.properties;
+      selectCouncil(props.gss_code, props.name, props.panel_url);
+    }
+
+    function partnershipPanel(data) {
+      const body = element("div", "council-panel__body");
+      body.setAttribute("data-partnership", data.slug);
+      const title = element("h2", "council-panel__title");
+      title.setAttribute("tabindex", "-1");
+      const link = element("a", "", data.name);
+      link.href = data.url;
+      title.appendChild(link);
+      body.appendChild(title);
+      if (data.categories.length) {
+        const tags = element("div");
+        data.categories.forEach(function (name) {
+          tags.appendChild(element("span", "tag", name));
+        });
+        body.appendChild(tags);
+      }
+      body.appendChild(
+        element(
+          "p",
+          "",
+          data.members.length + (data.members.length === 1 ? " member council" : " member councils") + ", highlighted on the map:"
+        )
+      );
+      const members = element("ul", "council-panel__list");
+      data.members.forEach(function (member) {
+        const li = element("li");
+        li.setAttribute("data-member", member.gss_code);
+        const a = element("a", "", member.name);
+        a.href = member.url;
+        li.appendChild(a);
+        if (member.lead) {
+          li.appendChild(document.createTextNode(" (lead)"));
+        }
+        members.appendChild(li);
+      });
+      body.appendChild(members);
+      if (data.bodies.length) {
+        body.appendChild(element("p", "", "Public-body partners, drawn on the map:"));
+        const bodies = element("ul", "council-panel__list");
+        data.bodies.forEach(function (partner) {
+          const how = partner.area
+            ? "outlined: the area of " + partner.covers.length + (partner.covers.length === 1 ? " council" : " councils") + " it covers"
+            : "marked with a labelled pin at the centre of the member councils";
+          bodies.appendChild(element("li", "", partner.name + " (" + partner.sector + ", " + partner.kind + ") – " + how));
+        });
+        body.appendChild(bodies);
+      }
+      return body;
+    }
+
+    function selectPartnership(slug) {
+      const request = ++state.panelRequest;
+      state.selected = null;
+      state.partners = null;
+      panel.setAttribute("aria-busy", "true");
+      panel.replaceChildren(element("p", "muted", "Loading the partnership…"));
+      Promise.all([
+        fetchJSON(config.partnershipUrl.replace("__slug__", encodeURIComponent(slug))),
+        fetchJSON(layerUrl({ partnership: slug })),
+      ])
+        .then(function ([data, members]) {
+          if (request !== state.panelRequest) {
+            return;
+          }
+          state.partnership = data;
+          state.members = new Set(
+            data.members.map(function (m) {
+              return m.gss_code;
+            })
+          );
+          state.overlay.clearLayers();
+          const memberLayer = L.geoJSON(members, {
+            style: {
+              color: "#0b0c0c",
+              weight: 2.5,
+              fillColor: "#d4351c",
+              fillOpacity: 0.85,
+              className: "map-member",
+            },
+            onEachFeature: function (feature, layer) {
+              layer.bindTooltip(feature.properties.name + ": member of " + data.name, { sticky: true });
+              layer.on("add", function () {
+                const path = layer.getElement();
+                if (path) {
+                  path.setAttribute("data-gss", feature.properties.gss_code);
+                }
+              });
+              layer.on("click", function () {
+                selectCouncil(feature.properties.gss_code, feature.properties.name, feature.properties.panel_url);
+              });
+            },
+          });
+          state.overlay.addLayer(memberLayer);
+          const bounds = memberLayer.getLayers().length ? memberLayer.getBounds() : null;
+          data.bodies.forEach(function (partner) {
+            const label = partner.name + " (" + partner.sector + ")";
+            if (partner.area) {
+              const area = L.geoJSON(partner.area, {
+                interactive: true,
+                style: {
+                  color: "#1d70b8",
+                  weight: 3,
+                  dashArray: "6 4",
+                  fill: false,
+                  className: "map-body-area",
+                },
+              });
+              area.bindTooltip(label + ": area covered", { sticky: true });
+              state.overlay.addLayer(area);
+              if (bounds) {
+                bounds.extend(area.getBounds());
+              }
+            } else if (partner.marker) {
+              const marker = L.marker(partner.marker, {
+                title: label,
+                alt: label,
+                keyboard: true,
+                icon: L.divIcon({
+                  className: "map-body-marker",
+                  html: '<span class="map-body-marker__pin" aria-hidden="true"></span><span class="map-body-marker__label"></span>',
+                  iconSize: null,
+                }),
+              });
+              marker.on("add", function () {
+                const node = marker.getElement();
+                if (node) {
+                  node.querySelector(".map-body-marker__label").textContent = label;
+                }
+              });
+              state.overlay.addLayer(marker);
+            }
+          });
+          if (bounds && bounds.isValid()) {
+            map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
+          }
+          panel.replaceChildren(partnershipPanel(data));
+          showLegend([
+            { colour: "#d4351c", label: "Member council of " + data.name },
+            { colour: "#ffffff", label: "Public-body area (dashed blue outline) or pin" },
+            { colour: "#f3f2f1", label: "Not a member" },
+          ]);
+          restyle();
+          updateAddress();
+        })
+        .catch(function () {
+          panel.replaceChildren(element("p", "", "That partnership could not be shown."));
         })
         .finally(function () {
           panel.removeAttribute("aria-busy");
@@ -147,14 +539,19 @@
       return L.geoJSON(data, {
         style: style,
         onEachFeature: function (feature, layer) {
-          const props = feature.properties;
-          const label = props.name + ": " + pluralPartnerships(props.partnerships);
+          const label = labelFor(feature.properties);
           layer.bindTooltip(label, { sticky: true, direction: "top" });
           layer.on("click", function () {
             showPanel(feature);
           });
           makeFocusable(layer, label, function () {
             showPanel(feature);
+          });
+          layer.on("add", function () {
+            const path = layer.getElement();
+            if (path) {
+              path.setAttribute("aria-label", labelFor(feature.properties));
+            }
           });
         },
       });
@@ -172,7 +569,7 @@
     L.control.layers(baseLayers, null, { collapsed: false, position: "topright" }).addTo(map);
 
     function layerUrl(params) {
-      return config.layerUrl + "?" + new URLSearchParams(params).toString();
+      return withFilters(config.layerUrl, params);
     }
 
     function lowData(name) {
@@ -189,7 +586,7 @@
         return Promise.resolve(null);
       }
       if (!state.context) {
-        state.context = lowData("districts").then(function (data) {
+        state.context = fetchJSON(config.layerUrl + "?layer=districts").then(function (data) {
           return L.geoJSON(data, {
             interactive: false,
             style: {
@@ -216,7 +613,9 @@
         }
         layer.setStyle(style);
         group.addLayer(layer);
-        element.setAttribute("data-loaded", loaded);
+        restyle();
+        mapElement.setAttribute("data-loaded", loaded);
+        mapElement.setAttribute("data-filters", state.filters);
       });
     }
 
@@ -224,11 +623,12 @@
       if (!state.low[name]) {
         state.low[name] = lowData(name).then(geojsonLayer);
       }
+      const filters = state.filters;
       show(
         name,
         state.low[name],
         function () {
-          return state.layer === name && map.getZoom() < config.detailZoom;
+          return state.layer === name && map.getZoom() < config.detailZoom && state.filters === filters;
         },
         name
       );
@@ -273,6 +673,99 @@
     });
     map.on("moveend", refresh);
     refresh();
+
+    // Filters: the form works as a plain GET without JavaScript; with it, the map,
+    // the counts and the links follow each change without reloading the page.
+    function formQuery() {
+      const params = new URLSearchParams();
+      new FormData(form).forEach(function (value, key) {
+        if (String(value).trim() !== "") {
+          params.append(key, value);
+        }
+      });
+      return params.toString();
+    }
+
+    let filterRequest = 0;
+    function applyFilters() {
+      const query = formQuery();
+      const request = ++filterRequest;
+      fetch(window.location.pathname + (query ? "?" + query : ""), { credentials: "same-origin" })
+        .then(function (response) {
+          return response.text();
+        })
+        .then(function (html) {
+          if (request !== filterRequest) {
+            return;
+          }
+          const page = new DOMParser().parseFromString(html, "text/html");
+          ["map-results", "map-errors", "map-in-words-summary"].forEach(function (id) {
+            const fresh = page.getElementById(id);
+            const here = document.getElementById(id);
+            if (fresh && here) {
+              here.innerHTML = fresh.innerHTML;
+            }
+          });
+          const freshConfig = JSON.parse(page.getElementById("map-config").textContent);
+          state.filters = freshConfig.filterQuery;
+          state.lowData = {};
+          state.low = {};
+          updateAddress();
+          refresh();
+          if (state.selected) {
+            selectCouncil(state.selected, state.selectedName, config.panelUrl.replace("__gss__", state.selected));
+          }
+        });
+    }
+
+    if (form) {
+      form.addEventListener("change", function (event) {
+        if (event.target.name !== "sort") {
+          applyFilters();
+        }
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        applyFilters();
+      });
+    }
+
+    panel.addEventListener("click", function (event) {
+      const button = event.target.closest("[data-show-partnership]");
+      if (button) {
+        selectPartnership(button.getAttribute("data-show-partnership"));
+      }
+    });
+
+    // The search box: a council is chosen on the map, a partnership highlighted.
+    document.addEventListener("search:choose", function (event) {
+      const item = event.detail.item;
+      if (event.detail.kind === "council") {
+        if (!item.current) {
+          return; // former councils are not on the map: go to their page
+        }
+        event.preventDefault();
+        let found = null;
+        eachCouncil(function (layer) {
+          if (layer.feature.properties.gss_code === item.gss_code) {
+            found = layer;
+          }
+        });
+        if (found) {
+          map.fitBounds(found.getBounds(), { maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40] });
+        }
+        selectCouncil(item.gss_code, item.name, item.panel_url);
+      } else if (event.detail.kind === "partnership") {
+        event.preventDefault();
+        selectPartnership(item.slug);
+      }
+    });
+
+    if (config.partnership) {
+      selectPartnership(config.partnership);
+    } else if (config.council) {
+      selectCouncil(config.council, config.council, config.panelUrl.replace("__gss__", config.council));
+    }
   }
 
   function initPartnershipMap(element) {

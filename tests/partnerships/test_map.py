@@ -44,8 +44,12 @@ def panel(client, gss_code: str, **headers):
     return client.get(reverse("partnerships:council-panel", args=[gss_code]), **headers)
 
 
-def fetch_panel(client, gss_code: str):
-    return panel(client, gss_code, HTTP_X_REQUESTED_WITH="fetch")
+def fetch_panel(client, gss_code: str, **params):
+    return client.get(
+        reverse("partnerships:council-panel", args=[gss_code]),
+        params,
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
 
 
 def _json_script(response, element_id: str) -> str:
@@ -83,7 +87,7 @@ def test_the_map_page_gives_its_script_the_layer_address_and_a_legend(client):
     assert config["tileUrl"] == ""  # plain background: no tile server by default
     assert [c["label"] for c in config["classes"]] == ["None", "1", "2 or 3", "4 or more"]
     html = response.content.decode()
-    assert "Published partnerships per council" in html
+    assert "Partnerships shown, per council" in html
     assert 'aria-live="polite"' in html
     assert "leaflet/leaflet" in html and "js/map.js" in html
 
@@ -292,7 +296,7 @@ def test_the_panel_opened_without_javascript_is_a_page_of_its_own(client):
     assert "<title>Adur on the map – Shared Services Map</title>" in html
     assert '<h1 class="council-panel__title">Adur</h1>' in html
     assert "Adur and Worthing Councils partnership" in html
-    assert 'href="/"' in html
+    assert f'href="/?selected={ADUR}"' in html
 
 
 def test_the_panel_of_an_unknown_council_is_not_found(client):
@@ -320,8 +324,23 @@ def _query_counts_are_constant(client, django_assert_max_num_queries):
         layer(client, partnership="query-count-partnership")
     with django_assert_max_num_queries(5):
         assert fetch_panel(client, ADUR).status_code == 200
-    with django_assert_max_num_queries(2):
+    # The page: two summary counts, the filters' choices (regions, categories, years)
+    # and the categories' highlight colours.
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/", {"category": "legal", "year": "2018"}).status_code == 200
+    # A filtered layer: the filters' checks and lookups, the counts and the data
+    # version, each once for the tag and the body.
+    with django_assert_max_num_queries(7):
+        layer(client, category="legal", region="south-east", savings="none")
+    # A filtered panel: the category's choices, read to check and to name it.
+    with django_assert_max_num_queries(7):
+        assert fetch_panel(client, ADUR, category=category.slug).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("partnerships:partnership-map", args=[ADUR_AND_WORTHING]))
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("partnerships:search"), {"q": "ad"}).status_code == 200
 
 
 def test_the_map_costs_a_fixed_number_of_queries_with_the_real_data(

@@ -86,12 +86,13 @@ def test_filtering_by_service_category_narrows_the_list(client):
 def test_filtering_by_region_keeps_partnerships_with_a_member_there(client):
     by_slug = listed_partnerships(page(client, f"{PARTNERSHIP_LIST}?region=south-east"))
     south_east = Region.objects.get(name="South East")
-    by_pk = listed_partnerships(page(client, f"{PARTNERSHIP_LIST}?region={south_east.pk}"))
 
     assert "Orbis" in by_slug
     assert "Anglia Revenues Partnership (ARP)" not in by_slug
     assert 0 < len(by_slug) < 65
-    assert by_pk == by_slug
+    for name in by_slug:
+        members = Partnership.objects.get(name=name).councils.values_list("region", flat=True)
+        assert south_east.pk in members
 
 
 def test_filtering_by_council_shows_only_its_partnerships_whatever_the_case_of_the_code(client):
@@ -128,7 +129,7 @@ def test_sorting_by_savings_puts_the_largest_figure_first_and_those_without_last
 
 
 def test_sorting_by_start_year_puts_the_oldest_first(client):
-    html = page(client, f"{PARTNERSHIP_LIST}?sort=start_year")
+    html = page(client, f"{PARTNERSHIP_LIST}?sort=start")
     names = listed_partnerships(html)
     years = dict(Partnership.objects.values_list("name", "start_year"))
     known = [years[name] for name in names if years[name] is not None]
@@ -143,7 +144,8 @@ def test_sorting_by_start_year_puts_the_oldest_first(client):
     [
         ("region=atlantis", "There is no region “atlantis”."),
         ("category=knitting", "There is no service category “knitting”."),
-        ("council=X99", "No council has the code “X99”."),
+        ("savings=loads", "There is no savings band “loads”."),
+        ("status=lost", "There is no status “lost”."),
         ("sort=sideways", "“sideways” is not a way to sort this list."),
     ],
 )
@@ -280,8 +282,8 @@ def test_the_council_list_shows_current_councils_by_region(client):
 
 def test_the_council_list_filters_by_region_and_type(client):
     london = page(client, f"{COUNCIL_LIST}?region=london")
-    counties = page(client, f"{COUNCIL_LIST}?type=county")
-    both = page(client, f"{COUNCIL_LIST}?region=south-east&type=county")
+    counties = page(client, f"{COUNCIL_LIST}?council_type=county")
+    both = page(client, f"{COUNCIL_LIST}?region=south-east&council_type=county")
 
     assert "34 councils" in text(london)
     assert "Adur" not in text(london)
@@ -291,7 +293,7 @@ def test_the_council_list_filters_by_region_and_type(client):
 
 
 def test_the_council_list_explains_a_type_it_does_not_know(client):
-    html = page(client, f"{COUNCIL_LIST}?type=parish")
+    html = page(client, f"{COUNCIL_LIST}?council_type=parish")
 
     assert "There is no type of council “parish”." in text(html)
     assert "332 councils" in text(html)
@@ -464,11 +466,13 @@ def thicken_orbis() -> None:
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        (PARTNERSHIP_LIST, 7),
+        # The filters' choices (regions, categories, years: four queries) are part of it.
+        (PARTNERSHIP_LIST, 8),
         (f"{PARTNERSHIP_LIST}?category=legal&region=south-east&sort=-savings", 9),
         (partnership_url("orbis"), 6),
-        (COUNCIL_LIST, 3),
-        (f"{COUNCIL_LIST}?region=london&type=london_borough", 3),
+        (COUNCIL_LIST, 5),
+        (f"{COUNCIL_LIST}?region=london&council_type=london_borough", 7),
+        (f"{COUNCIL_LIST}?category=legal&year=2016", 6),
         (council_url(ADUR), 8),
         (council_url(SURREY), 8),
         (ABOUT_DATA, 6),

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from partnerships import selectors
+from partnerships.filters import PartnershipFilter
 from partnerships.models import (
     Council,
     Partnership,
@@ -25,13 +26,18 @@ def council(gss_code: str) -> Council:
 ADUR, WORTHING, ARUN = "E07000223", "E07000229", "E07000224"
 
 
+def listed(**params) -> list[Partnership]:
+    """The partnership list as the list page reads it: filtered, then prefetched."""
+    return list(selectors.partnership_list(partnerships=PartnershipFilter(params).qs))
+
+
 def test_the_partnership_list_holds_every_published_partnership_and_no_other():
     hidden = partnership_with_members(council(ADUR), council(WORTHING), published=False)
 
-    listed = list(selectors.partnership_list())
+    partnerships = listed()
 
-    assert hidden not in listed
-    assert len(listed) == Partnership.objects.filter(published=True).count() == 65
+    assert hidden not in partnerships
+    assert len(partnerships) == Partnership.objects.filter(published=True).count() == 65
 
 
 def test_achieved_savings_add_up_achieved_figures_only():
@@ -46,65 +52,31 @@ def test_achieved_savings_add_up_achieved_figures_only():
         kind=SavingsKind.EXPECTED,
     )
 
-    listed = selectors.partnership_list().get(pk=partnership.pk)
+    (found,) = [p for p in listed() if p.pk == partnership.pk]
 
-    assert listed.achieved_savings == Decimal("150")
+    assert found.achieved_total == Decimal("150")
 
 
 def test_a_partnership_with_several_members_in_a_region_is_listed_once_with_its_savings_once():
     # Adur, Worthing and Arun are all in the South East.
     partnership = partnership_with_members(council(ADUR), council(WORTHING), council(ARUN))
     SavingsRecordFactory(partnership=partnership, amount=Decimal("250000"))
-    south_east = Region.objects.get(name="South East")
 
-    listed = [p for p in selectors.partnership_list(region=south_east) if p.pk == partnership.pk]
+    found = [p for p in listed(region="south-east") if p.pk == partnership.pk]
 
-    assert len(listed) == 1
-    assert listed[0].achieved_savings == Decimal("250000")
-
-
-def test_the_region_filter_keeps_partnerships_with_a_member_in_that_region():
-    south_east = Region.objects.get(name="South East")
-
-    listed = list(selectors.partnership_list(region=south_east))
-
-    assert "Orbis" in {p.name for p in listed}
-    assert "Greater Manchester" not in " ".join(p.name for p in listed)
-    for partnership in listed:
-        regions = {m.council.region_id for m in partnership.council_memberships.all()}
-        assert south_east.pk in regions
+    assert len(found) == 1
+    assert found[0].achieved_total == Decimal("250000")
 
 
-def test_the_category_and_council_filters_narrow_the_list():
-    legal = selectors.partnership_list(category_slug="legal")
-    adur = selectors.partnership_list(council_gss_code=ADUR)
+def test_the_list_comes_with_members_and_categories_prefetched(django_assert_num_queries):
+    partnerships = listed(category="legal")
 
-    assert 0 < len(legal) < 65
-    assert all("legal" in {c.slug for c in p.categories.all()} for p in legal)
-    assert {p.name for p in adur} == {
-        "Adur and Worthing Councils partnership",
-        "CenSus Revenues and Benefits Partnership",
-    }
+    with django_assert_num_queries(0):
+        members = {m.council.short_name for p in partnerships for m in p.council_memberships.all()}
+        categories = [{c.slug for c in p.categories.all()} for p in partnerships]
 
-
-@pytest.mark.parametrize("sort", ["-savings", "savings"])
-def test_sorting_by_savings_orders_the_figures_and_leaves_those_without_one_last(sort):
-    listed = list(selectors.partnership_list(sort=sort))
-    amounts = [p.achieved_savings for p in listed]
-    with_figures = [a for a in amounts if a is not None]
-
-    assert len(with_figures) == 15
-    assert with_figures == sorted(with_figures, reverse=sort.startswith("-"))
-    assert amounts[: len(with_figures)] == with_figures
-    assert all(a is None for a in amounts[len(with_figures) :])
-
-
-def test_sorting_by_start_year_leaves_unknown_years_last_either_way():
-    for sort in ("start_year", "-start_year"):
-        years = [p.start_year for p in selectors.partnership_list(sort=sort)]
-        known = [y for y in years if y is not None]
-        assert known == sorted(known, reverse=sort.startswith("-"))
-        assert years[len(known) :] == [None] * (len(years) - len(known))
+    assert "Maidstone" in members
+    assert all("legal" in slugs for slugs in categories)
 
 
 def test_a_published_partnership_comes_with_its_members_savings_and_categories_prefetched(
@@ -144,13 +116,35 @@ def test_the_council_list_holds_current_councils_with_their_published_partnershi
     assert councils[ADUR].published_partnership_count == 2
 
 
+def test_the_council_list_counts_only_the_filtered_partnerships():
+    # Adur is in CenSus (revenues and benefits) and Adur and Worthing (several services).
+    filtered = PartnershipFilter({"council": ADUR, "q": "CenSus"}).qs
+
+    councils = {c.gss_code: c for c in selectors.council_list(partnerships=filtered)}
+
+    assert councils[ADUR].published_partnership_count == 1
+    assert councils[WORTHING].published_partnership_count == 0
+    assert councils["E07000228"].published_partnership_count == 1  # Mid Sussex
+
+
 def test_the_council_list_filters_by_region_and_type():
     london = Region.objects.get(name="London")
 
-    boroughs = list(selectors.council_list(region=london, council_type="london_borough"))
+    boroughs = list(selectors.council_list(region_slug="london", council_type="london_borough"))
 
     assert len(boroughs) == 32
     assert {c.region_id for c in boroughs} == {london.pk}
+
+
+def test_name_search_finds_councils_and_partnerships_names_starting_with_the_text_first():
+    found = selectors.name_search(text="wor")
+
+    councils = [c["name"] for c in found["councils"]]
+    assert councils[0] == "Worcester"
+    assert "Worthing" in councils
+    assert len(councils) <= 10
+    assert any(p["name"].startswith("Worcestershire") for p in found["partnerships"])
+    assert selectors.name_search(text="  ") == {"councils": [], "partnerships": []}
 
 
 def test_a_council_comes_with_everything_its_page_shows(django_assert_num_queries):
