@@ -1,0 +1,279 @@
+"""Forms a council fills in: one partnership's answer, a new collaboration, and the
+submission. The rules themselves live in `services.questionnaire.item_validate`; the
+forms turn what was typed into values and put each problem beside its field."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnerships.models import NoSavingsReason, PartnershipStatus, Recurrence, SavingsKind
+from submissions.models import Questionnaire, QuestionnaireItem
+from submissions.questionnaire_selectors import PartnerChoices
+from submissions.services.questionnaire import ITEM_FIELDS, MEMBER_FIELDS, item_validate
+
+Answer = QuestionnaireItem.Answer
+
+CASHABLE = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
+CASHABLE_VALUES = {"yes": True, "no": False, "unknown": None, "": None}
+YEAR_ERRORS = {"invalid": "Give a year as four digits, like 2024."}
+
+
+def _year(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=help_text,
+        error_messages={
+            **YEAR_ERRORS,
+            "min_value": "Give a year from 1990 on.",
+            "max_value": "Give a year before 2100.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
+    )
+
+
+class ItemForm(forms.Form):
+    """One partnership's answer; with `new=True`, a new collaboration."""
+
+    answer = forms.ChoiceField(
+        label="What has happened to this partnership?",
+        choices=[
+            (Answer.UNCHANGED, "Nothing has changed"),
+            (Answer.UPDATED, "Something has changed (details, partners or savings)"),
+            (Answer.ENDED, "It has ended"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether the partnership is unchanged, has changed or has ended."
+        },
+    )
+    name = forms.CharField(label="Name of the collaboration", max_length=200, required=False)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is shared, and how.",
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Not known"), *PartnershipStatus.choices],
+    )
+    start_year = _year("Year it started", "The calendar year, like 2024.")
+    end_year = _year("Year it ended", "The calendar year, like 2025.")
+    categories = forms.TypedMultipleChoiceField(
+        label="Services shared", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    councils = forms.TypedMultipleChoiceField(label="Partner councils", coerce=int, required=False)
+    public_bodies = forms.TypedMultipleChoiceField(
+        label="Partner public bodies (fire and rescue, police, health, housing, planning…)",
+        coerce=int,
+        required=False,
+    )
+    other_partners = forms.CharField(
+        label="Partners not in the lists",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, for example a housing association or a town council.",
+    )
+    savings_amount = forms.CharField(
+        label="Savings (£)",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    savings_kind = forms.ChoiceField(
+        label="Are the savings achieved or expected?",
+        required=False,
+        choices=SavingsKind.choices,
+        widget=forms.RadioSelect,
+    )
+    savings_cashable = forms.ChoiceField(
+        label="Are they cashable?",
+        required=False,
+        choices=CASHABLE,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Cashable savings reduce what the councils spend; "
+            "non-cashable ones free up time or capacity."
+        ),
+    )
+    savings_recurrence = forms.ChoiceField(
+        label="Recurring every year, or one-off?",
+        required=False,
+        choices=Recurrence.choices,
+        widget=forms.RadioSelect,
+    )
+    no_savings_reason = forms.ChoiceField(
+        label="If there is no figure, why not?",
+        required=False,
+        choices=[("", "There is a figure (given above)"), *NoSavingsReason.choices],
+        widget=forms.RadioSelect,
+    )
+    no_savings_reason_other = forms.CharField(
+        label="The other reason", max_length=300, required=False
+    )
+    comment = forms.CharField(
+        label="Anything else the LGA should know (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    your_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        help_text="So that colleagues using the same link can see who saved what.",
+        error_messages={"required": "Give your name, so colleagues can see who saved this."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args,
+        questionnaire: Questionnaire,
+        choices: PartnerChoices,
+        new: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        self.choices = choices
+        self.new = new
+        self.fields["categories"].choices = choices.categories
+        self.fields["councils"].choices = [(pk, name) for pk, name, _ in choices.councils]
+        self.fields["public_bodies"].choices = [(pk, name) for pk, name, _ in choices.bodies]
+        year = questionnaire.cycle.year_label
+        self.fields["savings_amount"].label = f"Savings in {year} (£)"
+        self.fields["savings_amount"].help_text = (
+            f"For the financial year {year}, in pounds, like 125000. "
+            "Leave blank if there is no figure."
+        )
+        if new:
+            del self.fields["answer"]
+            del self.fields["end_year"]
+            self.fields["name"].required = True
+            self.fields["name"].error_messages["required"] = "Give the collaboration a name."
+            self.fields["status"].choices = [
+                ("", "Not known"),
+                (PartnershipStatus.PLANNED, PartnershipStatus.PLANNED.label),
+                (PartnershipStatus.OPERATIONAL, PartnershipStatus.OPERATIONAL.label),
+            ]
+        else:
+            del self.fields["name"]
+            del self.fields["start_year"]
+
+    # Which boxes are ticked: what was typed on a bad submit, else what is saved.
+    def chosen(self, name: str) -> set[str]:
+        value = self[name].value() or []
+        return {str(v) for v in value}
+
+    @property
+    def chosen_councils(self) -> set[str]:
+        return self.chosen("councils")
+
+    @property
+    def chosen_bodies(self) -> set[str]:
+        return self.chosen("public_bodies")
+
+    @property
+    def chosen_council_names(self) -> list[str]:
+        return self.chosen_names("councils")
+
+    @property
+    def chosen_body_names(self) -> list[str]:
+        return self.chosen_names("public_bodies")
+
+    def council_groups(self):
+        chosen = self.chosen("councils")
+        return [
+            (region, any(str(pk) in chosen for pk, _ in members), members)
+            for region, members in self.choices.council_groups()
+        ]
+
+    def body_groups(self):
+        chosen = self.chosen("public_bodies")
+        return [
+            (sector, any(str(pk) in chosen for pk, _ in members), members)
+            for sector, members in self.choices.body_groups()
+        ]
+
+    def chosen_names(self, name: str) -> list[str]:
+        names = self.choices.names[name]
+        return sorted(names[int(v)] for v in self.chosen(name) if v.isdigit() and int(v) in names)
+
+    def clean_savings_amount(self) -> Decimal | None:
+        text = self.cleaned_data["savings_amount"].strip()
+        cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
+        if not cleaned:
+            return None
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError("Give the savings as a number of pounds, like 125000.") from None
+        if not amount.is_finite() or amount < 0:
+            raise ValidationError("Give the savings as a number of pounds, like 125000.")
+        if amount >= Decimal("1e12"):
+            raise ValidationError("That figure is too large: give it in pounds, like 125000.")
+        return amount.quantize(Decimal("0.01"))
+
+    def clean_savings_cashable(self) -> bool | None:
+        return CASHABLE_VALUES[self.cleaned_data["savings_cashable"]]
+
+    @property
+    def answer_value(self) -> str:
+        return Answer.NEW if self.new else self.cleaned_data.get("answer", "")
+
+    def data_values(self) -> dict:
+        """What was typed, as the services take it."""
+        return {name: self.cleaned_data[name] for name in ITEM_FIELDS if name in self.cleaned_data}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or (not self.new and not cleaned.get("answer")):
+            return cleaned
+        data = self.data_values()
+        if not self.new:
+            data["start_year"] = self.initial.get("start_year")
+        try:
+            item_validate(questionnaire=self.questionnaire, answer=self.answer_value, data=data)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+
+def item_initial(item: QuestionnaireItem, *, your_name: str = "") -> dict:
+    """The form's starting values from the saved item (members from its prefetch)."""
+    initial = {name: getattr(item, name) for name in ITEM_FIELDS if name not in MEMBER_FIELDS}
+    for name in MEMBER_FIELDS:
+        initial[name] = [obj.pk for obj in getattr(item, name).all()]
+    cashable = {True: "yes", False: "no", None: ""}
+    initial["savings_cashable"] = cashable[item.savings_cashable]
+    if item.savings_amount is not None:
+        initial["savings_amount"] = f"{item.savings_amount:f}"
+    initial["answer"] = "" if item.answer == Answer.UNANSWERED else item.answer
+    initial["your_name"] = your_name
+    initial["version"] = item.version
+    return initial
+
+
+class SubmitForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Give your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="We send the confirmation here.",
+        error_messages={
+            "required": "Give your email address, for the confirmation.",
+            "invalid": "Give an email address like name@council.gov.uk.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

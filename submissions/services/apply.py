@@ -1,0 +1,237 @@
+"""Applying accepted changes from the refresh to the published partnerships.
+
+Registered into `review.APPLIERS` on import (the review queue knows only how to apply
+a savings figure; this module knows the questionnaire's fields). `change_accept` calls
+each applier inside its transaction, so a change is applied whole or not at all, and
+each applier keeps the partnership's history, before and after.
+
+Partners a council typed because they were not in the lists become public bodies of
+kind "other" (sector "other"), found again by name next time: they then show on the
+partnership's page like any member, and staff can correct their kind and sector in the
+admin.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from partnerships.map_layers import map_data_changed
+from partnerships.models import (
+    Council,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    PartnershipStatus,
+    PublicBody,
+    PublicBodyKind,
+    SavingsRecord,
+    Sector,
+    ServiceCategory,
+)
+from partnerships.services import partnership_create
+from submissions.models import ProposedChange
+from submissions.services.review import APPLIERS, _savings_fields, history_record, snapshot
+
+Kind = ProposedChange.Kind
+
+# Plain fields of a partnership a council's update may change.
+UPDATE_FIELDS = (
+    "description",
+    "status",
+    "end_year",
+    "no_savings_reason",
+    "no_savings_reason_other",
+)
+
+
+def _typed_bodies(names: list[str]) -> list[PublicBody]:
+    bodies = []
+    for name in dict.fromkeys(n.strip()[:200] for n in names or [] if n.strip()):
+        body = PublicBody.objects.filter(name__iexact=name).order_by("pk").first()
+        if body is None:
+            body = PublicBody(name=name, kind=PublicBodyKind.OTHER, sector=Sector.OTHER)
+            body.full_clean()
+            body.save()
+        bodies.append(body)
+    return bodies
+
+
+def _state(partnership: Partnership) -> dict:
+    """The partnership with its members, for its history."""
+    data = snapshot(partnership)
+    data["councils"] = sorted(partnership.council_memberships.values_list("council_id", flat=True))
+    data["public_bodies"] = sorted(
+        partnership.body_memberships.values_list("public_body_id", flat=True)
+    )
+    return data
+
+
+def _members_set(partnership: Partnership, *, councils=None, public_bodies=None) -> bool:
+    """Make the members exactly these (leads kept where they stay); True if any changed."""
+    changed = False
+    if councils is not None:
+        wanted = {c.pk for c in councils}
+        gone = partnership.council_memberships.exclude(council_id__in=wanted)
+        changed |= bool(gone.delete()[0])
+        have = set(partnership.council_memberships.values_list("council_id", flat=True))
+        for council in councils:
+            if council.pk not in have:
+                PartnershipCouncil.objects.create(partnership=partnership, council=council)
+                changed = True
+    if public_bodies is not None:
+        wanted = {b.pk for b in public_bodies}
+        gone = partnership.body_memberships.exclude(public_body_id__in=wanted)
+        changed |= bool(gone.delete()[0])
+        have = set(partnership.body_memberships.values_list("public_body_id", flat=True))
+        for body in public_bodies:
+            if body.pk not in have:
+                PartnershipPublicBody.objects.create(partnership=partnership, public_body=body)
+                changed = True
+    return changed
+
+
+def _objects(model, ids) -> list:
+    ids = [int(i) for i in ids or []]
+    found = model.objects.in_bulk(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(f"Some chosen {model._meta.verbose_name_plural} no longer exist.")
+    return [found[i] for i in ids]
+
+
+def _map_changed() -> None:
+    # Public-body memberships send no signal the map listens to (partnerships/signals.py
+    # covers councils and partnerships), so say so here, now and after commit.
+    map_data_changed()
+    transaction.on_commit(map_data_changed)
+
+
+def partnership_update_apply(change: ProposedChange, *, user) -> None:
+    """Apply the fields a council changed to the published partnership."""
+    partnership = Partnership.objects.select_for_update().get(pk=change.partnership_id)
+    proposed = change.proposed
+    before = _state(partnership)
+    for name in UPDATE_FIELDS:
+        if name in proposed:
+            value = proposed[name]
+            setattr(partnership, name, "" if value is None and name != "end_year" else value)
+    partnership.full_clean()
+    partnership.save()
+    if "categories" in proposed:
+        partnership.categories.set(_objects(ServiceCategory, proposed["categories"]))
+    councils = _objects(Council, proposed["councils"]) if "councils" in proposed else None
+    bodies = None
+    if "public_bodies" in proposed or proposed.get("other_partners"):
+        bodies = (
+            _objects(PublicBody, proposed["public_bodies"])
+            if "public_bodies" in proposed
+            else list(partnership.public_bodies.all())
+        )
+        bodies += [b for b in _typed_bodies(proposed.get("other_partners")) if b not in bodies]
+    if (
+        councils is not None
+        and len(councils)
+        + len(bodies if bodies is not None else partnership.body_memberships.all())
+        < 2
+    ):
+        raise ValidationError("A partnership needs at least two members.")
+    if _members_set(partnership, councils=councils, public_bodies=bodies):
+        _map_changed()
+    history_record(
+        instance=partnership,
+        action="updated",
+        before=before,
+        after=_state(partnership),
+        user=user,
+        change=change,
+        partnership=partnership,
+    )
+
+
+def _slug_for(name: str) -> str:
+    base = slugify(name)[:190].strip("-") or "partnership"
+    taken = set(Partnership.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def partnership_new_apply(change: ProposedChange, *, user) -> None:
+    """Create the new collaboration with its partners (and its savings figure, if any)
+    and publish it."""
+    proposed = change.proposed
+    councils = _objects(Council, proposed.get("councils"))
+    bodies = _objects(PublicBody, proposed.get("public_bodies"))
+    bodies += [b for b in _typed_bodies(proposed.get("other_partners")) if b not in bodies]
+    # Made unpublished, so that it reaches the map only once all its members are in.
+    partnership = partnership_create(
+        name=proposed["name"].strip(),
+        slug=_slug_for(proposed["name"]),
+        councils=councils,
+        public_bodies=bodies,
+        categories=_objects(ServiceCategory, proposed.get("categories")),
+        description=proposed.get("description") or "",
+        status=proposed.get("status") or PartnershipStatus.OPERATIONAL,
+        start_year=proposed.get("start_year"),
+        no_savings_reason=proposed.get("no_savings_reason") or "",
+        no_savings_reason_other=proposed.get("no_savings_reason_other") or "",
+        source=change.source,
+        published=False,
+    )
+    partnership.published = True
+    partnership.save(update_fields=["published", "updated_at"])
+    _map_changed()
+    change.partnership = partnership
+    change.save(update_fields=["partnership"])
+    history_record(
+        instance=partnership,
+        action="created",
+        before=None,
+        after=_state(partnership),
+        user=user,
+        change=change,
+        partnership=partnership,
+    )
+    if proposed.get("savings"):
+        fields = _savings_fields(proposed["savings"])
+        record = SavingsRecord(partnership=partnership, source=change.source, **fields)
+        record.full_clean()
+        record.save()
+        history_record(
+            instance=record,
+            action="created",
+            before=None,
+            after=snapshot(record),
+            user=user,
+            change=change,
+            partnership=partnership,
+        )
+
+
+def partnership_end_apply(change: ProposedChange, *, user) -> None:
+    """Record that the partnership has ended, and when."""
+    partnership = Partnership.objects.select_for_update().get(pk=change.partnership_id)
+    before = _state(partnership)
+    partnership.status = PartnershipStatus.ENDED
+    partnership.end_year = change.proposed.get("end_year") or partnership.end_year
+    partnership.full_clean()
+    partnership.save()
+    history_record(
+        instance=partnership,
+        action="ended",
+        before=before,
+        after=_state(partnership),
+        user=user,
+        change=change,
+        partnership=partnership,
+    )
+
+
+APPLIERS.update(
+    {
+        Kind.PARTNERSHIP_UPDATE: partnership_update_apply,
+        Kind.PARTNERSHIP_NEW: partnership_new_apply,
+        Kind.PARTNERSHIP_END: partnership_end_apply,
+    }
+)
