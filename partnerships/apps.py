@@ -6,4 +6,4 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Councils and partnerships"
 
     def ready(self) -> None:
-        from partnerships import signals  # noqa: F401  (connects the map's cache invalidation)
+        from partnerships import signals  # noqa: F401  (connects the layers' cache invalidation)

@@ -1,11 +1,17 @@
-"""Cache invalidation for the map's layers, and nothing else (see STYLE.md)."""
+"""Cache invalidation for the map's layers and the API's boundaries, and nothing else
+(see STYLE.md). Connected in `PartnershipsConfig.ready()`.
+
+Every cached layer, boundary and compressed body is keyed on the map's data version
+(`partnerships.map_layers`), so starting a new version when staff save or delete a
+council, a partnership, a membership, a region or a public body drops them all.
+"""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from partnerships.map_layers import map_data_changed
-from partnerships.models import Council, Partnership, PartnershipCouncil
+from partnerships.models import Council, Partnership, PartnershipCouncil, PublicBody, Region
 
 
 @receiver(post_save, sender=Council)
@@ -15,6 +21,11 @@ from partnerships.models import Council, Partnership, PartnershipCouncil
 @receiver(post_save, sender=PartnershipCouncil)
 @receiver(post_delete, sender=PartnershipCouncil)
 @receiver(m2m_changed, sender=Partnership.councils.through)
+# The regions layer and the public bodies' boundaries.
+@receiver(post_save, sender=Region)
+@receiver(post_delete, sender=Region)
+@receiver(post_save, sender=PublicBody)
+@receiver(post_delete, sender=PublicBody)
 def map_layers_invalidate(**kwargs) -> None:
     # Now, so this transaction's own requests see the change; and again after commit,
     # so that a layer another request built from the old rows meanwhile is dropped.

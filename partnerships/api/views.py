@@ -6,7 +6,9 @@ django-filter FilterSet, so invalid filter values get a 400 with the field error
 """
 
 import json
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -27,7 +29,6 @@ from partnerships.api import (
     schema,  # noqa: F401  (registers the schema extension)
     selectors,
     serializers,
-    signals,  # noqa: F401  (connects the boundaries' cache invalidation)
 )
 from partnerships.api.caching import (
     GeoJSONRenderer,
@@ -71,6 +72,30 @@ def _feature(*, feature_id: str, properties: dict, geometry: str) -> str:
         f'"properties":{json.dumps(properties, separators=(",", ":"))},'
         f'"geometry":{geometry}}}'
     )
+
+
+def _boundary_response(
+    request,
+    *,
+    rows: QuerySet,
+    geometry_field: str,
+    columns: tuple[str, ...],
+    feature: Callable[[dict], tuple[str, dict]],
+    etag: str,
+    not_found: str,
+):
+    """One object's boundary as a GeoJSON Feature, conditional on `etag` and compressed
+    once per ETag. `feature` turns the object's `columns` into the Feature's id and
+    properties; 404 with `not_found` if `rows` holds no object with that boundary."""
+
+    def body() -> str:
+        row = rows.exclude(**{geometry_field: ""}).values(*columns, geometry_field).first()
+        if row is None:
+            raise Http404(not_found)
+        feature_id, properties = feature(row)
+        return _feature(feature_id=feature_id, properties=properties, geometry=row[geometry_field])
+
+    return conditional_geojson(request, etag=etag, body=body)
 
 
 class ReadOnlyViewSet(ReadOnlyModelViewSet):
@@ -120,27 +145,23 @@ class CouncilViewSet(ReadOnlyViewSet):
         if detail not in map_layers.DETAILS:
             raise ValidationError({"detail": ["Use low or high."]})
         gss_code = gss_code.upper()
-        field = "boundary" if detail == "high" else "boundary_low"
-
-        def body() -> str:
-            row = (
-                Council.objects.filter(gss_code=gss_code)
-                .exclude(**{field: ""})
-                .values("short_name", "council_type", "current", field)
-                .first()
-            )
-            if row is None:
-                raise Http404("No council with a boundary has that GSS code.")
-            properties = {
-                "gss_code": gss_code,
-                "name": row["short_name"],
-                "type": row["council_type"],
-                "current": row["current"],
-            }
-            return _feature(feature_id=gss_code, properties=properties, geometry=row[field])
-
-        etag = etag_for("council", gss_code, detail, layers_version())
-        return conditional_geojson(request, etag=etag, body=body)
+        return _boundary_response(
+            request,
+            rows=Council.objects.filter(gss_code=gss_code),
+            geometry_field="boundary" if detail == "high" else "boundary_low",
+            columns=("short_name", "council_type", "current"),
+            feature=lambda row: (
+                gss_code,
+                {
+                    "gss_code": gss_code,
+                    "name": row["short_name"],
+                    "type": row["council_type"],
+                    "current": row["current"],
+                },
+            ),
+            etag=etag_for("council", gss_code, detail, layers_version()),
+            not_found="No council with a boundary has that GSS code.",
+        )
 
 
 @extend_schema(
@@ -293,25 +314,18 @@ class PublicBodyViewSet(ReadOnlyViewSet):
     )
     def boundary(self, request, code: str):
         lookup = self._lookup()
-
-        def body() -> str:
-            row = (
-                PublicBody.objects.filter(**lookup)
-                .exclude(boundary="")
-                .values("pk", "code", "name", "kind", "sector", "boundary")
-                .first()
-            )
-            if row is None:
-                raise Http404("No public body with a boundary has that code.")
-            properties = {key: row[key] for key in ("code", "name", "kind", "sector")}
-            return _feature(
-                feature_id=row["code"] or str(row["pk"]),
-                properties=properties,
-                geometry=row["boundary"],
-            )
-
-        etag = etag_for("public-body", sorted(lookup.items()), boundaries_version())
-        return conditional_geojson(request, etag=etag, body=body)
+        return _boundary_response(
+            request,
+            rows=PublicBody.objects.filter(**lookup),
+            geometry_field="boundary",
+            columns=("pk", "code", "name", "kind", "sector"),
+            feature=lambda row: (
+                row["code"] or str(row["pk"]),
+                {key: row[key] for key in ("code", "name", "kind", "sector")},
+            ),
+            etag=etag_for("public-body", sorted(lookup.items()), boundaries_version()),
+            not_found="No public body with a boundary has that code.",
+        )
 
 
 @extend_schema_view(

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from partnerships.models import Council, Partnership
+from partnerships.models import Council, Partnership, PublicBody
 from partnerships.services import partnerships_publish
 from sharedmap.http import ENCODERS, preferred_encoding
 from tests.partnerships.factories import grow_data
@@ -133,6 +133,27 @@ def test_a_partnership_staff_save_in_the_admin_is_on_the_layer_at_once(admin_cli
     assert counts(gzip.decompress(after.content))[AMBER_VALLEY] == 1
     api_after = gzipped(client, "/api/councils.geojson", HTTP_IF_NONE_MATCH=api_before["ETag"])
     assert counts(gzip.decompress(api_after.content))[AMBER_VALLEY] == 1
+
+
+def test_staff_correcting_a_public_bodys_area_gives_its_boundary_a_new_body(admin_client, client):
+    url = "/api/public-bodies/E31000001/boundary/"
+    before = gzipped(client, url)
+    avon = PublicBody.objects.get(code="E31000001")
+    response = admin_client.post(
+        reverse("admin:partnerships_publicbody_change", args=[avon.pk]),
+        {
+            "name": "Avon Fire and Rescue Authority",
+            "kind": avon.kind,
+            "sector": avon.sector,
+            "code": avon.code,
+            "website": avon.website,
+        },
+    )
+    assert response.status_code == 302
+    after = gzipped(client, url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after["ETag"] != before["ETag"]
+    properties = json.loads(gzip.decompress(after.content))["properties"]
+    assert properties["name"] == "Avon Fire and Rescue Authority"
 
 
 def _cached_hits_cost_the_same(client, django_assert_max_num_queries):
