@@ -83,7 +83,7 @@ class TrackerStartForm(forms.Form):
         },
     )
     partnership = forms.ModelChoiceField(
-        label="Partnership on the map",
+        label="Which partnership",
         queryset=selectors.published_partnerships_for_choice(),
         required=False,
         empty_label="Choose a partnership",
