@@ -1,0 +1,279 @@
+"""Public pages of match-making and the Expert Programme.
+
+Server-rendered and complete without JavaScript. Requests and applications are reached
+only through the secret link emailed to the person who made them: a wrong or missing
+token is a 404, never a hint that something exists. No page shows a requester's name or
+email, not even their own.
+"""
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from matchmaking import selectors, services
+from matchmaking.forms import ExpertApplicationForm, MatchRequestForm, OutcomeReportForm
+from matchmaking.models import ExpertApplication, MatchRequest
+
+# Each address may submit this many public forms an hour; more is not a person.
+RATE_LIMIT = 10
+RATE_WINDOW_SECONDS = 60 * 60
+
+
+def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Home", reverse("partnerships:map")), *trail]
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request: HttpRequest, form_name: str) -> bool:
+    """Count one submission from this address; True once it is over the limit."""
+    key = f"matchmaking:rate:{form_name}:{_client_ip(request)}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > RATE_LIMIT
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "matchmaking/too_many.html", status=429)
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    return response
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal beside the field it is about, or at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/start.html",
+        {"breadcrumbs": _crumbs(("Match-making", None))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = MatchRequestForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, "request"):
+            return _too_many(request)
+        if form.is_robot:
+            return redirect("matchmaking:request-sent")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.match_request_create(
+                    council=data["council"],
+                    requester_name=data["requester_name"],
+                    requester_role=data["requester_role"],
+                    requester_email=data["requester_email"],
+                    categories=data["categories"],
+                    reach=data["reach"],
+                    council_types=data["council_types"],
+                    description=data["description"],
+                    funding_wanted=data["funding_wanted"],
+                    expert_days_requested=data["expert_days_requested"],
+                    mediation_requested=data["mediation_requested"],
+                    link_for=lambda token: request.build_absolute_uri(
+                        reverse("matchmaking:request-page", args=[token])
+                    ),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("matchmaking:request-sent")
+    return render(
+        request,
+        "matchmaking/request_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")), ("Ask for a match", None)
+            ),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def request_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/sent.html",
+        {
+            "what": "request",
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")), ("Check your email", None)
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_page(request: HttpRequest, token: str) -> HttpResponse:
+    match_request = selectors.match_request_get_by_token(token=token)
+    if match_request is None:
+        raise Http404("There is no request at this address.")
+    if request.method == "POST":
+        if match_request.status == MatchRequest.Status.NEW:
+            services.match_request_confirm(match_request=match_request)
+        return redirect("matchmaking:request-page", token=token)
+    response = render(
+        request,
+        "matchmaking/request_page.html",
+        {
+            "match_request": match_request,
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")),
+                (f"Request {match_request.reference}", None),
+            ),
+        },
+    )
+    # The address is a secret: keep it out of other sites' referrer logs and caches.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def programme_start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/programme_start.html",
+        {
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")), ("Expert Programme", None)
+            )
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if "partnership" in request.GET:
+        initial["partnership"] = request.GET["partnership"]
+    form = ExpertApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _rate_limited(request, "application"):
+            return _too_many(request)
+        if form.is_robot:
+            return redirect("matchmaking:application-sent")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.application_create(
+                    partnership=data["partnership"],
+                    council=data["council"],
+                    applicant_name=data["applicant_name"],
+                    applicant_role=data["applicant_role"],
+                    applicant_email=data["applicant_email"],
+                    improvement=data["improvement"],
+                    expertise_needed=data["expertise_needed"],
+                    funding_requested=data["funding_requested"],
+                    outcomes_expected=data["outcomes_expected"],
+                    link_for=lambda token: request.build_absolute_uri(
+                        reverse("matchmaking:application-page", args=[token])
+                    ),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("matchmaking:application-sent")
+    return render(
+        request,
+        "matchmaking/application_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")),
+                ("Expert Programme", reverse("matchmaking:programme")),
+                ("Apply", None),
+            ),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def application_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/sent.html",
+        {
+            "what": "application",
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")),
+                ("Expert Programme", reverse("matchmaking:programme")),
+                ("Check your email", None),
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_page(request: HttpRequest, token: str) -> HttpResponse:
+    application = selectors.application_get_by_token(token=token)
+    if application is None:
+        raise Http404("There is no application at this address.")
+    Status = ExpertApplication.Status
+    form = None
+    if application.status in (Status.WORK_COMPLETE, Status.OUTCOMES_REPORTED):
+        form = OutcomeReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "confirm":
+            if application.status == Status.NEW:
+                services.application_confirm(application=application)
+            return redirect("matchmaking:application-page", token=token)
+        if form is None:
+            return redirect("matchmaking:application-page", token=token)
+        if _rate_limited(request, "outcomes"):
+            return _too_many(request)
+        if form.is_valid() and not form.is_robot:
+            data = form.cleaned_data
+            try:
+                services.outcome_report(
+                    application=application,
+                    service_improvements=data["service_improvements"],
+                    savings_amount=data["savings_amount"],
+                    savings_year=data["savings_year"],
+                    savings_kind=data["savings_kind"],
+                    savings_cashable=data["savings_cashable"],
+                    savings_recurrence=data["savings_recurrence"] or "unknown",
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
+        status = 400
+    response = render(
+        request,
+        "matchmaking/application_page.html",
+        {
+            "application": application,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                ("Match-making", reverse("matchmaking:start")),
+                ("Expert Programme", reverse("matchmaking:programme")),
+                (f"Application {application.reference}", None),
+            ),
+        },
+        status=status,
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

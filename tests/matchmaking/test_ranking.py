@@ -1,0 +1,138 @@
+"""The partner ranking, on the real councils and their real boundaries."""
+
+import pytest
+
+from matchmaking.models import MatchRequest
+from matchmaking.ranking import WEIGHTS, candidates_rank, weights_table
+from partnerships.models import Council, Partnership
+from tests.matchmaking.factories import MatchRequestFactory, category, council
+from tests.partnerships.factories import grow_data, partnership_with_members
+
+pytestmark = pytest.mark.usefixtures("real_data")
+
+ADUR = "E07000223"
+WATFORD = "E07000103"
+
+
+def neighbours_of(gss_code: str) -> set[str]:
+    return set(council(gss_code).neighbours.filter(current=True).values_list("gss_code", flat=True))
+
+
+def codes(candidates) -> list[str]:
+    return [c.council.gss_code for c in candidates]
+
+
+def test_a_district_asking_for_building_control_near_home_sees_its_real_neighbours_first():
+    request = MatchRequestFactory(council=council(ADUR), reach="region")
+    neighbours = neighbours_of(ADUR)
+    assert len(neighbours) >= 3  # Adur's real neighbours, from the boundaries
+
+    ranked = candidates_rank(match_request=request)
+
+    assert set(codes(ranked)[: len(neighbours)]) == neighbours
+    # Every one of them says why, with the neighbour weight among its reasons.
+    for candidate in ranked[: len(neighbours)]:
+        assert candidate.has("neighbour")
+        assert "Neighbouring council" in candidate.reasons_text
+    # ...and after them come councils of the same county and region, never Adur itself.
+    assert ADUR not in codes(ranked)
+    later = ranked[len(neighbours)]
+    assert not later.has("neighbour") and later.has("same_region")
+
+
+def test_neighbours_only_means_only_the_neighbours():
+    request = MatchRequestFactory(council=council(ADUR), reach="neighbours")
+    assert set(codes(candidates_rank(match_request=request))) == neighbours_of(ADUR)
+
+
+def test_same_county_reach_stays_in_the_county_and_next_door():
+    request = MatchRequestFactory(council=council(ADUR), reach="county")
+    adur = council(ADUR)
+    for candidate in candidates_rank(match_request=request, limit=None):
+        c = candidate.council
+        assert (
+            c.gss_code in neighbours_of(ADUR)
+            or c.county_id == adur.county_id
+            or c.pk == adur.county_id
+        ), c
+
+
+def test_a_council_also_asking_for_the_same_service_comes_before_the_neighbours():
+    adur = council(ADUR)
+    far_away = Council.objects.filter(current=True, council_type="district", region=adur.region)
+    far_away = far_away.exclude(pk__in=adur.neighbours.all()).exclude(county=adur.county).first()
+    MatchRequestFactory(council=far_away, reach="anywhere")
+    request = MatchRequestFactory(council=adur, reach="region")
+
+    ranked = candidates_rank(match_request=request)
+
+    assert ranked[0].council == far_away
+    assert ranked[0].has("mutual_request")
+    assert "Building control" in ranked[0].reasons_text
+
+
+def test_an_unconfirmed_or_closed_request_elsewhere_is_not_a_mutual_one():
+    adur = council(ADUR)
+    other = adur.neighbours.first()
+    MatchRequestFactory(council=other, status=MatchRequest.Status.NEW)
+    MatchRequestFactory(council=other, status=MatchRequest.Status.CLOSED, closed_reason="x")
+    ranked = candidates_rank(match_request=MatchRequestFactory(council=adur))
+    assert not any(c.has("mutual_request") for c in ranked)
+
+
+def test_councils_already_sharing_the_service_are_suggested_for_their_experience():
+    # Hertfordshire Building Control is a real published partnership; Watford is not in it.
+    herts = Partnership.objects.get(name="Hertfordshire Building Control")
+    members = set(herts.councils.values_list("gss_code", flat=True))
+    request = MatchRequestFactory(council=council(WATFORD), reach="county")
+
+    ranked = candidates_rank(match_request=request, limit=None)
+    experienced = {c.council.gss_code for c in ranked if c.has("shares_service")}
+
+    assert experienced == members - {WATFORD}
+    one = next(c for c in ranked if c.has("shares_service"))
+    assert "Hertfordshire Building Control" in one.reasons_text
+
+
+def test_the_kinds_of_council_asked_for_score_and_others_do_not():
+    request = MatchRequestFactory(council=council(ADUR), reach="region", council_types=["unitary"])
+    ranked = candidates_rank(match_request=request, limit=None)
+    unitary = [c for c in ranked if c.council.council_type == "unitary"]
+    district = [c for c in ranked if c.council.council_type == "district"]
+    assert unitary and district
+    assert all(c.has("compatible_type") for c in unitary)
+    assert not any(c.has("compatible_type") for c in district)
+
+
+def test_a_score_is_the_sum_of_its_reasons_weights_which_staff_can_read():
+    request = MatchRequestFactory(council=council(ADUR), reach="region")
+    for candidate in candidates_rank(match_request=request):
+        assert candidate.score == sum(WEIGHTS[r.code] for r in candidate.reasons)
+    table = weights_table()
+    assert [w for _, _, w in table] == sorted(WEIGHTS.values(), reverse=True)
+    # The order the brokers asked for: mutual outweighs all the rest, a neighbour all below.
+    rest = sum(WEIGHTS.values()) - WEIGHTS["mutual_request"]
+    assert WEIGHTS["mutual_request"] > rest
+    assert WEIGHTS["neighbour"] > rest - WEIGHTS["neighbour"]
+
+
+def test_similar_population_needs_both_populations_within_half_again():
+    request = MatchRequestFactory(council=council(ADUR), reach="anywhere")
+    adur_population = council(ADUR).population
+    for candidate in candidates_rank(match_request=request, limit=None):
+        other = candidate.council.population
+        similar = bool(other) and min(other, adur_population) / max(other, adur_population) >= 2 / 3
+        assert candidate.has("similar_population") == similar
+
+
+def test_ranking_costs_the_same_queries_with_ten_times_the_data(django_assert_max_num_queries):
+    request = MatchRequestFactory(council=council(WATFORD), reach="anywhere")
+    with django_assert_max_num_queries(6):
+        before = candidates_rank(match_request=request)
+    grow_data(10)
+    for other in Council.objects.filter(current=True)[:60]:
+        MatchRequestFactory(council=other)
+        partnership_with_members(other, council(WATFORD), categories=[category("building-control")])
+    with django_assert_max_num_queries(6):
+        after = candidates_rank(match_request=request, limit=None)
+    assert before and len(after) > len(before)
