@@ -114,6 +114,9 @@ def _contact_context(contact: CouncilContact, context: dict) -> dict:
 def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> list[OutboundEmail]:
     """Invite each active contact of the questionnaire's council who has not been
     invited yet. One link serves the council's contacts (it may be forwarded)."""
+    questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
+        pk=questionnaire.pk
+    )
     if questionnaire.cycle.status != RefreshCycle.Status.OPEN:
         return []
     contacts = _contacts(questionnaire)
@@ -153,6 +156,9 @@ def cycle_invitations_send(*, cycle: RefreshCycle, site_url: str = "") -> int:
 def link_reissue(*, questionnaire: Questionnaire, user=None, site_url: str = "") -> str:
     """Revoke the questionnaire's links, issue a new one and email it to the council's
     active contacts. Returns the new token."""
+    questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
+        pk=questionnaire.pk
+    )
     now = timezone.now()
     questionnaire.links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
     token = link_issue(questionnaire=questionnaire)

@@ -26,6 +26,7 @@ def cycle_catch_up(*, cycle: RefreshCycle) -> tuple[int, int]:
     """Add to the open cycle a questionnaire for each council that has gained an active
     contact, and to every questionnaire the published partnerships it lacks. Returns
     (questionnaires made, partnerships added). Invitations follow separately."""
+    cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != RefreshCycle.Status.OPEN:
         raise ValidationError("Only an open cycle can take new councils and partnerships.")
     have = set(cycle.questionnaires.values_list("council_id", flat=True))
