@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -146,6 +147,9 @@ def match_request_duplicates(*, match_request: MatchRequest) -> QuerySet[MatchRe
     )
 
 
+_FORMED_STATUSES = (MatchRequest.Status.PARTNERSHIP_FORMED, MatchRequest.Status.CLOSED)
+
+
 def partnerships_from_matchmaking() -> QuerySet[Partnership]:
     """Published partnerships that came through match-making."""
     return Partnership.objects.filter(
@@ -153,7 +157,14 @@ def partnerships_from_matchmaking() -> QuerySet[Partnership]:
     ).distinct()
 
 
-_FORMED_STATUSES = (MatchRequest.Status.PARTNERSHIP_FORMED, MatchRequest.Status.CLOSED)
+def from_matchmaking() -> Exists:
+    """An annotation for a partnership query: True if it came through match-making. In
+    the same query, so a page that shows it costs nothing more:
+    `Partnership.objects.annotate(from_matchmaking=from_matchmaking())`; the partnership
+    page says so when the attribute is set."""
+    return Exists(
+        MatchRequest.objects.filter(partnership=OuterRef("pk"), status__in=_FORMED_STATUSES)
+    )
 
 
 def programme_overview() -> dict:
