@@ -44,6 +44,10 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store, max-age=0"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
+    # Django logs every 4xx reply with its path, which here holds a working token; these
+    # replies (a form with errors, a conflict, a dead link) are expected, so keep them out
+    # of the logs (the flag is the one django.utils.log.log_response itself sets).
+    response._has_been_logged = True
     return response
 
 
