@@ -139,9 +139,15 @@ class TrackerStartForm(forms.Form):
         ]
         self.fields["first_year"].choices = year_choices()
 
-    def chosen_councils(self) -> set[str]:
-        value = self["councils"].value() or []
-        return {str(v) for v in value}
+    def council_checkboxes(self) -> list[tuple[str, list[tuple[int, str, bool]], bool]]:
+        """(region, [(pk, name, ticked)], any ticked) for the councils' checkboxes; a
+        region with a ticked council starts open, so a returned form shows the choice."""
+        chosen = {str(v) for v in (self["councils"].value() or [])}
+        groups = []
+        for region, members in self.council_groups:
+            rows = [(pk, name, str(pk) in chosen) for pk, name in members]
+            groups.append((region, rows, any(ticked for _pk, _name, ticked in rows)))
+        return groups
 
     def clean(self):
         data = super().clean()

@@ -12,11 +12,15 @@ from benefits.models import Tracker, TrackerProposal, token_digest
 from partnerships.models import (
     Council,
     Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
     SavingsKind,
     SavingsRecord,
     ServiceCategory,
 )
-from partnerships.selectors import members_prefetches
+
+# Councils' boundaries are large GeoJSON; no tracker page draws them.
+BOUNDARIES = ("boundary", "boundary_low")
 
 # Fewer than this many comparable partnerships with savings figures, and a median and
 # range would describe individual councils rather than a pattern.
@@ -55,11 +59,28 @@ def tracker_for_token(*, token: str) -> Tracker | None:
             "setup_costs",
             "years",
             "ratings",
-            Prefetch("councils", queryset=Council.objects.order_by("short_name")),
+            Prefetch(
+                "councils",
+                queryset=Council.objects.order_by("short_name").defer(*BOUNDARIES),
+            ),
             Prefetch("proposals", queryset=TrackerProposal.objects.select_related("change")),
             Prefetch(
                 "partnership",
-                queryset=Partnership.objects.prefetch_related("categories", *members_prefetches()),
+                queryset=Partnership.objects.prefetch_related(
+                    "categories",
+                    Prefetch(
+                        "council_memberships",
+                        queryset=PartnershipCouncil.objects.select_related("council")
+                        .defer(*(f"council__{name}" for name in BOUNDARIES))
+                        .order_by("-is_lead", "council__short_name"),
+                    ),
+                    Prefetch(
+                        "body_memberships",
+                        queryset=PartnershipPublicBody.objects.select_related("public_body")
+                        .defer("public_body__boundary")
+                        .order_by("-is_lead", "public_body__name"),
+                    ),
+                ),
             ),
         )
         .first()
