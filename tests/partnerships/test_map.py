@@ -1,19 +1,28 @@
 """The public map: its page, the councils' layers it draws and the panel a click opens."""
 
 import json
+import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from partnerships.map_layers import UPPER_TIER_TYPES
-from partnerships.models import Council, CouncilType, Partnership, ServiceCategory
+from partnerships.models import (
+    Council,
+    CouncilType,
+    Partnership,
+    PartnershipPublicBody,
+    PublicBody,
+    ServiceCategory,
+)
 from partnerships.services import partnerships_publish
 from tests.partnerships.factories import grow_data, partnership_with_members
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
 ADUR = "E07000223"
+MID_SUSSEX, HORSHAM = "E07000228", "E07000227"
 WORTHING = "E07000229"
 AMBER_VALLEY = "E07000032"  # a district in no published partnership
 ADUR_AND_WORTHING = "adur-and-worthing-councils-partnership"
@@ -356,3 +365,183 @@ def test_the_map_costs_the_same_queries_with_ten_times_the_partnerships(
     assert Partnership.objects.count() > 600
 
     _query_counts_are_constant(client, django_assert_max_num_queries)
+
+
+# Filters in the address drive the shading, the list and the links alike
+
+
+def listed(client, query: str) -> set[str]:
+    html = client.get(f"{reverse('partnerships:partnership-list')}?{query}").content.decode()
+    return set(re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category=legal",
+        "region=south-east&status=operational",
+        "sector=health",
+        "council_type=county&savings=none",
+        "start_from=2015&start_to=2018",
+        "year=2012",
+        "q=sussex",
+    ],
+)
+def test_the_filtered_layer_counts_exactly_the_partnerships_the_list_shows(client, query):
+    names = listed(client, query)
+    partnerships = Partnership.objects.filter(name__in=names, published=True)
+    expected: dict[str, int] = {}
+    for partnership in partnerships.prefetch_related("councils"):
+        for council in partnership.councils.all():
+            expected[council.gss_code] = expected.get(council.gss_code, 0) + 1
+
+    districts = by_code(layer(client, **dict(p.split("=") for p in query.split("&"))))
+    counties = by_code(
+        layer(client, layer="counties", **dict(p.split("=") for p in query.split("&")))
+    )
+
+    assert names
+    shaded = {code: p["partnerships"] for code, p in {**districts, **counties}.items()}
+    assert {code: n for code, n in shaded.items() if n} == {
+        code: n for code, n in expected.items() if code in shaded
+    }
+
+
+def test_the_map_page_states_the_filtered_count_and_carries_the_filters_to_every_link(client):
+    response = client.get("/", {"category": "legal", "year": "2018"})
+
+    html = response.content.decode()
+    count = len(listed(client, "category=legal&year=2018"))
+    assert f"{count} partnerships shown" in html
+    for url in (
+        "/partnerships/?category=legal&amp;year=2018",
+        "/councils/?category=legal&amp;year=2018",
+        "/partnerships/download.csv?category=legal&amp;year=2018",
+        "/partnerships/download.xlsx?category=legal&amp;year=2018",
+        "/savings/download.csv?category=legal&amp;year=2018",
+        "/figures/?category=legal&amp;year=2018",
+    ):
+        assert f'href="{url}"' in html, url
+    assert '<option value="2018" selected>2018/19</option>' in html
+    assert '<option value="legal" selected>Legal</option>' in html
+    config = json.loads(_json_script(response, "map-config"))
+    assert config["filterQuery"] == "category=legal&year=2018"
+
+
+def test_a_bad_filter_on_the_map_is_explained_and_the_others_still_apply(client):
+    html = client.get("/", {"category": "legal", "savings": "loads"}).content.decode()
+
+    assert "<title>Error: Shared services in England" in html
+    assert "There is no savings band “loads”." in html
+    assert f"{len(listed(client, 'category=legal'))} partnerships shown" in html
+
+
+def test_the_year_selector_offers_the_years_in_the_data_and_shows_what_ran_then(client):
+    later = partnership_with_members(
+        Council.objects.get(gss_code=AMBER_VALLEY), start_year=2019, slug="began-2019"
+    )
+    ended = partnership_with_members(
+        Council.objects.get(gss_code=AMBER_VALLEY),
+        start_year=2010,
+        slug="ended-2014",
+        status="ended",
+    )
+    Partnership.objects.filter(pk=ended.pk).update(end_year=2014)
+    running = partnership_with_members(
+        Council.objects.get(gss_code=AMBER_VALLEY), start_year=2016, slug="running"
+    )
+
+    html = client.get("/").content.decode()
+    assert '<option value="2019">2019/20</option>' in html
+    assert '<option value="2007">2007/08</option>' in html  # a savings record's year
+
+    names = listed(client, "year=2018")
+    assert running.name in names
+    assert later.name not in names
+    assert ended.name not in names
+    assert by_code(layer(client, year="2018"))[AMBER_VALLEY]["partnerships"] == 1
+    assert by_code(layer(client, year="2012"))[AMBER_VALLEY]["partnerships"] == 1  # ended-2014
+    assert by_code(layer(client))[AMBER_VALLEY]["partnerships"] == 3
+
+
+def test_a_filtered_layer_has_its_own_etag(client):
+    plain = client.get(LAYER_URL)
+    legal = client.get(LAYER_URL, {"category": "legal"})
+
+    assert plain["ETag"] != legal["ETag"]
+    again = client.get(LAYER_URL, {"category": "legal"}, HTTP_IF_NONE_MATCH=legal["ETag"])
+    assert again.status_code == 304
+
+
+def test_the_filtered_panel_lists_only_the_councils_matching_partnerships(client):
+    html = fetch_panel(client, ADUR, category="revenues-and-benefits").content.decode()
+
+    assert "CenSus Revenues and Benefits Partnership" in html
+    assert "Among the partnerships shown" in html
+    assert f'data-members="{MID_SUSSEX},{HORSHAM}"' in html or (
+        f'data-members="{HORSHAM},{MID_SUSSEX}"' in html
+    )
+    assert 'data-category="revenues-and-benefits"' in html
+
+
+def test_without_javascript_the_map_page_and_list_follow_the_filters(client):
+    html = client.get("/", {"sector": "health"}).content.decode()
+    assert "The map needs JavaScript" in html
+    assert 'href="/partnerships/?sector=health"' in html
+    assert 'href="/councils/?sector=health"' in html
+
+    names = listed(client, "sector=health")
+    assert names == {"Hoople Ltd", "Torbay integrated health and adult social care"}
+    councils = client.get("/councils/", {"sector": "health"}).content.decode()
+    assert "Matching partnerships" in councils
+
+
+# Highlights
+
+
+def highlight(client, slug: str):
+    return client.get(reverse("partnerships:partnership-map", args=[slug]))
+
+
+def test_a_chosen_partnership_names_its_members_and_marks_public_bodies_without_an_area(client):
+    response = highlight(client, "hoople-ltd")
+
+    data = json.loads(response.content)
+    assert response.status_code == 200
+    assert data["name"] == "Hoople Ltd"
+    assert [m["gss_code"] for m in data["members"]] == ["E06000019"]  # Herefordshire
+    bodies = {b["name"]: b for b in data["bodies"]}
+    assert set(bodies) == {"NHS Herefordshire", "Wye Valley NHS Trust"}
+    wye = bodies["Wye Valley NHS Trust"]
+    assert wye["sector"] == "Health" and wye["area"] is None and wye["covers"] == []
+    herefordshire = Council.objects.get(gss_code="E06000019")
+    assert wye["marker"] == [
+        round(herefordshire.latitude, 5),
+        round(herefordshire.longitude, 5),
+    ]
+
+
+def test_a_public_body_with_an_area_is_drawn_as_the_union_of_the_councils_it_covers(client):
+    sussex_police = PublicBody.objects.get(kind="police_force_area", name="Sussex")
+    PartnershipPublicBody.objects.create(
+        partnership=Partnership.objects.get(slug=ADUR_AND_WORTHING), public_body=sussex_police
+    )
+
+    data = json.loads(highlight(client, ADUR_AND_WORTHING).content)
+
+    (police,) = data["bodies"]
+    covered = set(
+        Council.objects.filter(police_force_area=sussex_police, current=True)
+        .exclude(council_type__in=UPPER_TIER_TYPES)
+        .values_list("gss_code", flat=True)
+    )
+    assert set(police["covers"]) == covered and {ADUR, WORTHING} <= covered
+    assert police["area"]["type"] in {"Polygon", "MultiPolygon"}
+    assert police["marker"] is None
+
+
+def test_an_unpublished_partnership_has_no_highlight(client):
+    Partnership.objects.filter(slug=ADUR_AND_WORTHING).update(published=False)
+
+    assert highlight(client, ADUR_AND_WORTHING).status_code == 404
+    assert highlight(client, "no-such-thing").status_code == 404
