@@ -111,9 +111,11 @@ def xlsx_export(
     summary = workbook.active
     summary.title = "Summary"
     summary.append(["Benefits tracker", tracker.name])
+    _as_text(summary[1])
     summary.append(["Downloaded", f"{date.today():%d %B %Y}"])
     for label, value in summary_lines(tracker, results):
         summary.append([label, _number(value)])
+        _as_text(summary[summary.max_row])
     summary.column_dimensions["A"].width = 42
     summary.column_dimensions["B"].width = 60
 
@@ -124,6 +126,7 @@ def xlsx_export(
             cell.font = Font(bold=True)
         for row in rows:
             ws.append(row)
+            _as_text(ws[ws.max_row])
         ws.freeze_panes = "A2"
 
     sheet(
@@ -184,6 +187,14 @@ def xlsx_export(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(cells) -> None:
+    """Text typed into a tracker stays text: openpyxl would store "=..." as a formula,
+    which a spreadsheet would run when the file is opened."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def _number(value: str):

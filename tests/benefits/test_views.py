@@ -414,3 +414,25 @@ def test_a_planned_tracker_cannot_be_submitted(client):
     tracker, token = planned_tracker("E07000223", "E07000229")
     page = text(client.get(results_url(token)))
     assert "Only a tracker for a partnership on the map can be submitted" in page
+
+
+def test_text_typed_into_a_tracker_is_never_a_formula_in_the_spreadsheet(client):
+    from benefits import services
+
+    tracker, token = planned_tracker(
+        "E07000223", "E07000229", name='=HYPERLINK("http://evil.example","Click")'
+    )
+    figures_enter(
+        tracker,
+        costs=[
+            services.SetupCostFigures(
+                kind="other", year=2024, amount=Decimal("10"), description="=1+1"
+            )
+        ],
+    )
+    response = client.get(reverse("benefits:tracker-xlsx", args=[token]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    name = workbook["Summary"]["B1"]
+    assert name.value.startswith("=HYPERLINK") and name.data_type == "s"
+    description = workbook["Set-up costs"]["D2"]
+    assert description.value == "=1+1" and description.data_type == "s"
