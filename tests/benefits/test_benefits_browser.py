@@ -28,6 +28,8 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
 
     # Start: a mistake first (no partnership chosen), then put right.
     page.get_by_label("A partnership on the map").check()
+    # With JavaScript, only the questions for that kind of tracker show.
+    expect(page.get_by_label("Name of the planned partnership")).to_be_hidden()
     page.get_by_label("First financial year of the shared service").select_option("2024")
     page.get_by_label("Your name").fill("Jo Bloggs")
     page.get_by_label("Your work email address").fill("jo.bloggs@adur-worthing.gov.uk")
