@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from submissions import views
+from submissions import proposal_views, views
 
 app_name = "submissions"
 
@@ -17,4 +17,6 @@ urlpatterns = [
         views.questionnaire_item_remove,
         name="questionnaire-item-remove",
     ),
+    path("propose/", proposal_views.proposal_new, name="proposal-new"),
+    path("propose/thanks/", proposal_views.proposal_thanks, name="proposal-thanks"),
 ]

@@ -1,0 +1,127 @@
+"""The public "tell us about a shared service" form."""
+
+from django import forms
+
+from partnerships.models import Council, PublicBody, ServiceCategory
+
+# Drawn as a fieldset of tick boxes: the error summary links to the fieldset.
+GROUPED = {"categories"}
+
+
+class CouncilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, council: Council) -> str:
+        return council.short_name
+
+
+class CouncilsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, council: Council) -> str:
+        return council.short_name
+
+
+class ProposalForm(forms.Form):
+    council = CouncilChoiceField(
+        label="Your council",
+        queryset=Council.objects.filter(current=True)
+        .only("pk", "short_name")
+        .order_by("short_name"),
+        empty_label="Choose your council",
+        error_messages={"required": "Choose the council you work for."},
+    )
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Give your name, so that we can reply."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Your work email address",
+        help_text="We send a receipt here, and may write to ask about the partnership.",
+        error_messages={
+            "required": "Give your email address, so that we can send a receipt.",
+            "invalid": "Give an email address like name@council.gov.uk.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    partnership_name = forms.CharField(
+        label="Name of the shared service or partnership",
+        max_length=200,
+        error_messages={"required": "Give the shared service a name."},
+    )
+    description = forms.CharField(
+        label="What is shared, and how",
+        help_text="A few sentences: the service, who runs it, and since when.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what the councils share."},
+    )
+    councils = CouncilsChoiceField(
+        label="Other councils in it",
+        required=False,
+        queryset=Council.objects.filter(current=True)
+        .only("pk", "short_name")
+        .order_by("short_name"),
+        help_text=(
+            "Your own council is included. To choose more than one, hold Ctrl (Cmd on a Mac) "
+            "as you click, or type the others below."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    public_bodies = forms.ModelMultipleChoiceField(
+        label="Public bodies in it (fire and rescue, police, health, housing, planning)",
+        required=False,
+        queryset=PublicBody.objects.only("pk", "name").order_by("name"),
+        help_text="To choose more than one, hold Ctrl (Cmd on a Mac) as you click.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    other_partners = forms.CharField(
+        label="Other partners (optional)",
+        required=False,
+        max_length=2000,
+        help_text="Any partner not in the lists above, one per line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label="Services shared",
+        queryset=ServiceCategory.objects.order_by("position", "name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one service."},
+    )
+    start_year = forms.IntegerField(
+        label="Year it started (optional)",
+        required=False,
+        min_value=1970,
+        max_value=2100,
+        help_text="For example 2019.",
+        error_messages={"invalid": "Give the year as four digits, like 2019."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
+    )
+    # A honeypot: hidden from people (and from screen readers), filled in by bots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def partner_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["other_partners"].splitlines()]
+
+    def clean(self):
+        cleaned = super().clean()
+        council = cleaned.get("council")
+        others = [c for c in cleaned.get("councils") or [] if c != council]
+        if (
+            council
+            and not others
+            and not cleaned.get("public_bodies")
+            and not [p for p in (cleaned.get("other_partners") or "").splitlines() if p.strip()]
+            and "councils" not in self.errors
+        ):
+            self.add_error(
+                "councils",
+                "Choose at least one partner besides your council: another council, a public "
+                "body, or type one under other partners.",
+            )
+        return cleaned

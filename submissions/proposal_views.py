@@ -1,0 +1,85 @@
+"""The public "tell us about a shared service" pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from submissions.proposal_forms import GROUPED, ProposalForm
+from submissions.services.proposal import (
+    RATE_LIMIT,
+    proposal_rate_count,
+    proposal_rate_exceeded,
+    proposal_submit,
+)
+
+SPAM_MESSAGE = (
+    "We could not accept this form. If you are a person, please clear the field labelled "
+    "“Leave this field empty” and send it again."
+)
+
+
+def _errors(form) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary, in page order."""
+    found = [("", error) for error in form.non_field_errors()]
+    for field in form:
+        for error in field.errors:
+            anchor = field.auto_id if field.name in GROUPED else field.id_for_label
+            found.append((anchor, f"{field.label}: {error}"))
+    return found
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    """Anyone from a council proposes a new shared service; staff review it."""
+    status = 200
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST":
+        address = _client_address(request)
+        if form.is_spam():
+            form.is_valid()
+            form.add_error(None, SPAM_MESSAGE)
+            status = 400
+        elif proposal_rate_exceeded(address=address):
+            form.is_valid()
+            form.add_error(
+                None,
+                f"We have received {RATE_LIMIT} proposals from your connection in the last "
+                "hour, which is as many as we accept. Your text is kept below: please send it "
+                "again later, or email it to us.",
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            proposal_submit(
+                council=data["council"],
+                name=data["name"],
+                email=data["email"],
+                partnership_name=data["partnership_name"],
+                description=data["description"],
+                councils=list(data["councils"]),
+                public_bodies=list(data["public_bodies"]),
+                other_partners=form.partner_lines(),
+                categories=list(data["categories"]),
+                start_year=data["start_year"],
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+            proposal_rate_count(address=address)
+            request.session["proposal_sent_to"] = data["email"]
+            return redirect("submissions:proposal-thanks")
+        else:
+            status = 400
+    context = {"form": form, "errors": _errors(form) if form.is_bound else []}
+    return render(request, "submissions/proposal_form.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def proposal_thanks(request: HttpRequest) -> HttpResponse:
+    """The receipt page after a proposal is sent."""
+    sent_to = request.session.pop("proposal_sent_to", "")
+    context = {"sent_to": sent_to, "form_url": reverse("submissions:proposal-new")}
+    return render(request, "submissions/proposal_thanks.html", context)
