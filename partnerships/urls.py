@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.views import downloads, pages
+from partnerships.views import downloads, figures, pages
 from partnerships.views import map as map_views
 
 app_name = "partnerships"
@@ -19,4 +19,6 @@ urlpatterns = [
     path("councils/", pages.council_list, name="council-list"),
     path("councils/<str:gss_code>/", pages.council_detail, name="council-detail"),
     path("about/data/", pages.about_data, name="about-data"),
+    path("figures/", figures.figures_page, name="figures"),
+    path("figures/<slug:table>.csv", figures.figures_csv, name="figures-csv"),
 ]
