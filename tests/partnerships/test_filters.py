@@ -97,3 +97,29 @@ def test_a_bad_value_is_reported_not_ignored():
     filtered = PartnershipFilter({"savings": "loads", "start_from": "soon"})
     assert not filtered.is_valid()
     assert set(filtered.errors) == {"savings", "start_from"}
+
+
+def test_the_years_on_offer_are_those_the_data_speaks_of_newest_first():
+    from partnerships.filters import year_choices
+
+    years = [value for value, _label in year_choices()]
+    assert years == sorted(years, reverse=True)
+    assert 2018 in years and 2007 in years  # a start year, a savings record's year
+    assert dict(year_choices())[2018] == "2018/19"
+
+
+def test_the_query_string_carries_the_valid_filters_only():
+    data = QueryDict("category=legal&category=planning&savings=loads&year=2018&q=")
+    filterset = PartnershipFilter(data)
+
+    assert filterset.query_string() == "category=legal&category=planning&year=2018"
+    assert PartnershipFilter().query_string() == ""
+
+
+def test_year_leaves_out_what_started_later_or_ended_before():
+    later = Partnership.objects.filter(start_year__gt=2012).values_list("name", flat=True)
+    ended = Partnership.objects.filter(end_year__lt=2012).values_list("name", flat=True)
+    listed = set(names(year="2012"))
+
+    assert later and not listed & set(later)
+    assert not listed & set(ended)
