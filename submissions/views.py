@@ -3,7 +3,7 @@
 Every page carries the token in its address and checks it first: an unknown, revoked or
 expired token, or an item of another questionnaire, gets the same plain 404, so a link
 tells nothing about any other. The pages are never cached and send no referrer, so the
-token stays out of caches, logs and other sites.
+token stays out of caches, logs and other sites' referrer logs.
 """
 
 from decimal import Decimal
@@ -42,7 +42,10 @@ Answer = QuestionnaireItem.Answer
 def _private(response: HttpResponse) -> HttpResponse:
     add_never_cache_headers(response)
     response["Cache-Control"] = "private, no-store, max-age=0"
-    response["Referrer-Policy"] = "no-referrer"
+    # Only the site's origin is ever sent as the referrer, never the path with the token.
+    # Not "no-referrer": with it browsers send `Origin: null` on the forms' POSTs, which
+    # Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     # Django logs every 4xx reply with its path, which here holds a working token; these
     # replies (a form with errors, a conflict, a dead link) are expected, so keep them out
