@@ -142,11 +142,8 @@ class FigureForms:
         return details_ok and all(results)
 
     def error_list(self) -> list[tuple[str, str]]:
-        names = [f.initial.get("name", "") for f in self.partners.initial_forms]
         groups = [("", self.details)]
-        groups += [
-            (f"{names[i] if i < len(names) else ''}: ", f) for i, f in enumerate(self.partners)
-        ]
+        groups += [(f"{getattr(f, 'partner_name', '')}: ", f) for f in self.partners]
         groups += [(f"Set-up cost {i + 1}, ", f) for i, f in enumerate(self.costs)]
         groups += [(f"Year row {i + 1}, ", f) for i, f in enumerate(self.years)]
         groups += [(f"{f.aspect_label()}: ", f) for f in self.ratings]

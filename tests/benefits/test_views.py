@@ -198,6 +198,10 @@ def test_results_show_payback_return_shares_and_every_charts_numbers(client):
     assert "The costs are paid back in 2025/26, year 2 of 2" in page
     assert "Return on investment 11.5%" in page
     assert "Net savings £30,000.00" in page
+    assert (
+        "Gross savings £290,000.00 Consolidation savings: £260,000.00 "
+        "Procurement savings: £25,000.00 Process savings: £5,000.00" in page
+    )
     # The year table: 2024/25 is a net cost of £100,000.
     assert "2024/25 £130,000.00 £200,000.00 £30,000.00 £230,000.00 −£100,000.00" in page
     # Each chart is an inline SVG with a text alternative, followed by its table.
@@ -334,6 +338,8 @@ def test_bad_figures_get_messages_beside_the_fields_and_nothing_typed_is_lost(cl
     assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="id_partners-1-baseline_cost"', html)
     # The summary links to the fields.
     assert 'href="#id_partners-0-baseline_cost"' in html
+    assert "Adur District Council: Annual cost before sharing (£): Enter an amount of £0" in page
+    assert "Year row 2, IT savings (£): Enter an amount in pounds" in page
     # Everything typed comes back as typed.
     for typed in ('value="-5000"', 'value="lots"', 'value="twenty grand"', 'value="12.345"'):
         assert typed in html
