@@ -2,13 +2,20 @@
 (gunicorn, PostgreSQL, DEBUG off, production settings) beside the same bytes served as a
 static file by the same server, as a ratio measured in the same run.
 
-    .venv/bin/python bench/serve.py [--requests 400] [--concurrency 8]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/serve.py \
+        [--requests 400] [--concurrency 8]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sharedmap_bench;
-the database is created if missing and the real data loaded into it).
+the database is created if missing and the real data loaded into it). With REDIS_URL the
+cache is Redis, as in production (docker-compose.yml); without it each gunicorn worker
+keeps its own in-memory cache. Every request accepts gzip, as browsers do; the static
+copy of each response is its exact bytes (the gzipped ones as WhiteNoise's `.gz`), so
+both sides send the same number of bytes. Prints the table and the same rows in
+Markdown for the README.
 """
 
 import argparse
+import datetime
 import gzip
 import http.client
 import os
@@ -27,8 +34,11 @@ PYTHON = sys.executable
 ENDPOINTS = [
     ("map layer (districts, light)", "/map/councils.geojson"),
     ("map layer (counties, detailed)", "/map/councils.geojson?layer=counties&detail=high"),
+    ("API councils layer", "/api/councils.geojson"),
+    ("API regions layer", "/api/regions.geojson"),
+    ("API council boundary (detailed)", "/api/councils/E07000223/boundary/?detail=high"),
     ("partnerships API (page 1)", "/api/partnerships/"),
-    ("partnerships API (filtered)", "/api/partnerships/?category=legal"),
+    ("partnerships API (filtered)", "/api/partnerships/?category=legal&region=south-east"),
 ]
 
 
@@ -150,6 +160,9 @@ def main() -> None:
         "API_ANON_BURST_RATE": "1000000/min",
         "API_USER_RATE": "1000000/min",
         "LOG_LEVEL": "WARNING",
+        "CACHE_KEY_PREFIX": "sharedmap-bench",
+        # Persistent database connections, as docker-compose.yml runs the site.
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
     }
     try:
         print("Preparing PostgreSQL, the real data and the static files…", flush=True)
@@ -169,11 +182,14 @@ def main() -> None:
                 status, body, headers = fetch(port, path)
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}: {body[:200]!r}")
-                raw = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+                gzipped = headers.get("content-encoding") == "gzip"
+                raw = gzip.decompress(body) if gzipped else body
                 name = f"copy{index}.json"
                 (bench_dir / name).write_bytes(raw)
-                # WhiteNoise serves the .gz beside a file to clients that accept gzip.
-                (bench_dir / f"{name}.gz").write_bytes(gzip.compress(raw, 6))
+                if gzipped:
+                    # WhiteNoise serves the .gz beside a file to clients that accept gzip:
+                    # the very bytes the app sent.
+                    (bench_dir / f"{name}.gz").write_bytes(body)
                 copies.append((label, path, f"/static/bench/{name}", len(raw), len(body)))
         finally:
             server.stop()
@@ -182,10 +198,17 @@ def main() -> None:
         port = free_port()
         server = Server(env, port)
         try:
+            cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
             print(
-                f"\n{options.requests} requests per URL over {options.concurrency} connections, "
-                "gzip accepted; gunicorn 2 workers x 4 threads, DEBUG off, PostgreSQL.\n"
+                f"\n{datetime.date.today()}, {os.cpu_count()} CPUs: {options.requests} requests"
+                f" per URL over {options.concurrency} connections, gzip accepted; gunicorn"
+                f" 2 workers x 4 threads, DEBUG off, PostgreSQL, {cache} cache.\n"
             )
+            markdown = [
+                "| endpoint | bytes (sent) | app req/s | static req/s | ratio "
+                "| app p50 / p95 ms | static p50 ms |",
+                "|---|---:|---:|---:|---:|---:|---:|",
+            ]
             header = (
                 f"{'endpoint':34} {'bytes':>9} {'gzip':>8} {'app req/s':>10} {'static req/s':>13}"
                 f" {'ratio':>6} {'app p50 ms':>11} {'app p95 ms':>11} {'static p50 ms':>14}"
@@ -198,15 +221,22 @@ def main() -> None:
                 static = load(port, static_path, options.requests, options.concurrency)
                 if app["errors"] or static["errors"]:
                     print(f"  ({app['errors']} app errors, {static['errors']} static errors)")
+                ratio = app["rps"] / static["rps"]
                 print(
                     f"{label:34} {size:>9,} {sent:>8,} {app['rps']:>10.0f} {static['rps']:>13.0f}"
-                    f" {app['rps'] / static['rps']:>6.2f} {app['p50']:>11.1f} {app['p95']:>11.1f}"
+                    f" {ratio:>6.2f} {app['p50']:>11.1f} {app['p95']:>11.1f}"
                     f" {static['p50']:>14.1f}"
+                )
+                markdown.append(
+                    f"| {label} (`{path}`) | {size:,} ({sent:,}) | {app['rps']:.0f}"
+                    f" | {static['rps']:.0f} | {ratio:.2f} | {app['p50']:.1f} / {app['p95']:.1f}"
+                    f" | {static['p50']:.1f} |"
                 )
             print(
                 "\nratio = app throughput / static-file throughput for the same bytes"
-                " (1.00 = as fast)."
+                " (1.00 = as fast).\n"
             )
+            print("\n".join(markdown))
         finally:
             server.stop()
     finally:

@@ -14,6 +14,8 @@ GZipMiddleware adds is not needed, and the stored bytes can be shared by every c
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -38,6 +40,48 @@ IDENTITY = "identity"
 MIN_COMPRESS_BYTES = 200
 # Stored bodies outlive a few data versions at most, so old ones do not pile up.
 CACHE_SECONDS = 6 * 60 * 60
+# Each process also keeps the most recently served bodies in its own memory, up to this
+# many bytes, so a hit costs no round trip to the shared cache. They are keyed like the
+# shared ones, by ETag, so they never go stale.
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+
+
+class _LocalBodies:
+    """A small least-recently-used store of encoded bodies, bounded in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, tuple] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # gunicorn's threads share a process
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def set(self, key: str, entry: tuple) -> None:
+        size = len(entry[2])
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = entry
+            self._size += size
+            while self._size > self.max_bytes:
+                _key, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped[2])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+local_bodies = _LocalBodies(LOCAL_MAX_BYTES)
 
 
 def preferred_encoding(accept_encoding: str) -> str:
@@ -72,8 +116,12 @@ def _stored_body(request: HttpRequest, *, etag: str, encoding: str, build) -> tu
     """(content type, encoding used, bytes) from the cache, or built, encoded and stored;
     the built response itself if it is not a plain 200 (an error is never stored)."""
     key = _cache_key(request.path, etag, encoding)
+    stored = local_bodies.get(key)
+    if stored is not None:
+        return stored
     stored = cache.get(key)
     if stored is not None:
+        local_bodies.set(key, stored)
         return stored
     response = build()
     if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
@@ -86,6 +134,7 @@ def _stored_body(request: HttpRequest, *, etag: str, encoding: str, build) -> tu
             body, used = encoded, encoding
     stored = (response["Content-Type"], used, body)
     cache.set(key, stored, timeout=CACHE_SECONDS)
+    local_bodies.set(key, stored)
     return stored
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from partnerships.models import Council, Partnership, PublicBody
 from partnerships.services import partnerships_publish
-from sharedmap.http import ENCODERS, preferred_encoding
+from sharedmap.http import ENCODERS, _LocalBodies, preferred_encoding
 from tests.partnerships.factories import grow_data
 from tests.partnerships.test_admin import partnership_post
 
@@ -197,3 +197,15 @@ def test_a_cached_layer_costs_the_same_with_ten_times_the_partnerships(
 )
 def test_the_encoding_follows_what_the_client_accepts(header, encoding):
     assert preferred_encoding(header) == encoding
+
+
+def test_a_process_keeps_only_the_most_recent_bodies_within_its_memory_bound():
+    store = _LocalBodies(max_bytes=400)
+    for name in ("a", "b", "c", "d"):
+        store.set(name, ("application/geo+json", "gzip", b"x" * 100))
+    assert store.get("a") is not None  # now the most recently used
+    store.set("e", ("application/geo+json", "gzip", b"x" * 100))
+    assert store.get("b") is None, "the least recently used body makes room"
+    assert all(store.get(name) for name in ("a", "c", "d", "e"))
+    store.set("huge", ("application/geo+json", "gzip", b"x" * 101))
+    assert store.get("huge") is None, "a body over a quarter of the bound is not kept"
