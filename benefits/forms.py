@@ -390,6 +390,7 @@ class RatingForm(forms.Form):
             ("4", "4 – better"),
             ("5", "5 – much better"),
         ],
+        error_messages={"invalid_choice": "Choose a rating from 1 to 5, or Not rated."},
     )
     notes = forms.CharField(
         label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

@@ -442,3 +442,44 @@ def test_text_typed_into_a_tracker_is_never_a_formula_in_the_spreadsheet(client)
     assert name.value.startswith("=HYPERLINK") and name.data_type == "s"
     description = workbook["Set-up costs"]["D2"]
     assert description.value == "=1+1" and description.data_type == "s"
+
+
+def test_changing_only_a_saved_years_details_keeps_the_year(client):
+    tracker, token = tracker_for(ADUR_WORTHING)
+    figures_enter(tracker)
+    # The two saved years come back as rows 0 and 1; mark the second expected and
+    # move it to 2026/27 without touching its amounts.
+    page = client.get(figures_url(token)).content.decode()
+    assert 'name="years-INITIAL_FORMS" value="2"' in page
+    data = _post_data(
+        tracker,
+        **{
+            "years-TOTAL_FORMS": "3",
+            "years-INITIAL_FORMS": "2",
+            "years-1-year": "2026",
+            "years-1-staff": "120000.00",
+            "years-1-achieved": "expected",
+            "years-2-year": "2027",
+            "years-2-achieved": "expected",
+            "ratings-0-rating": "7",
+        },
+    )
+    response = client.post(figures_url(token), data)
+    assert "Choose a rating from 1 to 5, or Not rated." in text(response)
+    data["ratings-0-rating"] = "5"
+    assert client.post(figures_url(token), data).status_code == 302
+    assert [(y.year, y.achieved) for y in tracker.years.all()] == [(2024, True), (2026, False)]
+    assert tracker.ratings.get(aspect="resilience").rating == 5
+
+
+def test_a_partnership_with_public_bodies_has_a_baseline_row_for_each(client):
+    partnership = (
+        Partnership.objects.filter(published=True, body_memberships__isnull=False)
+        .order_by("slug")
+        .first()
+    )
+    tracker, _ = tracker_for(partnership.slug)
+    names = [p.name for p in tracker.partners.all()]
+    bodies = [m.public_body.name for m in partnership.body_memberships.all()]
+    assert bodies and set(bodies) <= set(names)
+    assert len(names) == partnership.council_memberships.count() + len(bodies)
