@@ -1,0 +1,278 @@
+"""Reminders run from Celery beat reach each council contact exactly once: when the run is
+repeated, and when the worker is killed in the middle of a batch and started again.
+
+With REDIS_URL (CI's PostgreSQL and Redis run) a real `celery -A sharedmap worker` is
+started against Redis and the test database, writing what it sends to files, and is
+killed with SIGKILL mid-batch. Without it (the SQLite run) the same runs go through
+the same tasks in this process, and a lost batch is a batch whose send tasks never ran.
+"""
+
+import datetime
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from partnerships.models import Council
+from sharedmap.celery import app
+from submissions import tasks
+from submissions.models import CouncilContact, OutboundEmail, RefreshCycle
+from submissions.services import cycle_open
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+COUNCILS = 8
+CONTACTS_PER_COUNCIL = 2
+DUE = COUNCILS * CONTACTS_PER_COUNCIL
+WAIT_SECONDS = 90
+
+pytestmark = pytest.mark.usefixtures("live_real_data")
+
+
+def _open_cycle_with_a_reminder_due_today() -> RefreshCycle:
+    """A cycle opened ten days ago whose 7-day reminder falls today, for eight councils
+    with two contacts each (and one more council that has submitted)."""
+    today = timezone.localdate()
+    cycle = RefreshCycle.objects.create(
+        financial_year=2025,
+        opens_on=today - datetime.timedelta(days=10),
+        deadline=today + datetime.timedelta(days=7),
+        reminder_days="21,7,1",
+    )
+    councils = list(Council.objects.filter(current=True).order_by("gss_code")[: COUNCILS + 1])
+    for council in councils:
+        for n in range(CONTACTS_PER_COUNCIL):
+            CouncilContact.objects.create(
+                council=council, name=f"Officer {n}", email=f"officer{n}@{council.gss_code}.gov.uk"
+            )
+    cycle_open(cycle=cycle)
+    cycle.questionnaires.filter(council=councils[-1]).update(status="submitted")
+    RefreshCycle.objects.filter(pk=cycle.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    return cycle
+
+
+def _due_keys(cycle) -> set[str]:
+    keys = set(OutboundEmail.objects.filter(cycle=cycle).values_list("key", flat=True))
+    assert len(keys) == DUE, keys
+    assert all(key.endswith(":reminder:7") for key in keys)
+    return keys
+
+
+def test_a_reminder_run_twice_sends_each_due_email_once(tmp_path, queue):
+    if settings.REDIS_URL:
+        with RealWorker(tmp_path, queue=queue) as worker:
+            cycle = _open_cycle_with_a_reminder_due_today()
+            first = worker.run(tasks.reminders_send_due)
+            second = worker.run(tasks.reminders_send_due)
+            assert (first, second) == (DUE, 0), worker.log()
+            worker.wait_until_sent(DUE)
+            keys = _due_keys(cycle)
+            time.sleep(2)  # room for a duplicate to arrive, were one on its way
+            assert worker.sent_message_ids() == {key: 1 for key in keys}, worker.log()
+    else:
+        with _eager():
+            cycle = _open_cycle_with_a_reminder_due_today()
+            assert tasks.reminders_send_due.delay().get() == DUE
+            assert tasks.reminders_send_due.delay().get() == 0
+        keys = _due_keys(cycle)
+        assert _outbox_ids() == {key: 1 for key in keys}
+    assert OutboundEmail.objects.filter(status="sent").count() == DUE
+
+
+def test_a_worker_killed_mid_batch_and_started_again_sends_every_email_once(tmp_path, queue):
+    if settings.REDIS_URL:
+        with RealWorker(tmp_path, queue=queue, send_seconds=0.4) as worker:
+            cycle = _open_cycle_with_a_reminder_due_today()
+            assert worker.run(tasks.reminders_send_due) == DUE, worker.log()
+            # Stop it while it is inside the fourth send, before that message is written.
+            worker.wait_for_sends_started(4)
+            worker.kill()
+        sent_before_restart = OutboundEmail.objects.filter(status="sent").count()
+        assert 0 < sent_before_restart < DUE, "the worker was stopped mid-batch"
+        with RealWorker(tmp_path, queue=queue) as worker:
+            # Beat's next run finds every message already recorded: nothing new.
+            assert worker.run(tasks.reminders_send_due) == 0
+            # The message that was being sent was lost with its worker; emails_send_stale
+            # (every 15 minutes from beat) queues it again.
+            deadline = time.monotonic() + WAIT_SECONDS
+            while OutboundEmail.objects.filter(status="sent").count() < DUE:
+                assert time.monotonic() < deadline, worker.log()
+                worker.run(tasks.emails_send_stale)
+                time.sleep(2)
+            keys = _due_keys(cycle)
+            time.sleep(2)
+            assert worker.sent_message_ids() == {key: 1 for key in keys}, worker.log()
+    else:
+        with _eager():
+            cycle = _open_cycle_with_a_reminder_due_today()
+            # The worker dies before any of the batch's send tasks runs.
+            with mock.patch.object(tasks.email_send, "delay"):
+                assert tasks.reminders_send_due.delay().get() == DUE
+            assert mail.outbox == []
+            assert tasks.reminders_send_due.delay().get() == 0
+            with mock.patch.object(settings, "REFRESH_EMAIL_STALE_SECONDS", 0, create=True):
+                assert tasks.emails_send_stale.delay().get() == DUE
+                assert tasks.emails_send_stale.delay().get() == 0
+        keys = _due_keys(cycle)
+        assert _outbox_ids() == {key: 1 for key in keys}
+    assert OutboundEmail.objects.filter(status="sent").count() == DUE
+
+
+# --- Without Redis: the same tasks, in this process ---------------------------------------
+
+
+class _eager:
+    def __enter__(self):
+        self.before = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+
+    def __exit__(self, *exc):
+        app.conf.task_always_eager = self.before
+
+
+def _message_id_key(message_id: str) -> str:
+    return re.match(r"<(.*)@sharedservices\.local>", message_id).group(1)
+
+
+def _outbox_ids() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in mail.outbox:
+        key = _message_id_key(message.extra_headers["Message-ID"])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+# --- With Redis: a real worker ---------------------------------------------------------------
+
+
+class RealWorker:
+    """`celery -A sharedmap worker` in a subprocess, on a queue of its own, against the
+    test database, writing each message it sends to a file."""
+
+    def __init__(self, tmp_path: Path, *, queue: str, send_seconds: float = 0):
+        assert connection.vendor != "sqlite", (
+            "The real-worker test needs a database the worker can reach: set DATABASE_URL "
+            "(PostgreSQL) with REDIS_URL, as CI does."
+        )
+        self.emails = tmp_path / "emails"
+        self.markers = tmp_path / "markers"
+        self.emails.mkdir(exist_ok=True)
+        self.markers.mkdir(exist_ok=True)
+        self.queue = queue
+        self.log_path = tmp_path / f"worker-{uuid.uuid4().hex[:8]}.log"
+        self.send_seconds = send_seconds
+        self.process = None
+
+    def _env(self) -> dict:
+        db = connection.settings_dict
+        url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        return {
+            **os.environ,
+            "DATABASE_URL": url,  # the test database, not the one it was made from
+            "DJANGO_SETTINGS_MODULE": "tests.submissions.worker_settings",
+            "WORKER_TEST_EMAIL_DIR": str(self.emails),
+            "WORKER_TEST_MARKER_DIR": str(self.markers),
+            "WORKER_TEST_QUEUE": self.queue,
+            "WORKER_TEST_SEND_SECONDS": str(self.send_seconds),
+        }
+
+    def __enter__(self):
+        celery = Path(sys.executable).with_name("celery")
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(celery),
+                "-A",
+                "sharedmap",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=BASE_DIR,
+            env=self._env(),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def run(self, task, *args):
+        """Queue the task on this worker's queue and wait for its result."""
+        result = task.apply_async(args=args, queue=self.queue)
+        try:
+            return result.get(timeout=WAIT_SECONDS)
+        finally:
+            result.forget()
+
+    def wait_for_sends_started(self, n: int) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while len(list(self.markers.iterdir())) < n:
+            assert time.monotonic() < deadline, self.log()
+            time.sleep(0.05)
+
+    def wait_until_sent(self, n: int) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while OutboundEmail.objects.filter(status="sent").count() < n:
+            assert time.monotonic() < deadline, self.log()
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def sent_message_ids(self) -> dict[str, int]:
+        """How many times each message was really sent (written by the worker)."""
+        counts: dict[str, int] = {}
+        for path in self.emails.iterdir():
+            for message_id in re.findall(r"^Message-ID: (\S+)$", path.read_text(), re.M):
+                key = _message_id_key(message_id)
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def log(self) -> str:
+        self.log_file.flush()
+        return self.log_path.read_text()[-5000:]
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+@pytest.fixture
+def queue():
+    """A queue of the test's own, so that no other worker on this Redis takes its tasks;
+    deleted afterwards (as tests/test_celery.py does)."""
+    name = f"test-refresh-{uuid.uuid4().hex}"
+    yield name
+    if settings.REDIS_URL:
+        with app.connection_for_write() as redis:
+            bound = app.amqp.queues[name].bind(redis.default_channel)
+            bound.declare()
+            bound.delete()
