@@ -136,9 +136,11 @@ class ItemForm(forms.Form):
         questionnaire: Questionnaire,
         choices: PartnerChoices,
         new: bool = False,
+        prefilled: dict | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.prefilled = prefilled
         self.questionnaire = questionnaire
         self.choices = choices
         self.new = new
@@ -238,7 +240,12 @@ class ItemForm(forms.Form):
         if not self.new:
             data["start_year"] = self.initial.get("start_year")
         try:
-            item_validate(questionnaire=self.questionnaire, answer=self.answer_value, data=data)
+            item_validate(
+                questionnaire=self.questionnaire,
+                answer=self.answer_value,
+                data=data,
+                prefilled=self.prefilled,
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.add_error(name if name in self.fields else None, messages)

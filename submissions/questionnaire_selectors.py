@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from partnerships.models import Council, PublicBody, PublicBodyKind, Sector, ServiceCategory
-from submissions.models import Questionnaire, QuestionnaireItem
+from submissions.models import ProposedChange, Questionnaire, QuestionnaireItem
 
 
 @dataclass
@@ -72,6 +72,11 @@ def questionnaire_items(*, questionnaire: Questionnaire) -> list[QuestionnaireIt
             Prefetch("categories", queryset=ServiceCategory.objects.order_by("position", "name")),
             Prefetch("councils", queryset=Council.objects.order_by("short_name")),
             Prefetch("public_bodies", queryset=PublicBody.objects.order_by("name")),
+            Prefetch(
+                "proposed_changes",
+                queryset=ProposedChange.objects.order_by("created_at", "pk"),
+                to_attr="sent_changes",
+            ),
         )
     )
     return sorted(

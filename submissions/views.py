@@ -197,6 +197,7 @@ def _item_form(request, questionnaire, item, choices, *, data=None) -> ItemForm:
         questionnaire=questionnaire,
         choices=choices,
         new=item.partnership_id is None,
+        prefilled=item.prefilled,
         initial=item_initial(item, your_name=request.session.get(_name_key(questionnaire), "")),
         prefix=f"item{item.pk}",
     )

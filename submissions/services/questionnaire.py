@@ -166,10 +166,27 @@ def _members_count(data: dict) -> int:
     return len(data.get("councils") or []) + len(data.get("public_bodies") or []) + len(typed)
 
 
-def item_validate(*, questionnaire: Questionnaire, answer: str, data: dict) -> None:
+def item_validate(
+    *, questionnaire: Questionnaire, answer: str, data: dict, prefilled: dict | None = None
+) -> None:
     """The rules for one answer, as ValidationError keyed by field. `data` holds the
-    item's fields (members as lists of ids or objects)."""
+    item's fields (members as lists of ids or objects); `prefilled` the published values
+    the item started from."""
     errors: dict[str, str] = {}
+    if answer == Answer.UNCHANGED and prefilled:
+        edited = [
+            LABELS[name].lower()
+            for name in ("description", "status", *MEMBER_FIELDS)
+            if name in data
+            and _normalised(name, data[name]) != _normalised(name, prefilled.get(name, ""))
+        ]
+        if (data.get("other_partners") or "").strip():
+            edited.append(LABELS["other_partners"].lower())
+        if edited:
+            errors["answer"] = (
+                f"You changed the {', '.join(edited)}: choose “Something has changed”, "
+                "or put them back as they were."
+            )
     has_figure = data.get("savings_amount") is not None
     reason = data.get("no_savings_reason") or ""
     if answer not in (Answer.UNCHANGED, Answer.UPDATED, Answer.ENDED, Answer.NEW):
@@ -341,7 +358,7 @@ def item_save(
         # The name and start year of a published partnership are staff's to change.
         data.pop("name", None)
         data["start_year"] = item.start_year
-    item_validate(questionnaire=questionnaire, answer=answer, data=data)
+    item_validate(questionnaire=questionnaire, answer=answer, data=data, prefilled=item.prefilled)
     item.version += 1
     _item_apply(item, answer=answer, data=data, by_name=by_name)
     _touch(questionnaire)

@@ -362,3 +362,42 @@ def test_replies_that_hold_a_working_token_are_not_logged(client, adur, adur_tok
         client.post(_q(adur_token, "items", item.pk), _form_data(item, answer="updated"))
         client.get(_q(adur_token, "items", 999999))
     assert adur_token not in caplog.text
+
+
+def test_the_council_sees_what_staff_decided_on_its_answers(client, adur, adur_token, real_data):
+    from django.contrib.auth import get_user_model
+
+    from submissions.models import ProposedChange
+    from submissions.services import change_reject
+
+    item = adur.items.first()
+    client.post(
+        _q(adur_token, "items", item.pk),
+        _form_data(item, savings_amount="5000", savings_kind="achieved"),
+    )
+    _answer_everything_left(client, adur, adur_token)
+    client.post(_q(adur_token, "submit"), {"name": "Jo", "email": "jo@adur.gov.uk"})
+    change = ProposedChange.objects.get(questionnaire=adur)
+    assert "Savings figure: waiting for review" in _text(client.get(_q(adur_token)))
+    staff = get_user_model().objects.create_user("reviewer", "r@lga.gov.uk", "x", is_staff=True)
+    change_reject(change=change, reviewer=staff, reason="The figure covers two years.")
+    page = _text(client.get(_q(adur_token)))
+    assert "Savings figure: rejected – The figure covers two years." in page
+
+
+def _answer_everything_left(client, questionnaire, token):
+    for item in questionnaire.items.filter(answer="unanswered"):
+        assert client.post(_q(token, "items", item.pk), _form_data(item)).status_code == 302
+
+
+def test_saving_from_the_all_on_one_page_view_returns_there(client, adur, adur_token):
+    page = client.get(_q(adur_token, "all"))
+    items = list(adur.items.all())
+    html_page = page.content.decode()
+    for item in items:
+        assert f'id="item-{item.pk}"' in html_page
+        assert f'action="{_q(adur_token, "items", item.pk)}"' in html_page
+    item = items[-1]
+    response = client.post(_q(adur_token, "items", item.pk), {**_form_data(item), "next": "all"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{_q(adur_token, 'all')}#item-{item.pk}"

@@ -405,3 +405,16 @@ def test_staff_may_confirm_after_the_deadline(adur, open_cycle):
     )
     adur.refresh_from_db()
     assert adur.method == "phone"
+
+
+def test_confirming_unchanged_after_editing_the_details_is_questioned(adur):
+    item = adur.items.first()
+    with pytest.raises(ValidationError) as error:
+        item_save(
+            item=item,
+            answer="unchanged",
+            data=_values(item, description="Edited words"),
+            by_name="Jo",
+            expected_version=item.version,
+        )
+    assert "You changed the description" in error.value.message_dict["answer"][0]
