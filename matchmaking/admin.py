@@ -120,7 +120,12 @@ class MatchSuggestionInline(admin.TabularInline):
     verbose_name_plural = "shortlist (add councils by hand here; tick those to show the requester)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("council", "match_request")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("council", "match_request")
+            .defer("council__boundary", "council__boundary_low")
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -222,6 +227,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("council")
+            .defer("council__boundary", "council__boundary_low")
             .prefetch_related("categories")
             .annotate(has_duplicate=_duplicate_exists())
         )
@@ -252,51 +258,63 @@ class MatchRequestAdmin(admin.ModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        # Rows go through the services (which check and record them) rather than
+        # formset.save(); the lists the admin's change message reads are filled here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         match_request = form.instance
         if formset.model is Note:
             for note_form in formset.forms:
                 text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
                 if text and note_form.instance.pk is None:
-                    services.note_add(match_request=match_request, text=text, user=request.user)
-                    services.activity_record(
-                        match_request=match_request, user=request.user, action="Note added"
+                    note = services.note_add(
+                        match_request=match_request, text=text, user=request.user
                     )
+                    formset.new_objects.append(note)
             return
         if formset.model is MatchSuggestion:
             for suggestion_form in formset.forms:
-                data = suggestion_form.cleaned_data
-                if not data:
-                    continue
-                instance = suggestion_form.instance
-                if data.get("DELETE"):
-                    if instance.pk:
-                        services.suggestion_remove(
-                            suggestion=MatchSuggestion.objects.get(pk=instance.pk),
-                            user=request.user,
-                        )
-                    continue
-                if not suggestion_form.has_changed():
-                    continue
-                if instance.pk is None:
-                    suggestion = services.suggestion_add(
-                        match_request=match_request,
-                        council=data["council"],
-                        user=request.user,
-                        reasons=data.get("reasons", ""),
-                        added_by_hand=True,
-                    )
-                else:
-                    suggestion = MatchSuggestion.objects.get(pk=instance.pk)
-                services.suggestion_update(
-                    suggestion=suggestion,
-                    user=request.user,
-                    shared_with_requester=data.get("shared_with_requester", False),
-                    contact_name=data.get("contact_name") or suggestion.contact_name,
-                    contact_email=data.get("contact_email") or suggestion.contact_email,
-                    reasons=data.get("reasons") or suggestion.reasons,
-                )
+                self._save_suggestion(request, match_request, suggestion_form, formset)
             return
         super().save_formset(request, form, formset, change)
+
+    def _save_suggestion(self, request, match_request, suggestion_form, formset) -> None:
+        data = suggestion_form.cleaned_data
+        instance = suggestion_form.instance
+        if not data:
+            return
+        if data.get("DELETE"):
+            if instance.pk:
+                suggestion = MatchSuggestion.objects.get(pk=instance.pk)
+                services.suggestion_remove(suggestion=suggestion, user=request.user)
+                formset.deleted_objects.append(suggestion)
+            return
+        if not suggestion_form.has_changed():
+            return
+        if instance.pk is None:
+            suggestion = services.suggestion_add(
+                match_request=match_request,
+                council=data["council"],
+                user=request.user,
+                reasons=data.get("reasons", ""),
+                added_by_hand=True,
+            )
+            # A contact the app found stays unless staff typed another.
+            contact_name = data.get("contact_name") or suggestion.contact_name
+            contact_email = data.get("contact_email") or suggestion.contact_email
+            formset.new_objects.append(suggestion)
+        else:
+            suggestion = MatchSuggestion.objects.get(pk=instance.pk)
+            contact_name = data.get("contact_name", "")
+            contact_email = data.get("contact_email", "")
+            formset.changed_objects.append((suggestion, suggestion_form.changed_data))
+        services.suggestion_update(
+            suggestion=suggestion,
+            user=request.user,
+            shared_with_requester=data.get("shared_with_requester", False),
+            contact_name=contact_name,
+            contact_email=contact_email,
+            reasons=data.get("reasons") or suggestion.reasons,
+        )
 
     # --- The broker's panel on the request's page -------------------------------
 
@@ -816,6 +834,7 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         application = form.instance
         if formset.model is CriterionScore:
             for score_form in formset.forms:
@@ -823,7 +842,7 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
                 if not data or not score_form.has_changed() or data.get("score") is None:
                     continue
                 try:
-                    services.criterion_score_record(
+                    row = services.criterion_score_record(
                         application=application,
                         criterion=data["criterion"],
                         score=data["score"],
@@ -834,12 +853,15 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
                     self.message_user(
                         request, f"{data['criterion']}: {' '.join(error.messages)}", messages.ERROR
                     )
+                else:
+                    formset.changed_objects.append((row, score_form.changed_data))
             return
         if formset.model is Note:
             for note_form in formset.forms:
                 text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
                 if text and note_form.instance.pk is None:
-                    services.note_add(application=application, text=text, user=request.user)
+                    note = services.note_add(application=application, text=text, user=request.user)
+                    formset.new_objects.append(note)
             return
         super().save_formset(request, form, formset, change)
 

@@ -469,11 +469,15 @@ def match_request_merge(*, duplicate: MatchRequest, into: MatchRequest, user) ->
     return into
 
 
+@transaction.atomic
 def note_add(*, text: str, user, match_request=None, application=None) -> Note:
     """A member of staff's note on a request or an application."""
     note = Note(match_request=match_request, application=application, text=text, author=user)
     note.full_clean()
     note.save()
+    activity_record(
+        match_request=match_request, application=application, user=user, action="Note added"
+    )
     return note
 
 

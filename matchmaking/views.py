@@ -142,8 +142,10 @@ def request_page(request: HttpRequest, token: str) -> HttpResponse:
             ),
         },
     )
-    # The address is a secret: keep it out of other sites' referrer logs and caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The address is a secret: keep it out of other sites' referrer logs and caches
+    # ("same-origin", not "no-referrer", so that the confirm button's POST keeps the
+    # Origin header Django's CSRF check needs).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -273,7 +275,7 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -79,7 +79,7 @@ def test_a_council_officer_asks_for_a_match_and_confirms_it_by_the_emailed_link(
     assert page.status_code == 200
     assert "Confirm my request" in page.content.decode()
     assert page["Cache-Control"] == "private, no-store"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     client.post(url)
     request.refresh_from_db()
     assert request.status == MatchRequest.Status.EMAIL_CONFIRMED
