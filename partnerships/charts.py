@@ -4,6 +4,7 @@ Every chart is shown beside a table of its data; the SVG carries a text alternat
 that points to that table.
 """
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -32,13 +33,26 @@ STYLE = Style(
 
 
 def money(amount: Decimal | float) -> str:
-    """£1.2m / £350k / £900 for chart labels."""
+    """£1.2m / £10m / £350k / £900 for chart labels."""
     amount = float(amount)
     if amount >= 1_000_000:
-        return f"£{amount / 1_000_000:,.1f}m"
+        millions = amount / 1_000_000
+        return f"£{millions:,.0f}m" if millions == int(millions) else f"£{millions:,.1f}m"
     if amount >= 1_000:
         return f"£{amount / 1_000:,.0f}k"
     return f"£{amount:,.0f}"
+
+
+def value_ticks(largest: float, *, count: int = 5) -> list[float]:
+    """About `count` round steps (1, 2 or 5 times a power of ten) from 0 past `largest`,
+    so the value axis's labels never crowd each other."""
+    if largest <= 0:
+        return [0, 1]
+    rough = largest / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    step = max(step, 1)
+    return [step * n for n in range(math.ceil(largest / step) + 1)]
 
 
 def bar_chart_svg(
@@ -50,6 +64,8 @@ def bar_chart_svg(
     horizontal: bool = True,
 ) -> SafeString:
     """An accessible SVG bar chart of one value per row."""
+    values = [float(value(row)) for row in rows]
+    ticks = value_ticks(max(values, default=0))
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(220, 28 * len(rows) + 80) if horizontal else 320
     chart = chart_class(
@@ -60,13 +76,22 @@ def bar_chart_svg(
         width=760,
         height=height,
         print_values=True,
+        y_labels=ticks,
+        range=(0, ticks[-1]),
         value_formatter=money if is_money else (lambda v: f"{v:,.0f}"),
         truncate_label=-1,
         x_label_rotation=0 if horizontal else 45,
         margin=10,
+        margin_right=40,  # room for the last value label
     )
-    chart.x_labels = [row.label for row in rows]
-    chart.add(description, [float(value(row)) for row in rows])
+    # A horizontal chart draws its first bar at the bottom; reversed, it reads top down in
+    # the same order as the table beside it.
+    labels = [row.label for row in rows]
+    if horizontal:
+        labels, values = labels[::-1], values[::-1]
+    chart.x_labels = labels
+    # No bar and no "£0" label where there is nothing to show.
+    chart.add(description, [v or None for v in values])
     # pygal embeds its tooltip configuration as a script; the charts need none.
     svg = INLINE_SCRIPT.sub("", chart.render(is_unicode=True))
     label = escape(f"{description}. The same figures are in the table that follows.")

@@ -12,8 +12,8 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from partnerships.charts import bar_chart_svg
-from partnerships.figures import partnership_figures
+from partnerships.charts import bar_chart_svg, value_ticks
+from partnerships.figures import Row, partnership_figures
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, SavingsKind, SavingsRecord
 from tests.partnerships.factories import grow_data
@@ -129,6 +129,26 @@ def test_unpublished_partnerships_are_not_counted():
     after = figures()
     assert after.partnerships == before.partnerships - 1
     assert after.achieved_total == before.achieved_total - Decimal("16000000")
+
+
+def test_chart_axes_step_in_round_numbers():
+    assert value_ticks(26_620_000) == [0, 10_000_000, 20_000_000, 30_000_000]
+    assert value_ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert value_ticks(22) == [0, 5, 10, 15, 20, 25]
+    assert value_ticks(0) == [0, 1]
+
+
+def test_a_horizontal_chart_reads_top_down_like_its_table_and_skips_empty_bars():
+    rows = [
+        Row(label="Legal", partnerships=2, achieved=Decimal("0")),
+        Row(label="ICT", partnerships=1, achieved=Decimal("2500000")),
+    ]
+    svg = bar_chart_svg(rows=rows, value=lambda r: r.achieved, description="Saved", is_money=True)
+    labels = re.findall(r"<text[^>]*>(Legal|ICT)</text>", svg)
+    # pygal draws the first label at the bottom, so the first in the table comes last.
+    assert labels == ["ICT", "Legal"]
+    # Legal's empty bar has no "£0" beside it.
+    assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)<', svg) == ["£2.5m"]
 
 
 # --- The figures page ----------------------------------------------------------------
