@@ -67,6 +67,9 @@ def with_questionnaire(view):
         questionnaire = questionnaire_for_token(token=token)
         if questionnaire is None:
             return link_not_found(request)
+        if questionnaire.status == Questionnaire.Status.NOT_OPENED:
+            # The first visit, whichever page the link (or a forwarded one) leads to.
+            questionnaire = questionnaire_open(questionnaire=questionnaire)
         try:
             response = view(request, questionnaire, token, *args, **kwargs)
         except Http404:
@@ -142,7 +145,6 @@ _GROUPED = {
 @with_questionnaire
 def questionnaire_overview(request, questionnaire, token):
     """The council's questionnaire: progress, and each partnership with its answer."""
-    questionnaire = questionnaire_open(questionnaire=questionnaire)
     items = questionnaire_items(questionnaire=questionnaire)
     choices = partner_choices(items=items)
     changed_since = questionnaire.status == Questionnaire.Status.SUBMITTED and any(

@@ -159,3 +159,48 @@ def test_a_dead_link_explains_itself_and_passes_axe(page, live_server, invitatio
         "This questionnaire link does not work"
     )
     assert_no_violations(page)
+
+
+def test_two_colleagues_with_the_same_link_never_overwrite_each_other(
+    page, live_server, invitation
+):
+    questionnaire, token = invitation
+    item = questionnaire.items.order_by("pk").first()
+    url = f"{live_server.url}/refresh/q/{token}/items/{item.pk}/"
+    # Sam, on another computer, opens the same partnership at the same time as Jo.
+    other = page.context.browser.new_context()
+    sam = other.new_page()
+    page.goto(url)
+    sam.goto(url)
+
+    sam.get_by_label("Something has changed (details, partners or savings)").check()
+    sam.get_by_label("Description").fill("Sam's description of the partnership.")
+    sam.get_by_label("Not yet known").check()
+    sam.get_by_label("Your name").fill("Sam Smith")
+    sam.get_by_role("button", name="Save and continue").click()
+    expect(sam.get_by_role("status")).to_contain_text("Saved")
+    other.close()
+
+    page.get_by_label("Something has changed (details, partners or savings)").check()
+    page.get_by_label("Description").fill("Jo's description of the partnership.")
+    page.get_by_label("Savings are not measured").check()
+    page.get_by_label("Your name").fill("Jo Bloggs")
+    page.get_by_role("button", name="Save and continue").click()
+
+    conflict = page.locator("#conflict")
+    expect(conflict).to_contain_text("A colleague saved this partnership while you were working")
+    expect(conflict).to_contain_text("Sam Smith saved it")
+    row = conflict.get_by_role("row", name="Description")
+    expect(row).to_contain_text("Sam's description of the partnership.")
+    expect(row).to_contain_text("Jo's description of the partnership.")
+    expect(page.get_by_label("Description")).to_have_value("Jo's description of the partnership.")
+    assert_no_violations(page)
+    item.refresh_from_db()
+    assert item.description == "Sam's description of the partnership."
+
+    # Jo decides to keep theirs and saves again.
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    item.refresh_from_db()
+    assert item.description == "Jo's description of the partnership."
+    assert item.updated_by == "Jo Bloggs"
