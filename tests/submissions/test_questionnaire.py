@@ -397,6 +397,13 @@ def test_saving_from_the_all_on_one_page_view_returns_there(client, adur, adur_t
     for item in items:
         assert f'id="item-{item.pk}"' in html_page
         assert f'action="{_q(adur_token, "items", item.pk)}"' in html_page
+        # The partners travel as they are; the long lists are on each item's own page.
+        for council in item.councils.all():
+            assert (
+                f'<input type="hidden" name="item{item.pk}-councils" value="{council.pk}">'
+                in html_page
+            )
+        assert f'type="checkbox" name="item{item.pk}-councils"' not in html_page
     item = items[-1]
     response = client.post(_q(adur_token, "items", item.pk), {**_form_data(item), "next": "all"})
     assert response.status_code == 302
