@@ -36,6 +36,10 @@ PUBLIC_PAGES = [
     ),
     pytest.param("/partnerships/?region=atlantis", None, id="partnership-list-bad-filter"),
     pytest.param("/partnerships/orbis/", None, id="partnership-detail"),
+    # The public "tell us about a shared service" form and its receipt page; its error
+    # state is checked in tests/submissions/test_proposal.py's browser journey.
+    pytest.param("/refresh/propose/", None, id="proposal-form"),
+    pytest.param("/refresh/propose/thanks/", None, id="proposal-thanks"),
     pytest.param("/councils/", None, id="council-list"),
     pytest.param(f"/councils/{ADUR}/", None, id="council-detail"),
     pytest.param(f"/councils/{ADUR}/panel/", None, id="council-panel"),
@@ -46,6 +50,14 @@ PUBLIC_PAGES = [
     # tests/benefits/test_benefits_browser.py checks them, errors included, with axe.
     pytest.param("/benefits/", None, id="benefits-start"),
     pytest.param("/benefits/new/link/", None, id="benefits-link-already-shown"),
+    # Match-making: a request's and an application's own pages (secret links) and the
+    # forms' error states are checked in tests/matchmaking/test_matchmaking_browser.py.
+    pytest.param("/matchmaking/", None, id="matchmaking-start"),
+    pytest.param("/matchmaking/request/", None, id="matchmaking-request-form"),
+    pytest.param("/matchmaking/request/sent/", None, id="matchmaking-request-sent"),
+    pytest.param("/matchmaking/expert-programme/", None, id="expert-programme"),
+    pytest.param("/matchmaking/expert-programme/apply/", None, id="expert-programme-apply"),
+    pytest.param("/matchmaking/expert-programme/sent/", None, id="expert-programme-sent"),
     pytest.param("/api/docs/", "#swagger-ui .opblock", id="api-docs"),
     pytest.param("/api/docs/redoc/", "redoc .api-content", id="api-reference"),
     pytest.param("/no-such-page/", None, id="not-found"),

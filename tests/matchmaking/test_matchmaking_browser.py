@@ -105,3 +105,51 @@ def test_an_officer_asks_for_a_match_and_staff_introduce_a_suggested_partner(
     suggestions = page.locator("#suggestions + ul")
     expect(suggestions).to_contain_text("Worthing Borough Council")
     expect(page.locator("main")).not_to_contain_text("wyn@worthing.gov.uk")
+
+
+def test_the_forms_error_states_and_private_pages_have_no_wcag_violations(page, live_server):
+    from decimal import Decimal
+
+    from matchmaking.models import ExpertApplication, MatchSuggestion
+    from tests.matchmaking.factories import ExpertApplicationFactory, MatchRequestFactory
+    from tests.test_accessibility import assert_no_violations
+
+    # The request form and the application form, each sent empty.
+    for path, button in (
+        ("/matchmaking/request/", "Send request"),
+        ("/matchmaking/expert-programme/apply/", "Send application"),
+    ):
+        page.goto(live_server.url + path)
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+        assert_no_violations(page)
+
+    # A request's own page, unconfirmed, then with suggestions shared.
+    request = MatchRequestFactory(token="a11y-request", status=MatchRequest.Status.NEW)
+    page.goto(live_server.url + "/matchmaking/requests/a11y-request/")
+    assert_no_violations(page)
+    request.status = MatchRequest.Status.IN_DISCUSSION
+    request.save()
+    MatchSuggestion.objects.create(
+        match_request=request,
+        council=Council.objects.get(gss_code=WORTHING),
+        shared_with_requester=True,
+        reasons="Your neighbour.",
+    )
+    page.reload()
+    expect(page.locator("#suggestions + ul")).to_contain_text("Worthing")
+    assert_no_violations(page)
+
+    # An application whose work is complete: the outcomes form, sent with a slip.
+    ExpertApplicationFactory(
+        token="a11y-application",
+        status=ExpertApplication.Status.WORK_COMPLETE,
+        expert_name="E. Xpert",
+        amount_awarded=Decimal("1000"),
+    )
+    page.goto(live_server.url + "/matchmaking/expert-programme/applications/a11y-application/")
+    page.get_by_label("Savings in pounds (if any)").fill("5000")
+    page.get_by_role("button", name="Send outcomes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the financial year")
+    expect(page.get_by_label("Savings in pounds (if any)")).to_have_value("5000")
+    assert_no_violations(page)
