@@ -119,17 +119,14 @@ def questionnaire_locked_reason(
 ) -> str:
     """Why the council can no longer change its answers, or "" if it can.
 
-    A submitted questionnaire may be changed and submitted again until the deadline. One
-    not yet submitted stays open after the deadline (the chasers ask for it) until the
-    cycle closes, when its link stops working altogether.
+    A submitted questionnaire may be changed and submitted again until the deadline, even
+    once staff have reviewed it (the new answers wait for review again). One not yet
+    submitted stays open after the deadline (the chasers ask for it) until the cycle
+    closes, when its link stops working altogether.
     """
     today = today or timezone.localdate()
-    if questionnaire.status == Questionnaire.Status.REVIEWED:
-        return "The LGA's staff have reviewed your answers, so they can no longer be changed here."
-    if (
-        questionnaire.status == Questionnaire.Status.SUBMITTED
-        and today > questionnaire.cycle.deadline
-    ):
+    answered = (Questionnaire.Status.SUBMITTED, Questionnaire.Status.REVIEWED)
+    if questionnaire.status in answered and today > questionnaire.cycle.deadline:
         return (
             f"The deadline, {questionnaire.cycle.deadline:%-d %B %Y}, has passed, so your "
             "submitted answers can no longer be changed here."

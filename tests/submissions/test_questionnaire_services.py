@@ -418,3 +418,28 @@ def test_confirming_unchanged_after_editing_the_details_is_questioned(adur):
             expected_version=item.version,
         )
     assert "You changed the description" in error.value.message_dict["answer"][0]
+
+
+def test_a_reviewed_questionnaire_may_still_be_changed_before_the_deadline(adur, open_cycle):
+    _answer_all_unchanged(adur)
+    questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
+    Questionnaire.objects.filter(pk=adur.pk).update(status=Questionnaire.Status.REVIEWED)
+    adur.refresh_from_db()
+    assert questionnaire_locked_reason(adur) == ""
+    item = adur.items.first()
+    item_save(
+        item=item,
+        answer="unchanged",
+        data=_values(item, no_savings_reason="not_measured"),
+        by_name="Jo",
+        expected_version=item.version,
+    )
+    questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
+    adur.refresh_from_db()
+    assert adur.status == Questionnaire.Status.SUBMITTED
+    assert ProposedChange.objects.filter(questionnaire=adur, status="pending").count() == 1
+    open_cycle.deadline = datetime.date.today() - datetime.timedelta(days=1)
+    open_cycle.save()
+    Questionnaire.objects.filter(pk=adur.pk).update(status=Questionnaire.Status.REVIEWED)
+    adur.refresh_from_db()
+    assert "deadline" in questionnaire_locked_reason(adur)
