@@ -759,7 +759,7 @@ class ChangeHistoryAdmin(ReadOnlyAdmin):
         "proposed_change",
     ]
     list_filter = ["action", "object_type", "changed_at"]
-    list_select_related = ["partnership", "proposed_change"]
+    list_select_related = ["partnership", "proposed_change__partnership"]
     search_fields = ["object_label", "changed_by_label", "partnership__name"]
     date_hierarchy = "changed_at"
     fields = [

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Partnership
+from partnerships.models import Council, Partnership
 from submissions.models import (
     ChangeHistory,
     CouncilContact,
@@ -20,8 +20,14 @@ from submissions.models import (
     Questionnaire,
     QuestionnaireLink,
 )
-from submissions.services import change_propose, cycle_open, questionnaire_for_token
+from submissions.services import (
+    change_accept,
+    change_propose,
+    cycle_open,
+    questionnaire_for_token,
+)
 from submissions.services.notify import invitations_send
+from submissions.services.staff import cycle_catch_up
 from tests.partnerships.factories import SavingsRecordFactory, partnership_with_members
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
     ADUR,
@@ -502,3 +508,53 @@ def test_the_contacts_list_is_private_to_staff_with_the_permission(client):
     assert "ann@adur.gov.uk" in text(client.get(url).content)
     assert CouncilContact.objects.count() == 1
     assert Partnership.objects.exists()
+
+
+def _refresh_rows(cycle, start: int, n: int) -> None:
+    """n councils' worth of questionnaires, emails, proposed changes and history."""
+    councils = Council.objects.filter(current=True).order_by("gss_code")[start : start + n]
+    for other in councils:
+        CouncilContact.objects.create(council=other, name="C", email=f"c@{other.gss_code}.gov.uk")
+    cycle_catch_up(cycle=cycle)
+    lga = User.objects.get(username="lga")
+    for index, questionnaire in enumerate(cycle.questionnaires.filter(council__in=councils)):
+        OutboundEmail.objects.create(
+            key=f"rows:{questionnaire.pk}",
+            kind="refresh-invitation",
+            to=f"c@{questionnaire.council.gss_code}.gov.uk",
+            template="submissions/email/invitation",
+            cycle=cycle,
+            questionnaire=questionnaire,
+        )
+        partnership = partnership_with_members(
+            questionnaire.council, council(ADUR), name=f"Rows {start}-{index}"
+        )
+        change = change_propose(
+            kind="savings_record",
+            partnership=partnership,
+            proposed={"start_year": 2025, "amount": "10", "kind": "achieved"},
+            source="rows",
+            questionnaire=questionnaire,
+        )
+        if index % 2:
+            change_accept(change=change, reviewer=lga)
+
+
+@pytest.mark.parametrize(
+    "model", ["questionnaire", "outboundemail", "proposedchange", "changehistory", "councilcontact"]
+)
+def test_the_refresh_lists_cost_the_same_queries_at_ten_times_the_rows(
+    staff, model, django_assert_max_num_queries
+):
+    cycle = cycle_make()
+    contact(ADUR, "ann@adur.gov.uk", "Ann")
+    cycle_open(cycle=cycle)
+    _refresh_rows(cycle, 0, 3)
+    url = reverse(f"admin:submissions_{model}_changelist")
+    with django_assert_max_num_queries(15) as small:
+        assert staff.get(url).status_code == 200
+    _refresh_rows(cycle, 3, 30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = staff.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 16
