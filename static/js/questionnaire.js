@@ -40,3 +40,24 @@
     });
   });
 })();
+
+// After a save that went wrong, start at the list of problems (or the colleague's
+// change), and let each link in it land on the first input of its question.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary") || document.getElementById("conflict");
+  if (summary && !window.location.hash) { summary.focus(); }
+  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+      if (!input) { return; }
+      event.preventDefault();
+      var details = input.closest("details");
+      if (details) { details.open = true; }
+      input.focus();
+      (target.closest(".field") || target).scrollIntoView();
+    });
+  });
+})();

@@ -408,3 +408,26 @@ def test_saving_from_the_all_on_one_page_view_returns_there(client, adur, adur_t
     response = client.post(_q(adur_token, "items", item.pk), {**_form_data(item), "next": "all"})
     assert response.status_code == 302
     assert response["Location"] == f"{_q(adur_token, 'all')}#item-{item.pk}"
+
+
+def test_a_submit_page_opened_before_a_colleagues_save_is_told_to_check_again(
+    client, adur, adur_token
+):
+    _answer_everything(client, adur, adur_token)
+    page = client.get(_q(adur_token, "submit")).content.decode()
+    seen = re.search(r'name="version" value="(\d+)"', page).group(1)
+    item = adur.items.first()
+    client.post(_q(adur_token, "items", item.pk), _form_data(item, comment="One more thing"))
+    response = client.post(
+        _q(adur_token, "submit"), {"name": "Jo", "email": "jo@adur.gov.uk", "version": seen}
+    )
+    assert "A colleague has changed the answers since you opened this page" in _text(response)
+    adur.refresh_from_db()
+    assert adur.status == Questionnaire.Status.IN_PROGRESS
+    fresh = re.search(r'name="version" value="(\d+)"', response.content.decode()).group(1)
+    response = client.post(
+        _q(adur_token, "submit"), {"name": "Jo", "email": "jo@adur.gov.uk", "version": fresh}
+    )
+    assert response.status_code == 302
+    adur.refresh_from_db()
+    assert adur.status == Questionnaire.Status.SUBMITTED
