@@ -34,6 +34,7 @@ from submissions.models import (
     QuestionnaireItem,
 )
 from submissions.services.email import email_queue
+from submissions.services.notify import submission_received
 from submissions.services.review import change_propose
 
 Answer = QuestionnaireItem.Answer
@@ -566,14 +567,9 @@ def questionnaire_submit(
     )
     if questionnaire.submitted_by_email:
         _confirmation_send(questionnaire, number=number, site_url=site_url, link=link)
-    # Staff hear of each submission from the refresh's email module (another helper's;
-    # this is its one call site, after the submission is saved).
-    try:
-        from submissions.services.notify import submission_received
-    except ImportError:  # pragma: no cover - the staff note is optional
-        submission_received = None
-    if submission_received is not None:
-        submission_received(questionnaire=questionnaire, site_url=site_url)
+    # The note to staff (notify.submission_received): its one call site, once the
+    # submission is saved, for online and on-behalf submissions alike.
+    submission_received(questionnaire=questionnaire, site_url=site_url)
     return questionnaire
 
 

@@ -443,3 +443,12 @@ def test_a_reviewed_questionnaire_may_still_be_changed_before_the_deadline(adur,
     Questionnaire.objects.filter(pk=adur.pk).update(status=Questionnaire.Status.REVIEWED)
     adur.refresh_from_db()
     assert "deadline" in questionnaire_locked_reason(adur)
+
+
+def test_staff_hear_of_each_submission(adur):
+    get_user_model().objects.create_user("lga", "team@lga.gov.uk", "x", is_staff=True)
+    _answer_all_unchanged(adur)
+    questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
+    notes = OutboundEmail.objects.filter(questionnaire=adur, to="team@lga.gov.uk")
+    assert notes.count() == 1
+    assert notes.get().context["submitted_by"] == "Jo"
