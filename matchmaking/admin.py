@@ -142,6 +142,37 @@ class MatchSuggestionInline(admin.TabularInline):
         return format_html('<a class="button" href="{}">Introduce…</a>', url)
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    """A request reaches staff once its email is confirmed: unconfirmed ones are out of
+    the list unless asked for."""
+
+    title = "email confirmation"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not confirmed yet"), ("any", "Confirmed or not")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Confirmed",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(status=Status.NEW)
+        if self.value() == "any":
+            return queryset
+        return queryset.exclude(status=Status.NEW)
+
+
 def _duplicate_exists():
     """Whether another open request from the same council asks for a shared service."""
     through = MatchRequest.categories.through
@@ -168,7 +199,14 @@ class MatchRequestAdmin(admin.ModelAdmin):
         "duplicate",
         "created_at",
     ]
-    list_filter = ["status", "reach", "funding_wanted", "categories", "council__region"]
+    list_filter = [
+        ConfirmedFilter,
+        "status",
+        "reach",
+        "funding_wanted",
+        "categories",
+        "council__region",
+    ]
     search_fields = [
         "council__short_name",
         "council__official_name",

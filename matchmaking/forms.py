@@ -23,6 +23,8 @@ from partnerships.models import (
 )
 
 HONEYPOT = "website"
+# What a council choice needs: never the boundaries, which are large.
+COUNCIL_FIELDS = ("pk", "gss_code", "official_name", "short_name", "council_type", "current")
 
 
 class AccessibleForm(forms.Form):
@@ -59,7 +61,9 @@ class CouncilChoiceField(forms.ModelChoiceField):
 
 class MatchRequestForm(AccessibleForm):
     council = CouncilChoiceField(
-        queryset=Council.objects.filter(current=True).order_by("official_name"),
+        queryset=Council.objects.filter(current=True)
+        .only(*COUNCIL_FIELDS)
+        .order_by("official_name"),
         label="Your council",
         empty_label="Choose your council",
         error_messages={
@@ -186,7 +190,10 @@ class ExpertApplicationForm(AccessibleForm):
         },
     )
     council = CouncilChoiceField(
-        queryset=Council.objects.order_by("official_name"),
+        queryset=Council.objects.filter(memberships__partnership__published=True)
+        .only(*COUNCIL_FIELDS)
+        .distinct()
+        .order_by("official_name"),
         label="Your council",
         help_text="It must be a member of the partnership.",
         empty_label="Choose your council",

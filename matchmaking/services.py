@@ -24,7 +24,7 @@ from matchmaking.models import (
     Note,
     OutcomeReport,
 )
-from matchmaking.selectors import budget_position
+from matchmaking.selectors import budget_position, match_request_duplicates
 from partnerships.models import Council, Partnership, ServiceCategory
 from submissions.models import CouncilContact, token_digest, token_new
 from submissions.services import change_propose, email_queue
@@ -121,6 +121,15 @@ def match_request_create(
         actor_label=f"Requester at {council.short_name}",
         detail=", ".join(c.name for c in categories),
     )
+    duplicates = [r.reference for r in match_request_duplicates(match_request=match_request)]
+    if duplicates:
+        # Kept, not refused: staff decide whether to merge (the requester may be new).
+        activity_record(
+            match_request=match_request,
+            action="Possible duplicate",
+            actor_label="Shared Services Map",
+            detail="Same council and service as " + ", ".join(duplicates),
+        )
     email_queue(
         key=f"matchmaking:request:{match_request.pk}:confirm",
         to=match_request.requester_email,

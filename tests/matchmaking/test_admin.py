@@ -2,6 +2,7 @@
 weights, the shortlist, introductions, status moves, funding and the programme."""
 
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -279,3 +280,92 @@ def test_budgets_list_committed_and_left(staff_client):
     )
     text = staff_client.get(reverse("admin:matchmaking_fundingbudget_changelist")).content.decode()
     assert "7.5" in text and "£749.50" in text and "£250.50" in text
+
+
+def test_unconfirmed_requests_reach_staff_only_when_asked_for(staff_client):
+    confirmed = MatchRequestFactory()
+    unconfirmed = MatchRequestFactory(status=MatchRequest.Status.NEW)
+    url = reverse("admin:matchmaking_matchrequest_changelist")
+    text = staff_client.get(url).content.decode()
+    assert confirmed.reference in text and unconfirmed.reference not in text
+    text = staff_client.get(url + "?confirmed=no").content.decode()
+    assert unconfirmed.reference in text and confirmed.reference not in text
+
+
+class FormData(HTMLParser):
+    """The values a browser would send for the form with the given id."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, []
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data.append((name, attrs.get("value", "on")))
+            else:
+                self.data.append((name, attrs.get("value", "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.data.append((self._textarea[0], self._textarea[1].lstrip("\n")))
+            self._textarea = None
+
+
+def change_form_data(client, url: str, form_id: str) -> dict:
+    parser = FormData(form_id)
+    parser.feed(client.get(url).content.decode())
+    data: dict = {}
+    for name, value in parser.data:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_staff_add_a_council_by_hand_and_keep_a_note(staff_client, staff):
+    request = MatchRequestFactory(council=council(ADUR))
+    url = change_url(request)
+    data = change_form_data(staff_client, url, "matchrequest_form")
+    assert data["suggestions-TOTAL_FORMS"] == ["0"]
+    far = council("E09000001")  # the City of London, outside the ranking's reach
+    data.update(
+        {
+            "suggestions-TOTAL_FORMS": ["1"],
+            "suggestions-0-council": [str(far.pk)],
+            "suggestions-0-reasons": ["Runs a strong building control team"],
+            "suggestions-0-contact_email": ["bc@cityoflondon.gov.uk"],
+            "suggestions-0-match_request": [str(request.pk)],
+            "notes-0-text": ["Called Jo: timing is spring."],
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    suggestion = request.suggestions.get()
+    assert suggestion.council == far and suggestion.added_by_hand
+    assert suggestion.contact_email == "bc@cityoflondon.gov.uk"
+    assert suggestion.reasons == "Runs a strong building control team"
+    note = request.notes.get()
+    assert note.text == "Called Jo: timing is spring." and note.author == staff
+    actions = set(Activity.objects.filter(match_request=request).values_list("action", flat=True))
+    assert {"Council shortlisted by hand", "Note added"} <= actions

@@ -455,3 +455,14 @@ def test_the_partnership_page_can_say_it_came_through_matchmaking(staff, rf):
 
     assert "came through the LGA's" in render(annotated.get(pk=partnership.pk))
     assert "came through the LGA's" not in render(annotated.get(pk=other.pk))
+
+
+def test_a_second_request_for_the_same_service_is_kept_and_flagged_for_staff():
+    first = MatchRequestFactory(council=council("E07000223"))
+    second = make_request()
+    assert MatchRequest.objects.count() == 2  # kept, not silently dropped or merged
+    flag = Activity.objects.get(match_request=second, action="Possible duplicate")
+    assert first.reference in flag.detail
+    # A request for another service from the same council is not a duplicate.
+    third = make_request(categories=[category("legal")])
+    assert not Activity.objects.filter(match_request=third, action="Possible duplicate").exists()

@@ -13,6 +13,7 @@ from matchmaking.views import RATE_LIMIT
 from partnerships.models import ServiceCategory
 from submissions.models import ProposedChange
 from tests.matchmaking.factories import ExpertApplicationFactory, MatchRequestFactory, council
+from tests.partnerships.factories import grow_data
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -189,16 +190,39 @@ def test_public_pages_show_no_personal_data(client):
             assert private not in text, url
 
 
-def test_public_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        (START, 0),
+        (NEW, 2),  # the councils and the services to choose from
+        (APPLY, 2),  # the partnerships and their member councils
+        (request_page("secret-3"), 3),  # the request, its services, its shared suggestions
+    ],
+)
+def test_public_pages_cost_the_same_queries_with_ten_times_the_data(
+    client, django_assert_max_num_queries, url, queries
+):
+    from partnerships.models import Council
+
     request = MatchRequestFactory(token="secret-3")
-    for code in ("E07000229", "E07000224", "E07000227"):
+    for code in ("E07000229", "E07000224"):
         MatchSuggestion.objects.create(
             match_request=request, council=council(code), shared_with_requester=True
         )
-    with django_assert_max_num_queries(4):
-        client.get(request_page("secret-3"))
-    with django_assert_max_num_queries(4):
-        client.get(NEW)
+    with django_assert_max_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+    grow_data(10)
+    others = Council.objects.filter(current=True, council_type="district").exclude(
+        gss_code__in=("E07000229", "E07000224")
+    )
+    for other in others[:30]:
+        MatchSuggestion.objects.create(
+            match_request=request, council=other, shared_with_requester=True
+        )
+        MatchRequestFactory(council=other)
+    with django_assert_max_num_queries(queries):
+        assert client.get(url).status_code == 200
 
 
 def test_an_application_from_a_council_outside_the_partnership_is_refused_beside_the_field(
