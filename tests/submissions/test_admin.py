@@ -558,3 +558,33 @@ def test_the_refresh_lists_cost_the_same_queries_at_ten_times_the_rows(
         response = staff.get(url)
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 16
+
+
+def test_the_review_page_costs_the_same_queries_at_ten_times_the_changes(
+    staff, submitted, django_assert_max_num_queries
+):
+    questionnaire, update, _ = submitted
+
+    def more(n: int) -> None:
+        for k in range(n):
+            partnership = partnership_with_members(
+                council(ADUR), council(SURREY), name=f"Review rows {k}-{n}"
+            )
+            change_propose(
+                kind="partnership_update",
+                partnership=partnership,
+                proposed={
+                    "description": f"New text {k}",
+                    "councils": [council(ADUR).pk, council(WORTHING).pk],
+                },
+                source="rows",
+                questionnaire=questionnaire,
+            )
+
+    more(2)
+    with django_assert_max_num_queries(20) as small:
+        assert staff.get(review_url(questionnaire)).status_code == 200
+    more(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = staff.get(review_url(questionnaire))
+    assert text(page.content).count("Member councils Adur, Surrey Adur, Worthing Changed") == 32

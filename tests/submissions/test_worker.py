@@ -8,6 +8,7 @@ the same tasks in this process, and a lost batch is a batch whose send tasks nev
 """
 
 import datetime
+import json
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -272,7 +274,18 @@ def queue():
     name = f"test-refresh-{uuid.uuid4().hex}"
     yield name
     if settings.REDIS_URL:
-        with app.connection_for_write() as redis:
-            bound = app.amqp.queues[name].bind(redis.default_channel)
+        with app.connection_for_write() as broker:
+            bound = app.amqp.queues[name].bind(broker.default_channel)
             bound.declare()
             bound.delete()
+        _unacked_delete(queue=name)
+
+
+def _unacked_delete(*, queue: str) -> None:
+    """Drop what a killed worker left unacknowledged on the queue: Redis would otherwise
+    hand it back to the (deleted) queue an hour later (the visibility timeout)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for tag, payload in client.hgetall("unacked").items():
+        if json.loads(payload)[2] == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
