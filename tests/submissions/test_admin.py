@@ -588,3 +588,37 @@ def test_the_review_page_costs_the_same_queries_at_ten_times_the_changes(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = staff.get(review_url(questionnaire))
     assert text(page.content).count("Member councils Adur, Surrey Adur, Worthing Changed") == 32
+
+
+@pytest.mark.browser
+def test_a_member_of_staff_accepts_a_change_in_the_browser_and_the_map_shows_it(page, live_server):
+    User.objects.create_superuser("reviewer", "reviewer@lga.gov.uk", "a long test password")
+    adur, worthing = council(ADUR), council(WORTHING)
+    partnership = partnership_with_members(
+        adur, worthing, name="Browser review service", description="Old words."
+    )
+    cycle = cycle_make()
+    contact(ADUR, "ann@adur.gov.uk", "Ann")
+    cycle_open(cycle=cycle)
+    questionnaire = cycle.questionnaires.get(council=adur)
+    change = change_propose(
+        kind="partnership_update",
+        partnership=partnership,
+        proposed={"description": "New words from Adur."},
+        source="Adur, refresh questionnaire 2025/26",
+        submitted_by_name="Ann",
+        questionnaire=questionnaire,
+    )
+
+    page.goto(live_server.url + review_url(questionnaire))
+    page.get_by_label("Username").fill("reviewer")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Log in").click()
+    section = page.locator(f"#change-{change.pk}")
+    assert "Old words." in section.inner_text() and "New words from Adur." in section.inner_text()
+    section.get_by_label("Accept").check()
+    page.get_by_role("button", name="Save the decisions").click()
+    assert "1 change(s) accepted and published, 0 rejected." in page.locator("body").inner_text()
+
+    page.goto(live_server.url + partnership.get_absolute_url())
+    assert "New words from Adur." in page.locator("main").inner_text()
