@@ -113,7 +113,8 @@ class PartnershipFilter(django_filters.FilterSet):
     """Filters for published partnerships; see the module docstring."""
 
     q = django_filters.CharFilter(
-        label="Search by name",
+        label="Name contains",
+        help_text="A partnership's name or one of its members' names.",
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

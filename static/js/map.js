@@ -120,13 +120,18 @@
       partners: null, // Map of GSS code -> [{partnership, category, categoryName}]
       partnership: null, // highlight data of the chosen partnership
       members: null, // Set of its member councils' GSS codes
-      overlay: L.layerGroup().addTo(map),
+      overlay: null,
       lowData: {},
       low: {},
       context: null,
       highRequest: 0,
       panelRequest: 0,
     };
+
+    // Highlights draw in a pane of their own, above the councils' shapes, whichever
+    // of them was drawn last.
+    map.createPane("highlight").style.zIndex = 450;
+    state.overlay = L.layerGroup().addTo(map);
 
     function withFilters(url, extra) {
       const params = new URLSearchParams(state.filters);
@@ -246,7 +251,13 @@
       }
       items.forEach(function (item) {
         const li = element("li");
-        const swatch = element("span", "map-legend__swatch" + (item.hatch ? " map-legend__swatch--hatch" : ""));
+        const swatch = element(
+          "span",
+          "map-legend__swatch" +
+            (item.hatch ? " map-legend__swatch--hatch" : "") +
+            (item.outline ? " map-legend__swatch--outline" : "") +
+            (item.dashed ? " map-legend__swatch--dashed" : "")
+        );
         if (item.colour) {
           swatch.style.background = item.colour;
         }
@@ -322,7 +333,7 @@
           label: category ? category.name : shared[0].categoryName || "No category",
         });
       });
-      const items = [{ colour: "#ffffff", label: state.selectedName + " (chosen, thick outline)" }];
+      const items = [{ outline: true, label: state.selectedName + " (chosen, thick outline)" }];
       used.forEach(function (item) {
         items.push(item);
       });
@@ -455,6 +466,7 @@
           );
           state.overlay.clearLayers();
           const memberLayer = L.geoJSON(members, {
+            pane: "highlight",
             style: {
               color: "#0b0c0c",
               weight: 2.5,
@@ -482,6 +494,7 @@
             if (partner.area) {
               const area = L.geoJSON(partner.area, {
                 interactive: true,
+                pane: "highlight",
                 style: {
                   color: "#1d70b8",
                   weight: 3,
@@ -519,11 +532,15 @@
             map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10 });
           }
           panel.replaceChildren(partnershipPanel(data));
-          showLegend([
-            { colour: "#d4351c", label: "Member council of " + data.name },
-            { colour: "#ffffff", label: "Public-body area (dashed blue outline) or pin" },
-            { colour: "#f3f2f1", label: "Not a member" },
-          ]);
+          const items = [{ colour: "#d4351c", label: "Member council of " + data.name }];
+          if (data.bodies.length) {
+            items.push({
+              dashed: true,
+              label: "Area a public-body partner covers (dashed outline), or a labelled pin",
+            });
+          }
+          items.push({ colour: "#f3f2f1", label: "Not a member" });
+          showLegend(items);
           restyle();
           updateAddress();
         })
@@ -745,16 +762,28 @@
           return; // former councils are not on the map: go to their page
         }
         event.preventDefault();
-        let found = null;
-        eachCouncil(function (layer) {
-          if (layer.feature.properties.gss_code === item.gss_code) {
-            found = layer;
-          }
-        });
-        if (found) {
-          map.fitBounds(found.getBounds(), { maxZoom: Math.max(map.getZoom(), 8), padding: [40, 40] });
+        // A county council is drawn on the county layer: switch to it.
+        const wanted = item.type === "County council" ? "counties" : "districts";
+        if (wanted !== state.layer && groups[wanted]) {
+          map.removeLayer(groups[state.layer]);
+          groups[wanted].addTo(map);
+          state.layer = wanted;
+          refresh();
         }
         selectCouncil(item.gss_code, item.name, item.panel_url);
+        (state.low[wanted] || Promise.resolve(null)).then(function (geojson) {
+          let found = null;
+          if (geojson) {
+            geojson.eachLayer(function (layer) {
+              if (layer.feature.properties.gss_code === item.gss_code) {
+                found = layer;
+              }
+            });
+          }
+          if (found && map.getZoom() < config.detailZoom) {
+            map.fitBounds(found.getBounds(), { maxZoom: 8, padding: [40, 40] });
+          }
+        });
       } else if (event.detail.kind === "partnership") {
         event.preventDefault();
         selectPartnership(item.slug);

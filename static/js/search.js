@@ -71,15 +71,8 @@
       }
     }
 
-    function addGroup(title, kind, items, describe) {
-      if (!items.length) {
-        return;
-      }
-      const group = document.createElement("li");
-      group.setAttribute("role", "presentation");
-      group.className = "combobox__group";
-      group.textContent = title;
-      listbox.appendChild(group);
+    // One flat list (a listbox owns options only); each option says what it is.
+    function addGroup(kind, items, describe) {
       items.forEach(function (item) {
         const element = document.createElement("li");
         element.id = listbox.id + "-" + options.length;
@@ -107,10 +100,10 @@
     function show(data) {
       listbox.replaceChildren();
       options = [];
-      addGroup("Councils", "council", data.councils, function (c) {
-        return c.type;
+      addGroup("council", data.councils, function (c) {
+        return c.current ? c.type : c.type + ", former";
       });
-      addGroup("Partnerships", "partnership", data.partnerships, function () {
+      addGroup("partnership", data.partnerships, function () {
         return "partnership";
       });
       const councils = data.councils.length;

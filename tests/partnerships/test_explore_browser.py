@@ -146,3 +146,46 @@ def test_a_partnership_in_the_address_draws_its_public_body_partners(page, live_
     expect(panel).to_contain_text("Wye Valley NHS Trust")
     expect(page.locator(".map-body-marker__label").first).to_contain_text("(Health)")
     expect(page.locator("#council-map path.map-member")).to_have_count(1)
+
+
+def test_the_list_pages_search_box_goes_to_the_chosen_partnership(page, live_server):
+    page.goto(live_server.url + "/partnerships/")
+    search = page.get_by_role("combobox", name="Name contains")
+
+    search.press_sequentially("orbi", delay=50)
+    expect(page.get_by_role("option", name=re.compile("^Orbis"))).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+
+    expect(page).to_have_url(live_server.url + "/partnerships/orbis/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Orbis")
+
+
+def test_a_county_found_by_search_is_shown_on_the_county_layer(page, live_server):
+    open_map(page, live_server)
+    search = page.get_by_role("combobox", name="Find a council or partnership")
+
+    search.press_sequentially("Cambridgeshire", delay=30)
+    page.get_by_role("option", name=re.compile(r"^Cambridgeshire \(County council\)")).click()
+
+    expect(page.get_by_label("County councils")).to_be_checked()
+    expect(page.locator(SHAPES)).to_have_count(21)
+    expect(page.locator('path[data-gss="E10000003"]')).to_have_class(
+        re.compile("map-council--selected")
+    )
+    panel = page.locator("#council-panel")
+    expect(panel.get_by_role("heading", name="Cambridgeshire")).to_be_visible()
+
+
+def test_a_partnership_in_a_councils_panel_can_be_shown_on_the_map(page, live_server):
+    open_map(page, live_server)
+    page.locator(f'path[data-gss="{ADUR}"]').click()
+
+    page.get_by_role(
+        "button", name="Show on the map: Adur and Worthing Councils partnership"
+    ).click()
+
+    expect(page.locator("#council-map path.map-member")).to_have_count(2)
+    expect(page.locator("#highlight-legend")).to_contain_text(
+        "Member council of Adur and Worthing Councils partnership"
+    )
