@@ -311,7 +311,17 @@ class MatchRequestAdmin(admin.ModelAdmin):
             return
         if formset.model is MatchSuggestion:
             for suggestion_form in formset.forms:
-                self._save_suggestion(request, match_request, suggestion_form, formset)
+                try:
+                    self._save_suggestion(request, match_request, suggestion_form, formset)
+                except ValidationError as error:
+                    council = (
+                        suggestion_form.instance.council_id and suggestion_form.instance.council
+                    )
+                    self.message_user(
+                        request,
+                        f"{council or 'Shortlist'}: {' '.join(error.messages)}",
+                        messages.ERROR,
+                    )
             return
         super().save_formset(request, form, formset, change)
 

@@ -17,7 +17,9 @@ from matchmaking import selectors, services
 from matchmaking.forms import ExpertApplicationForm, MatchRequestForm, OutcomeReportForm
 from matchmaking.models import ExpertApplication, MatchRequest
 
-# Each address may submit this many public forms an hour; more is not a person.
+# Each address may send this many forms an hour (each sends an email, so the limit also
+# stops the forms being used to send mail to strangers). Forms sent back with errors do
+# not count: a person correcting slips is never locked out.
 RATE_LIMIT = 10
 RATE_WINDOW_SECONDS = 60 * 60
 
@@ -26,20 +28,24 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("partnerships:map")), *trail]
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _rate_key(request: HttpRequest, form_name: str) -> str:
+    return f"matchmaking:rate:{form_name}:{request.META.get('REMOTE_ADDR', 'unknown')}"
 
 
 def _rate_limited(request: HttpRequest, form_name: str) -> bool:
-    """Count one submission from this address; True once it is over the limit."""
-    key = f"matchmaking:rate:{form_name}:{_client_ip(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    """Whether this address has already sent its allowance of this form this hour."""
+    return cache.get(_rate_key(request, form_name), 0) >= RATE_LIMIT
+
+
+def _rate_count(request: HttpRequest, form_name: str) -> None:
+    """Count one form sent from this address."""
+    key = _rate_key(request, form_name)
+    if cache.add(key, 1, RATE_WINDOW_SECONDS):
+        return
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -72,6 +78,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if _rate_limited(request, "request"):
             return _too_many(request)
         if form.is_robot:
+            _rate_count(request, "request")
             return redirect("matchmaking:request-sent")
         if form.is_valid():
             data = form.cleaned_data
@@ -95,6 +102,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                _rate_count(request, "request")
                 return redirect("matchmaking:request-sent")
     return render(
         request,
@@ -173,6 +181,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         if _rate_limited(request, "application"):
             return _too_many(request)
         if form.is_robot:
+            _rate_count(request, "application")
             return redirect("matchmaking:application-sent")
         if form.is_valid():
             data = form.cleaned_data
@@ -194,6 +203,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                _rate_count(request, "application")
                 return redirect("matchmaking:application-sent")
     return render(
         request,
@@ -259,6 +269,7 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                _rate_count(request, "outcomes")
                 return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
         status = 400
     response = render(

@@ -369,3 +369,18 @@ def test_staff_add_a_council_by_hand_and_keep_a_note(staff_client, staff):
     assert note.text == "Called Jo: timing is spring." and note.author == staff
     actions = set(Activity.objects.filter(match_request=request).values_list("action", flat=True))
     assert {"Council shortlisted by hand", "Note added"} <= actions
+
+
+def test_an_introduced_council_cannot_be_taken_off_the_shortlist(staff_client):
+    from django.utils import timezone
+
+    request = MatchRequestFactory(council=council(ADUR), status=MatchRequest.Status.INTRODUCED)
+    MatchSuggestion.objects.create(
+        match_request=request, council=council(WORTHING), introduced_at=timezone.now()
+    )
+    url = change_url(request)
+    data = change_form_data(staff_client, url, "matchrequest_form")
+    data["suggestions-0-DELETE"] = ["on"]
+    response = staff_client.post(url, data, follow=True)
+    assert "An introduced council stays on the shortlist." in response.content.decode()
+    assert request.suggestions.count() == 1
