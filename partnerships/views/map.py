@@ -79,10 +79,18 @@ def map_page(request):
         "classes": map_layers.COUNT_CLASSES,
         "categories": map_layers.category_colours(),
     }
+    # A council chosen in the address has its panel drawn on the server, so a shared
+    # link shows it even before (or without) the script.
+    council = None
+    if config["council"]:
+        council = map_layers.council_panel_council(
+            gss_code=config["council"], partnerships=filterset.qs
+        )
     return render(
         request,
         "partnerships/map.html",
         {
+            "council": council,
             "form": filterset.form,
             "applied_filters": filterset.applied(),
             "summary": map_layers.map_summary(partnerships=filterset.qs),
@@ -207,6 +215,8 @@ def council_panel(request, gss_code: str):
         {
             "council": council,
             "standalone": not fragment,
+            # Buttons that work only with the map's script.
+            "with_buttons": fragment,
             "applied_filters": filterset.applied(),
             "filter_query": query,
             "map_url": reverse("partnerships:map")

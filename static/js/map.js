@@ -344,6 +344,85 @@
       return items;
     }
 
+    // Partners on the other layer (a county sharing with a district, or the reverse)
+    // are outlined over the map, in the colour of what they share.
+    function drawOtherTierPartners(request) {
+      const drawn = new Set();
+      eachCouncil(function (layer) {
+        drawn.add(layer.feature.properties.gss_code);
+      });
+      const missing = new Set();
+      state.partners.forEach(function (_shared, gss) {
+        if (!drawn.has(gss)) {
+          missing.add(gss);
+        }
+      });
+      if (!missing.size) {
+        return;
+      }
+      const slugs = new Set();
+      panel.querySelectorAll("li[data-partnership]").forEach(function (item) {
+        const members = (item.getAttribute("data-members") || "").split(",");
+        if (
+          members.some(function (gss) {
+            return missing.has(gss);
+          })
+        ) {
+          slugs.add(item.getAttribute("data-partnership"));
+        }
+      });
+      Promise.all(
+        Array.from(slugs).map(function (slug) {
+          return fetchJSON(layerUrl({ partnership: slug }));
+        })
+      ).then(function (collections) {
+        if (request !== state.panelRequest || !state.partners) {
+          return;
+        }
+        const seen = new Set();
+        collections.forEach(function (collection) {
+          collection.features.forEach(function (feature) {
+            const gss = feature.properties.gss_code;
+            if (!missing.has(gss) || seen.has(gss)) {
+              return;
+            }
+            seen.add(gss);
+            const colour = partnerColour(state.partners.get(gss)) || "#6a3d9a";
+            const outline = L.geoJSON(feature, {
+              pane: "highlight",
+              style: {
+                color: colour,
+                weight: 5,
+                dashArray: "10 5",
+                fill: false,
+                className: "map-partner-outline",
+              },
+            });
+            outline.bindTooltip(labelFor(feature.properties) + " (on the other layer)", {
+              sticky: true,
+            });
+            outline.eachLayer(function (layer) {
+              layer.on("add", function () {
+                const path = layer.getElement();
+                if (path) {
+                  path.setAttribute("data-gss", gss);
+                }
+              });
+            });
+            state.overlay.addLayer(outline);
+          });
+        });
+        if (seen.size) {
+          const items = councilLegend(state.partners);
+          items.splice(items.length - 1, 0, {
+            dashed: true,
+            label: "Partner on the other layer (dashed outline in its colour)",
+          });
+          showLegend(items);
+        }
+      });
+    }
+
     function selectCouncil(gss, name, panelUrl) {
       state.selected = gss;
       state.selectedName = name;
@@ -377,6 +456,7 @@
           state.partners = partnersFromPanel();
           restyle();
           showLegend(councilLegend(state.partners));
+          drawOtherTierPartners(request);
         })
         .catch(function () {
           panel.innerHTML =

@@ -189,3 +189,19 @@ def test_a_partnership_in_a_councils_panel_can_be_shown_on_the_map(page, live_se
     expect(page.locator("#highlight-legend")).to_contain_text(
         "Member council of Adur and Worthing Councils partnership"
     )
+
+
+def test_partners_on_the_other_layer_are_outlined(page, live_server):
+    open_map(page, live_server)
+
+    page.locator('path[data-gss="E06000043"]').click()  # Brighton and Hove, in Orbis
+
+    panel = page.locator("#council-panel")
+    expect(panel).to_contain_text("With East Sussex, Surrey")
+    outlines = page.locator("#council-map path.map-partner-outline")
+    expect(outlines).to_have_count(2)
+    assert set(outlines.evaluate_all("ps => ps.map(p => p.getAttribute('data-gss'))")) == {
+        "E10000011",
+        "E10000030",
+    }
+    expect(page.locator("#highlight-legend")).to_contain_text("Partner on the other layer")

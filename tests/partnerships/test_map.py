@@ -545,3 +545,15 @@ def test_an_unpublished_partnership_has_no_highlight(client):
 
     assert highlight(client, ADUR_AND_WORTHING).status_code == 404
     assert highlight(client, "no-such-thing").status_code == 404
+
+
+def test_a_council_chosen_in_the_address_has_its_panel_without_javascript(client):
+    html = client.get("/", {"selected": WORTHING.lower(), "category": "legal"}).content.decode()
+
+    assert '<h2 class="council-panel__title" tabindex="-1">Worthing</h2>' in html
+    assert "In none of the partnerships shown." in html
+    config = json.loads(_json_script(client.get("/", {"selected": ADUR}), "map-config"))
+    assert config["council"] == ADUR
+    panel_html = client.get("/", {"selected": ADUR}).content.decode()
+    assert "CenSus Revenues and Benefits Partnership" in panel_html
+    assert "data-show-partnership" not in panel_html  # buttons need the script
