@@ -101,7 +101,7 @@ TABLES = (
     TableSpec(
         slug="type-pairings",
         heading="Most common pairings of council types",
-        caption="The ten most common pairings of types of member council",
+        caption="The most common pairings of types of member council, up to ten",
         label_heading="Types of council working together",
         subject="pairing of council types",
         rows=lambda figures: figures.type_pairings,
@@ -144,11 +144,8 @@ def _table(spec: TableSpec, figures: Figures) -> FigureTable:
 
 def _up_to_year(filterset: PartnershipFilter) -> int | None:
     """The "as at" financial year, when it was given and is valid."""
-    if not filterset.is_bound:
-        return None
-    filterset.is_valid()
-    year = filterset.form.cleaned_data.get("year")
-    return int(year) if year is not None else None
+    year = filterset.cleaned("year")
+    return int(year) if year else None
 
 
 def _figures(filterset: PartnershipFilter) -> Figures:

@@ -326,13 +326,14 @@ def test_the_figures_page_takes_the_same_queries_at_ten_times_the_data(
     client, django_assert_max_num_queries
 ):
     filtered = FIGURES + "?region=south-east&category=legal&category=ict&year=2018"
+    table = "/figures/type-pairings.csv?region=south-east&year=2018"
     counts = {}
-    for url in (FIGURES, filtered):
+    for url in (FIGURES, filtered, table):
         with django_assert_max_num_queries(16) as queries:
             client.get(url)
         counts[url] = len(queries.captured_queries)
     grow_data(10)
-    for url in (FIGURES, filtered):
+    for url in (FIGURES, filtered, table):
         with django_assert_max_num_queries(counts[url]):
             response = client.get(url)
     assert "Partnerships 650" in text(client.get(FIGURES).content.decode())
