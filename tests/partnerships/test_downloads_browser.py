@@ -1,6 +1,6 @@
 """Downloading a filtered view in a real headless Chromium: a visitor filters the list of
-partnerships with the form, clicks the CSV link and gets exactly the rows they saw,
-with the licence and attribution, and no one's contact details."""
+partnerships (or the figures) with the form, clicks the CSV link and gets exactly the
+rows they saw, with the licence and attribution, and no one's contact details."""
 
 import csv
 import io
@@ -60,3 +60,44 @@ def test_the_csv_of_a_filtered_list_holds_exactly_the_partnerships_shown(page, l
     assert any("Service category: Finance and audit" in line for line in preamble)
     assert "Pat Private" not in text
     assert not EMAIL.search(text)
+
+
+def test_a_figures_table_downloads_with_exactly_the_rows_on_the_page(page, live_server):
+    page.goto(live_server.url + "/figures/")
+    page.get_by_label("Region", exact=True).select_option(label="South East")
+    page.get_by_role("button", name="Show figures").click()
+    expect(page).to_have_url(re.compile(r"/figures/\?.*region=south-east"))
+    expect(page.locator(".applied-filters")).to_contain_text("Region: South East")
+
+    table = page.locator("#by-category-table")
+    expect(table.locator("caption")).to_have_text(
+        "Partnerships and achieved savings by service category"
+    )
+    shown = [
+        [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
+        for row in table.locator("tbody tr").all()
+    ]
+    assert shown
+    # Charts are drawn on the server: there, with a text alternative, before any script.
+    expect(page.locator("#by-category ~ div svg[role=img]").first).to_have_attribute(
+        "aria-label", re.compile(r"^Number of partnerships by service category\.")
+    )
+
+    with page.expect_download() as download_info:
+        page.get_by_role(
+            "link", name=re.compile(r"^Download this table \(CSV\).*by service")
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename == "shared-services-figures-by-category-south-east.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert any(
+        line.startswith("# Licence: Open Government Licence v3.0") for line in text.splitlines()
+    )
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [[row["Service category"], row["Partnerships"]] for row in rows] == [
+        cells[:2] for cells in shown
+    ]
+    for row, cells in zip(rows, shown, strict=True):
+        amount = row["Achieved savings (£)"]
+        assert cells[2] == (f"£{float(amount):,.0f}" if amount else "No figure")
