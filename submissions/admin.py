@@ -9,7 +9,6 @@ partnership are kept in that history.
 """
 
 import csv
-import importlib
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +29,7 @@ from submissions.models import (
     OutboundEmail,
     ProposedChange,
     Questionnaire,
+    QuestionnaireEvent,
     QuestionnaireItem,
     QuestionnaireLink,
     RefreshCycle,
@@ -42,6 +42,7 @@ from submissions.selectors import (
 )
 from submissions.services import cycle_close, cycle_open, link_revoke
 from submissions.services.notify import link_reissue
+from submissions.services.questionnaire import questionnaire_confirm_on_behalf
 from submissions.services.staff import (
     changes_decide,
     cycle_catch_up,
@@ -322,30 +323,11 @@ class QuestionnaireItemInline(ReadOnlyInline, admin.TabularInline):
     verbose_name_plural = "partnerships in this questionnaire"
 
 
-def _event_inline():
-    """The questionnaire's own audit trail, where the model exists."""
-    try:
-        from submissions.models import QuestionnaireEvent
-    except ImportError:  # pragma: no cover - the model arrived with the questionnaire
-        return []
-
-    class QuestionnaireEventInline(ReadOnlyInline, admin.TabularInline):
-        model = QuestionnaireEvent
-        fields = ["at", "action", "by_name", "by_email", "by_user", "detail"]
-        readonly_fields = fields
-        verbose_name_plural = "who did what"
-
-    return [QuestionnaireEventInline]
-
-
-def _confirm_service():
-    """The questionnaire's own `questionnaire_confirm_on_behalf`, written beside the
-    council-facing pages."""
-    try:
-        module = importlib.import_module("submissions.services.questionnaire")
-    except ImportError:
-        return None
-    return getattr(module, "questionnaire_confirm_on_behalf", None)
+class QuestionnaireEventInline(ReadOnlyInline, admin.TabularInline):
+    model = QuestionnaireEvent
+    fields = ["at", "action", "by_name", "by_email", "by_user", "detail"]
+    readonly_fields = fields
+    verbose_name_plural = "who did what"
 
 
 @admin.register(Questionnaire)
@@ -369,7 +351,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         "submitted_by_email",
     ]
     actions = ["issue_new_link"]
-    inlines = [QuestionnaireLinkInline, QuestionnaireItemInline, *_event_inline()]
+    inlines = [QuestionnaireLinkInline, QuestionnaireItemInline, QuestionnaireEventInline]
     readonly_fields = [
         "cycle",
         "council",
@@ -503,11 +485,10 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         )
         if not request.user.has_perm("submissions.confirm_questionnaire"):
             raise PermissionDenied
-        service = _confirm_service()
         form = ConfirmOnBehalfForm(request.POST or None)
-        if request.method == "POST" and service and form.is_valid():
+        if request.method == "POST" and form.is_valid():
             try:
-                service(
+                questionnaire_confirm_on_behalf(
                     questionnaire=questionnaire,
                     user=request.user,
                     confirmed_with=form.cleaned_data["confirmed_with"],
@@ -516,7 +497,11 @@ class QuestionnaireAdmin(admin.ModelAdmin):
                     site_url=_site_url(request),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                fields = getattr(error, "error_dict", {})
+                if fields and set(fields) <= set(form.fields):
+                    form.add_error(None, error)
+                else:
+                    form.add_error(None, error.messages)
             else:
                 self.message_user(
                     request,
@@ -534,7 +519,6 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             "title": f"{questionnaire.council.short_name} confirmed its questionnaire",
             "questionnaire": questionnaire,
             "form": form,
-            "available": service is not None,
         }
         return TemplateResponse(request, "admin/submissions/questionnaire/confirm.html", context)
 
