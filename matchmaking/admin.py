@@ -41,6 +41,8 @@ from matchmaking.ranking import candidates_rank, weights_table
 
 NONE = "—"
 Status = MatchRequest.Status
+# How many ranked councils the request's page lists.
+SUGGESTIONS_SHOWN = 20
 
 
 def _money(amount) -> str:
@@ -129,7 +131,10 @@ class MatchSuggestionInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["reasons"].widget.attrs.update({"rows": 2, "cols": 40})
+        council = formset.form.base_fields["council"].widget
+        # Councils come from the reference data: no add/change/delete links beside them.
+        council.can_add_related = council.can_change_related = False
+        council.can_delete_related = council.can_view_related = False
         return formset
 
     @admin.display(description="introduction")
@@ -256,7 +261,13 @@ class MatchRequestAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["merged_into", "created_at", "confirmed_at", "updated_at"]}),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": ["merged_into", "created_at", "confirmed_at", "updated_at"],
+            },
+        ),
     ]
     filter_horizontal = ["categories"]
 
@@ -375,7 +386,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
 
     def _panel_context(self, request, match_request: MatchRequest) -> dict:
         shortlisted = set(match_request.suggestions.values_list("council_id", flat=True))
-        candidates = candidates_rank(match_request=match_request)
+        candidates = candidates_rank(match_request=match_request, limit=SUGGESTIONS_SHOWN)
         transitions = [
             (value, Status(value).label)
             for value in services.TRANSITIONS[match_request.status]
