@@ -466,3 +466,46 @@ def test_a_second_request_for_the_same_service_is_kept_and_flagged_for_staff():
     # A request for another service from the same council is not a duplicate.
     third = make_request(categories=[category("legal")])
     assert not Activity.objects.filter(match_request=third, action="Possible duplicate").exists()
+
+
+@pytest.mark.parametrize("status", list(A.values))
+def test_each_expert_programme_decision_is_allowed_only_from_its_status(status, staff):
+    AssessmentCriterion.objects.update(active=False)
+    budget = FundingBudgetFactory()
+    application = ExpertApplicationFactory(status=status)
+    moves = {
+        "award": lambda: services.application_award(
+            application=application,
+            user=staff,
+            expert_name="E. Xpert",
+            amount=Decimal("100"),
+            budget=budget,
+            reason="Good",
+        ),
+        "decline": lambda: services.application_decline(
+            application=application, user=staff, reason="Not this year"
+        ),
+        "complete": lambda: services.application_work_complete(
+            application=application, user=staff, link_for=link
+        ),
+        "report": lambda: services.outcome_report(
+            application=application, service_improvements="Faster"
+        ),
+    }
+    allowed = {
+        "award": status == A.SUBMITTED,
+        "decline": status in (A.NEW, A.SUBMITTED),
+        "complete": status == A.AWARDED,
+        "report": status in (A.WORK_COMPLETE, A.OUTCOMES_REPORTED),
+    }
+    for name, move in moves.items():
+        application.refresh_from_db()
+        application.status = status
+        application.save()
+        if allowed[name]:
+            move()
+        else:
+            with pytest.raises(ValidationError):
+                move()
+            application.refresh_from_db()
+            assert application.status == status, name
