@@ -34,7 +34,6 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "links": view_links(query),
             "filter_query": query,
-            "search_url": reverse("partnerships:search"),
             "breadcrumbs": _crumbs(("Partnerships", None)),
         },
     )
