@@ -5,12 +5,12 @@ for robots: people never see it, so a value in it means the form was not filled 
 person."""
 
 from django import forms
-from django.db.models import Prefetch
 
 from matchmaking.models import (
     CONSIDERED_TYPES,
     FundingWanted,
     Reach,
+    current_financial_year,
 )
 from partnerships.models import (
     Council,
@@ -264,23 +264,7 @@ class ExpertApplicationForm(AccessibleForm):
         return data
 
 
-def partnerships_with_members():
-    """Published partnerships with their member councils, for the form's hint list."""
-    return (
-        Partnership.objects.filter(published=True)
-        .order_by("name")
-        .prefetch_related(
-            Prefetch(
-                "council_memberships",
-                queryset=PartnershipCouncil.objects.select_related("council"),
-            )
-        )
-    )
-
-
 def _year_choices():
-    from matchmaking.models import current_financial_year
-
     this = current_financial_year()
     return [("", "Choose a year")] + [
         (str(y), financial_year_label(y)) for y in range(this, this - 6, -1)
