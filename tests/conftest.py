@@ -10,16 +10,59 @@ reload the data when they find it gone.
 import os
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from playwright.sync_api import sync_playwright
 
 from partnerships.models import Council
 from partnerships.services.loading import reference_data_load
+from sharedmap.celery import app as celery_app
+
+# The loaded reference data as JSON, kept after the first load of the session: putting
+# it back after a flush takes about a second, loading it again from the files (shapes,
+# neighbours) four times as long, and there is a flush after every browser test.
+_snapshot: str | None = None
+
+
+def _reference_models():
+    return list(apps.get_app_config("partnerships").get_models())
 
 
 def _ensure_reference_data() -> None:
-    if not Council.objects.exists():
+    global _snapshot
+    if Council.objects.exists():
+        return
+    if _snapshot is None:
         reference_data_load(data_dir=settings.DATA_DIR, force=True)
+        _snapshot = serializers.serialize(
+            "json",
+            [row for model in _reference_models() for row in model._default_manager.order_by("pk")],
+        )
+        return
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for row in serializers.deserialize("json", _snapshot):
+            row.save()
+        # Rows came back with their ids: move the sequences past them (PostgreSQL).
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), _reference_models()):
+                cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in the test's own process, even on CI's Redis run, so a test sees the
+    email it caused in `mail.outbox`. Tests marked `real_worker` (tests/test_celery.py,
+    tests/submissions/test_worker.py) send theirs through Redis to a real worker."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,15 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import EagerResult
 from django.conf import settings
 
 from partnerships.tasks import ping
 from sharedmap.celery import app
+
+pytestmark = pytest.mark.real_worker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORKER_START_AND_REPLY_SECONDS = 90

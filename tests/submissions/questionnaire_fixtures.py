@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from partnerships.models import Council
-from sharedmap.celery import app
 from submissions.models import CouncilContact, Questionnaire, RefreshCycle
 from submissions.services import cycle_open, link_issue
 
@@ -49,13 +48,3 @@ def adur_token(adur) -> str:
 @pytest.fixture
 def worthing_token(worthing) -> str:
     return link_issue(questionnaire=worthing)
-
-
-@pytest.fixture
-def celery_eager():
-    """Run tasks in this process even when REDIS_URL is set, so a test sees the email it
-    caused in `mail.outbox`."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

@@ -2,25 +2,12 @@
 
 import datetime
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from partnerships.models import Council
-from sharedmap.celery import app
 from submissions.models import CouncilContact, RefreshCycle
 
 ADUR, WORTHING, SURREY = "E07000223", "E07000229", "E10000030"
-
-
-@pytest.fixture
-def celery_eager():
-    """Run tasks in this process even on CI's Redis run, so that a test sees the email
-    it caused in `mail.outbox`. (tests/test_celery.py and test_worker.py prove the
-    real worker.)"""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def council(gss_code: str) -> Council:

@@ -33,7 +33,6 @@ from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is
     ADUR,
     SURREY,
     WORTHING,
-    celery_eager,
     contact,
     council,
     cycle_make,

@@ -21,7 +21,6 @@ from submissions.services.notify import (
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
     ADUR,
     WORTHING,
-    celery_eager,
     contact,
     cycle_make,
     superuser_make,

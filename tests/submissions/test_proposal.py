@@ -18,7 +18,6 @@ from submissions.services.proposal import RATE_LIMIT, proposal_rate_key
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
     ADUR,
     WORTHING,
-    celery_eager,
     council,
 )
 

@@ -38,7 +38,7 @@ CONTACTS_PER_COUNCIL = 2
 DUE = COUNCILS * CONTACTS_PER_COUNCIL
 WAIT_SECONDS = 90
 
-pytestmark = pytest.mark.usefixtures("live_real_data")
+pytestmark = [pytest.mark.usefixtures("live_real_data"), pytest.mark.real_worker]
 
 
 def _open_cycle_with_a_reminder_due_today() -> RefreshCycle:
