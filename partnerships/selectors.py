@@ -46,8 +46,12 @@ def partnership_list(*, partnerships: QuerySet[Partnership]) -> QuerySet[Partner
 def partnership_get_published(*, slug: str) -> Partnership | None:
     """One published partnership with everything its page shows (members, public bodies,
     categories, savings records), or None if there is none by that slug."""
+    # Imported here: match-making builds on partnerships, not the other way round.
+    from matchmaking.selectors import from_matchmaking
+
     return (
         Partnership.objects.filter(published=True, slug=slug)
+        .annotate(from_matchmaking=from_matchmaking())
         .prefetch_related(
             "categories",
             "public_bodies",

@@ -415,7 +415,9 @@ class QuestionnaireEvent(models.Model):
         SUBMITTED = "submitted", "Submitted"
         CONFIRMED = "confirmed", "Confirmed by staff on the council's behalf"
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="events")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="events"
+    )
     item = models.ForeignKey(
         QuestionnaireItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )

@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sharedservices@local.gov.uk")
+# The site's public address, for links in emails sent without a request (Celery beat's
+# reminders and chasers); empty means the address the cycle's invitations were sent from.
+SITE_URL = os.environ.get("SITE_URL", "")
+# Extra addresses told of each submitted questionnaire, besides active staff users.
+REFRESH_STAFF_EMAILS = [a for a in os.environ.get("REFRESH_STAFF_EMAILS", "").split(",") if a]
 
 LOGIN_URL = "admin:login"
 

@@ -54,7 +54,7 @@ def questionnaire_path(token: str) -> str:
 
 
 def _site_url_for(questionnaire: Questionnaire | None = None) -> str:
-    configured = getattr(settings, "SITE_URL", "")
+    configured = settings.SITE_URL
     if configured:
         return configured.rstrip("/")
     emails = OutboundEmail.objects.filter(context__has_key="site_url")
@@ -268,7 +268,7 @@ def staff_addresses() -> list[str]:
     in settings.REFRESH_STAFF_EMAILS."""
     users = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
     addresses = list(users.order_by("email").values_list("email", flat=True))
-    addresses += list(getattr(settings, "REFRESH_STAFF_EMAILS", []))
+    addresses += list(settings.REFRESH_STAFF_EMAILS)
     return list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
 
 
