@@ -1,9 +1,10 @@
-"""Cache invalidation for the map's layers and the API's boundaries, and nothing else
-(see STYLE.md). Connected in `PartnershipsConfig.ready()`.
+"""Cache invalidation for the map's layers, the API's boundaries and its cached lists,
+and nothing else (see STYLE.md). Connected in `PartnershipsConfig.ready()`.
 
-Every cached layer, boundary and compressed body is keyed on the map's data version
-(`partnerships.map_layers`), so starting a new version when staff save or delete a
-council, a partnership, a membership, a region or a public body drops them all.
+Every cached layer, boundary, compressed body and API list page is keyed on the map's
+data version (`partnerships.map_layers`), so starting a new version when staff save or
+delete a council, a partnership, a membership, a savings record, a category, a region
+or a public body drops them all.
 """
 
 from django.db import transaction
@@ -11,7 +12,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from partnerships.map_layers import map_data_changed
-from partnerships.models import Council, Partnership, PartnershipCouncil, PublicBody, Region
+from partnerships.models import (
+    Council,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    PublicBody,
+    Region,
+    SavingsRecord,
+    ServiceCategory,
+)
 
 
 @receiver(post_save, sender=Council)
@@ -21,6 +31,15 @@ from partnerships.models import Council, Partnership, PartnershipCouncil, Public
 @receiver(post_save, sender=PartnershipCouncil)
 @receiver(post_delete, sender=PartnershipCouncil)
 @receiver(m2m_changed, sender=Partnership.councils.through)
+# What the API's cached lists of partnerships and savings show besides the members.
+@receiver(post_save, sender=PartnershipPublicBody)
+@receiver(post_delete, sender=PartnershipPublicBody)
+@receiver(m2m_changed, sender=Partnership.public_bodies.through)
+@receiver(m2m_changed, sender=Partnership.categories.through)
+@receiver(post_save, sender=SavingsRecord)
+@receiver(post_delete, sender=SavingsRecord)
+@receiver(post_save, sender=ServiceCategory)
+@receiver(post_delete, sender=ServiceCategory)
 # The regions layer and the public bodies' boundaries.
 @receiver(post_save, sender=Region)
 @receiver(post_delete, sender=Region)

@@ -5,9 +5,11 @@ Every list is paginated (`?page=`, `?page_size=` up to 500) and filtered by a
 django-filter FilterSet, so invalid filter values get a 400 with the field errors.
 """
 
+import hashlib
 import json
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
@@ -21,6 +23,7 @@ from drf_spectacular.utils import (
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -106,6 +109,33 @@ class ReadOnlyViewSet(ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+
+# A new data version makes old pages unreachable; this only bounds how long they stay.
+LIST_CACHE_SECONDS = 60 * 60
+
+
+class CachedListMixin:
+    """Lists whose serialised pages are kept per data version and address: serialising
+    fifty partnerships with their members costs far more than the queries, and the data
+    changes only when staff publish (the signals in `partnerships.signals` start a new
+    version). Throttling and filter validation still run on every request."""
+
+    def list(self, request, *args, **kwargs):
+        key = (
+            "api-list:"
+            + hashlib.sha256(
+                f"{map_layers.map_data_version()}:{request.build_absolute_uri()}".encode()
+            ).hexdigest()
+        )
+        data = cache.get(key)
+        if data is None:
+            response = super().list(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            cache.set(key, response.data, timeout=LIST_CACHE_SECONDS)
+            return response
+        return Response(data)
 
 
 @extend_schema_view(
@@ -347,7 +377,7 @@ class CategoryViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="Published partnerships, filtered as on the site"),
     retrieve=extend_schema(summary="One published partnership, by slug"),
 )
-class PartnershipViewSet(ReadOnlyViewSet):
+class PartnershipViewSet(CachedListMixin, ReadOnlyViewSet):
     """Published shared-service partnerships with their members and savings. The filters
     are the site's own, so `?category=legal&region=south-east` here lists what the
     partnership list and the downloads list for the same filters."""
@@ -368,7 +398,7 @@ class PartnershipViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="Savings figures of published partnerships"),
     retrieve=extend_schema(summary="One savings figure"),
 )
-class SavingsRecordViewSet(ReadOnlyViewSet):
+class SavingsRecordViewSet(CachedListMixin, ReadOnlyViewSet):
     """Each savings figure reported for a published partnership, over one or more
     financial years (2018 is 2018/19). Takes every partnership filter (the figures of the
     partnerships that match) and `kind` and `year` (figures covering that year)."""
