@@ -5,8 +5,6 @@ It is private: reached only with a secure link whose token is never stored, only
 SHA-256 digest. When it is submitted, its achieved figures go to the review queue.
 """
 
-import hashlib
-import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,17 +15,6 @@ from django.urls import reverse
 from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Enter an amount of £0 or more.")]
-
-
-def token_new() -> str:
-    """An unguessable token for a tracker's link (256 bits)."""
-    return secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """The stored form of a token: looking a tracker up by digest leaks nothing through
-    timing, and a copy of the database holds no working links."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShareMethod(models.TextChoices):

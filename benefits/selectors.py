@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from benefits import calculations
-from benefits.models import Tracker, TrackerProposal, token_digest
+from benefits.models import Tracker, TrackerProposal
 from partnerships.models import (
     Council,
     Partnership,
@@ -18,6 +18,7 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
+from submissions.models import token_digest
 
 # Councils' boundaries are large GeoJSON; no tracker page draws them.
 BOUNDARIES = ("boundary", "boundary_low")

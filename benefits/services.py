@@ -19,10 +19,9 @@ from benefits.models import (
     TrackerProposal,
     TrackerStatus,
     TrackerYear,
-    token_digest,
-    token_new,
 )
 from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
+from submissions.models import token_digest, token_new
 
 
 @transaction.atomic

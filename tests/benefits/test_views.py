@@ -11,8 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from benefits.models import Tracker, token_digest
+from benefits.models import Tracker
 from partnerships.models import Council, Partnership
+from submissions.models import token_digest
 from tests.benefits.factories import figures_enter, planned_tracker, tracker_for
 
 pytestmark = pytest.mark.usefixtures("real_data")
