@@ -208,7 +208,8 @@ def test_results_show_payback_return_shares_and_every_charts_numbers(client):
     # Each chart is an inline SVG with a text alternative, followed by its table.
     html = response.content.decode()
     assert html.count('<svg role="img"') == 3
-    assert "cdn" not in html.lower()
+    # Nothing loaded from elsewhere: every script, stylesheet and image is the app's own.
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
     assert "Consolidation savings Staff, IT, Property £260,000.00" in page
     # Shares by baseline: £600,000 and £400,000 -> 60% and 40% of net £30,000.
     assert "Adur District Council £600,000.00 60.00% £174,000.00 £156,000.00 £18,000.00" in page
