@@ -110,6 +110,17 @@ def _contact_context(contact: CouncilContact, context: dict) -> dict:
     return {**context, "name": contact.name}
 
 
+def _contacts_waiting(questionnaire: Questionnaire, step: str) -> dict[str, CouncilContact]:
+    """The active contacts not yet sent this step's email, by the email's key (which
+    makes sending the step again a no-op)."""
+    keys = {
+        f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{c.pk}:{step}": c
+        for c in _contacts(questionnaire)
+    }
+    sent = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    return {key: contact for key, contact in keys.items() if key not in sent}
+
+
 @transaction.atomic
 def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> list[OutboundEmail]:
     """Invite each active contact of the questionnaire's council who has not been
@@ -119,13 +130,7 @@ def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> lis
     )
     if questionnaire.cycle.status != RefreshCycle.Status.OPEN:
         return []
-    contacts = _contacts(questionnaire)
-    keys = {
-        c.pk: f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{c.pk}:invitation"
-        for c in contacts
-    }
-    invited = set(OutboundEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    waiting = [c for c in contacts if keys[c.pk] not in invited]
+    waiting = _contacts_waiting(questionnaire, "invitation")
     if not waiting:
         return []
     site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
@@ -133,7 +138,7 @@ def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> lis
     context = _base_context(questionnaire, token=token, site_url=site_url)
     return [
         email_queue(
-            key=keys[contact.pk],
+            key=key,
             to=contact.email,
             template="submissions/email/invitation",
             context=_contact_context(contact, context),
@@ -141,7 +146,7 @@ def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> lis
             cycle=questionnaire.cycle,
             questionnaire=questionnaire,
         )
-        for contact in waiting
+        for key, contact in waiting.items()
     ]
 
 
@@ -224,15 +229,7 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
     site_url = _site_url_for()
     queued = 0
     for questionnaire in questionnaires:
-        contacts = _contacts(questionnaire)
-        keys = {
-            c.pk: f"cycle{cycle.pk}:q{questionnaire.pk}:contact{c.pk}:{kind}:{days}"
-            for c in contacts
-        }
-        sent = set(
-            OutboundEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True)
-        )
-        waiting = [c for c in contacts if keys[c.pk] not in sent]
+        waiting = _contacts_waiting(questionnaire, f"{kind}:{days}")
         if not waiting:
             continue
         token = _working_token(questionnaire) or link_issue(questionnaire=questionnaire)
@@ -241,9 +238,9 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
             "days": days,
             "status": questionnaire.get_status_display(),
         }
-        for contact in waiting:
+        for key, contact in waiting.items():
             email_queue(
-                key=keys[contact.pk],
+                key=key,
                 to=contact.email,
                 template=f"submissions/email/{kind}",
                 context=_contact_context(contact, context),
