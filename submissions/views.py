@@ -361,7 +361,7 @@ def questionnaire_item_remove(request, questionnaire, token, item_id):
     return redirect(_url("questionnaire", token))
 
 
-def _summary(items, choices, year) -> list[dict]:
+def _summary(items, year) -> list[dict]:
     """What each answer will ask the LGA to change, in words."""
     labels = dict(ProposedChange.Kind.choices)
     return [
@@ -378,7 +378,6 @@ def _summary(items, choices, year) -> list[dict]:
 def questionnaire_submit_view(request, questionnaire, token):
     """Check the answers and send them to the LGA."""
     items = questionnaire_items(questionnaire=questionnaire)
-    choices = partner_choices(items=items)
     locked_reason = questionnaire_locked_reason(questionnaire)
     progress = _progress(items)
     initial = {
@@ -431,7 +430,7 @@ def questionnaire_submit_view(request, questionnaire, token):
             errors=_errors(form) if form.is_bound else [],
             notice=notice,
             locked_reason=locked_reason,
-            summary=_summary(items, choices, year),
+            summary=_summary(items, year),
             unanswered=[
                 (item, _url("questionnaire-item", token, item.pk))
                 for item in items
