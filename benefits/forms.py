@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from benefits import selectors
+from benefits.calculations import SAVING_KINDS
 from benefits.models import BenefitAspect, SetupCostKind, ShareMethod
 from partnerships.models import financial_year_label
 
@@ -288,7 +289,8 @@ SetupCostFormSet = forms.formset_factory(
     SetupCostForm, formset=BaseRowFormSet, extra=1, can_delete=True
 )
 
-SAVING_FIELDS = ("staff", "it", "property", "procurement", "process", "income")
+# The saving kinds, in the calculations' order: one field per kind on a year row.
+SAVING_FIELDS = SAVING_KINDS
 
 
 class YearForm(forms.Form):

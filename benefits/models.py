@@ -17,6 +17,13 @@ from partnerships.models import Council, Partnership, ServiceCategory, financial
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Enter an amount of £0 or more.")]
 
 
+def _money_field(label: str) -> models.DecimalField:
+    """A year row's amount in pounds: £0 unless entered, never negative."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, default=0, validators=NOT_NEGATIVE
+    )
+
+
 class ShareMethod(models.TextChoices):
     BASELINE = "baseline", "In proportion to each partner's baseline cost"
     RATIO = "ratio", "By an agreed ratio (percentages)"
@@ -179,43 +186,13 @@ class TrackerYear(models.Model):
 
     tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField("financial year")
-    staff = models.DecimalField(
-        "staff savings (£)", max_digits=14, decimal_places=2, default=0, validators=NOT_NEGATIVE
-    )
-    it = models.DecimalField(
-        "IT savings (£)", max_digits=14, decimal_places=2, default=0, validators=NOT_NEGATIVE
-    )
-    property = models.DecimalField(
-        "property savings (£)",
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=NOT_NEGATIVE,
-    )
-    procurement = models.DecimalField(
-        "procurement savings (£)",
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=NOT_NEGATIVE,
-    )
-    process = models.DecimalField(
-        "process savings (£)",
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=NOT_NEGATIVE,
-    )
-    income = models.DecimalField(
-        "new income (£)", max_digits=14, decimal_places=2, default=0, validators=NOT_NEGATIVE
-    )
-    running_costs = models.DecimalField(
-        "new running costs (£)",
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=NOT_NEGATIVE,
-    )
+    staff = _money_field("staff savings (£)")
+    it = _money_field("IT savings (£)")
+    property = _money_field("property savings (£)")
+    procurement = _money_field("procurement savings (£)")
+    process = _money_field("process savings (£)")
+    income = _money_field("new income (£)")
+    running_costs = _money_field("new running costs (£)")
     achieved = models.BooleanField(
         default=False, help_text="Achieved (actual) figures rather than expected ones."
     )

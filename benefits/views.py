@@ -22,9 +22,9 @@ from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
+from partnerships.views.downloads import CONTENT_TYPES
 
 SESSION_NEW_LINK = "benefits-new-link"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*trail):
@@ -435,7 +435,7 @@ def tracker_csv(request: HttpRequest, token: str) -> HttpResponse:
     results = services.tracker_results(tracker=tracker)
     return _attachment(
         exports.csv_export(tracker=tracker, results=results),
-        content_type="text/csv; charset=utf-8",
+        content_type=CONTENT_TYPES["csv"],
         name=_file_name(tracker, "csv"),
     )
 
@@ -446,7 +446,7 @@ def tracker_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     comparison = selectors.tracker_comparison(tracker=tracker, results=results)
     return _attachment(
         exports.xlsx_export(tracker=tracker, results=results, comparison=comparison),
-        content_type=XLSX,
+        content_type=CONTENT_TYPES["xlsx"],
         name=_file_name(tracker, "xlsx"),
     )
 
