@@ -25,6 +25,7 @@ from matchmaking.admin_forms import (
     MergeForm,
     PartnershipLinkForm,
 )
+from matchmaking.forms import form_errors_apply
 from matchmaking.models import (
     Activity,
     AssessmentCriterion,
@@ -49,12 +50,35 @@ def _money(amount) -> str:
     return NONE if amount is None else f"£{amount:,.2f}"
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
+class _ActionPagesMixin:
+    """The back-redirect and the small confirm-form page that every custom action view of
+    a request or application admin shares."""
+
+    def _change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def _back(self, obj, anchor: str = "") -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._change_url(obj) + anchor)
+
+    def _action_page(self, request, obj, form, *, title, button, intro="", extra=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            "form": form,
+            "button": button,
+            "intro": intro,
+            "back_url": self._change_url(obj),
+            **(extra or {}),
+        }
+        return TemplateResponse(
+            request,
+            "admin/matchmaking/action_form.html",
+            context,
+            status=400 if form is not None and form.is_bound and form.errors else 200,
+        )
 
 
 class ActivityInline(admin.TabularInline):
@@ -190,7 +214,7 @@ def _duplicate_exists():
 
 
 @admin.register(MatchRequest)
-class MatchRequestAdmin(admin.ModelAdmin):
+class MatchRequestAdmin(_ActionPagesMixin, admin.ModelAdmin):
     form = MatchRequestAdminForm
     change_form_template = "admin/matchmaking/matchrequest/change_form.html"
     list_display = [
@@ -445,29 +469,6 @@ class MatchRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return match_request
 
-    def _back(self, match_request: MatchRequest, anchor: str = "") -> HttpResponseRedirect:
-        url = reverse("admin:matchmaking_matchrequest_change", args=[match_request.pk])
-        return HttpResponseRedirect(url + anchor)
-
-    def _action_page(self, request, match_request, form, *, title, button, intro="", extra=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": match_request,
-            "title": title,
-            "form": form,
-            "button": button,
-            "intro": intro,
-            "back_url": reverse("admin:matchmaking_matchrequest_change", args=[match_request.pk]),
-            **(extra or {}),
-        }
-        return TemplateResponse(
-            request,
-            "admin/matchmaking/action_form.html",
-            context,
-            status=400 if form is not None and form.is_bound and form.errors else 200,
-        )
-
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         match_request = self._get_for_change(request, object_id)
         if request.method != "POST":
@@ -527,7 +528,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(request, "The request is closed.", messages.SUCCESS)
                 return self._back(match_request)
@@ -564,7 +565,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
                     user=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(request, "Funding recorded.", messages.SUCCESS)
                 return self._back(match_request)
@@ -594,7 +595,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
                     user=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(request, "Partnership linked; request formed.", messages.SUCCESS)
                 return self._back(match_request)
@@ -616,7 +617,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
                     duplicate=match_request, into=form.cleaned_data["into"], user=request.user
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(
                     request,
@@ -791,7 +792,7 @@ class OutcomeReportInline(admin.StackedInline):
 
 
 @admin.register(ExpertApplication)
-class ExpertApplicationAdmin(admin.ModelAdmin):
+class ExpertApplicationAdmin(_ActionPagesMixin, admin.ModelAdmin):
     change_form_template = "admin/matchmaking/expertapplication/change_form.html"
     change_list_template = "admin/matchmaking/expertapplication/change_list.html"
     list_display = [
@@ -967,32 +968,6 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return application
 
-    def _back(self, application) -> HttpResponseRedirect:
-        return HttpResponseRedirect(
-            reverse("admin:matchmaking_expertapplication_change", args=[application.pk])
-        )
-
-    def _action_page(self, request, application, form, *, title, button, intro="", extra=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": application,
-            "title": title,
-            "form": form,
-            "button": button,
-            "intro": intro,
-            "back_url": reverse(
-                "admin:matchmaking_expertapplication_change", args=[application.pk]
-            ),
-            **(extra or {}),
-        }
-        return TemplateResponse(
-            request,
-            "admin/matchmaking/action_form.html",
-            context,
-            status=400 if form is not None and form.is_bound and form.errors else 200,
-        )
-
     def award_view(self, request, object_id):
         application = self._get_for_change(request, object_id)
         initial = {
@@ -1013,7 +988,7 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(request, "Awarded; the applicant is emailed.", messages.SUCCESS)
                 return self._back(application)
@@ -1037,7 +1012,7 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
                     application=application, user=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 self.message_user(request, "Declined; the applicant is emailed.", messages.SUCCESS)
                 return self._back(application)

@@ -5,6 +5,7 @@ for robots: people never see it, so a value in it means the form was not filled 
 person."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from matchmaking.models import (
     CONSIDERED_TYPES,
@@ -25,6 +26,16 @@ from partnerships.models import (
 HONEYPOT = "website"
 # What a council choice needs: never the boundaries, which are large.
 COUNCIL_FIELDS = ("pk", "gss_code", "official_name", "short_name", "council_type", "current")
+
+
+def form_errors_apply(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal beside the field it is about, or at the top (public forms
+    and the admin's action forms alike)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class AccessibleForm(forms.Form):

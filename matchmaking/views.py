@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from matchmaking import selectors, services
-from matchmaking.forms import ExpertApplicationForm, MatchRequestForm, OutcomeReportForm
+from matchmaking.forms import (
+    ExpertApplicationForm,
+    MatchRequestForm,
+    OutcomeReportForm,
+    form_errors_apply,
+)
 from matchmaking.models import ExpertApplication, MatchRequest
 
 # Each address may send this many forms an hour (each sends an email, so the limit also
@@ -54,15 +59,6 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal beside the field it is about, or at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -100,7 +96,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 _rate_count(request, "request")
                 return redirect("matchmaking:request-sent")
@@ -201,7 +197,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 _rate_count(request, "application")
                 return redirect("matchmaking:application-sent")
@@ -267,7 +263,7 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
                     savings_recurrence=data["savings_recurrence"] or "unknown",
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 _rate_count(request, "outcomes")
                 return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
