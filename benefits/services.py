@@ -256,9 +256,10 @@ def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
             "There are no achieved figures to submit: mark the years whose figures are "
             "actual (achieved) on the figures page."
         )
+    # proposals (with their change) are prefetched by selectors.tracker_for_token.
     already = {
         (p.year, p.amount)
-        for p in tracker.proposals.select_related("change")
+        for p in tracker.proposals.all()
         if p.change.status != ProposedChange.Status.REJECTED
     }
     created = []
