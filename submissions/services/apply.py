@@ -24,13 +24,12 @@ from partnerships.models import (
     PartnershipStatus,
     PublicBody,
     PublicBodyKind,
-    SavingsRecord,
     Sector,
     ServiceCategory,
 )
 from partnerships.services import partnership_create
 from submissions.models import ProposedChange
-from submissions.services.review import APPLIERS, _savings_fields, history_record, snapshot
+from submissions.services.review import APPLIERS, history_record, savings_record_save, snapshot
 
 Kind = ProposedChange.Kind
 
@@ -194,18 +193,8 @@ def partnership_new_apply(change: ProposedChange, *, user) -> None:
         partnership=partnership,
     )
     if proposed.get("savings"):
-        fields = _savings_fields(proposed["savings"])
-        record = SavingsRecord(partnership=partnership, source=change.source, **fields)
-        record.full_clean()
-        record.save()
-        history_record(
-            instance=record,
-            action="created",
-            before=None,
-            after=snapshot(record),
-            user=user,
-            change=change,
-            partnership=partnership,
+        savings_record_save(
+            partnership=partnership, proposed=proposed["savings"], change=change, user=user
         )
 
 

@@ -128,13 +128,17 @@ def _savings_fields(proposed: dict) -> dict:
     return fields
 
 
-def _savings_apply(change: ProposedChange, *, user) -> None:
-    fields = _savings_fields(change.proposed)
+def savings_record_save(
+    *, partnership: Partnership, proposed: dict, change: ProposedChange, user
+) -> None:
+    """Publish an accepted savings figure (replacing the one for the same years and
+    kind) and keep it in the history."""
+    fields = _savings_fields(proposed)
     key = {name: fields.pop(name) for name in ("start_year", "end_year", "kind")}
-    record = SavingsRecord.objects.filter(partnership=change.partnership, **key).first()
+    record = SavingsRecord.objects.filter(partnership=partnership, **key).first()
     before = snapshot(record) if record else None
     if record is None:
-        record = SavingsRecord(partnership=change.partnership, **key)
+        record = SavingsRecord(partnership=partnership, **key)
     for name, value in fields.items():
         setattr(record, name, value)
     record.source = f"{change.source}, accepted {timezone.localdate():%d %B %Y}"
@@ -147,7 +151,13 @@ def _savings_apply(change: ProposedChange, *, user) -> None:
         after=snapshot(record),
         user=user,
         change=change,
-        partnership=change.partnership,
+        partnership=partnership,
+    )
+
+
+def _savings_apply(change: ProposedChange, *, user) -> None:
+    savings_record_save(
+        partnership=change.partnership, proposed=change.proposed, change=change, user=user
     )
 
 
