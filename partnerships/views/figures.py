@@ -7,6 +7,7 @@ JavaScript and nothing from a CDN.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,6 +37,16 @@ class TableSpec:
     achieved: bool = True
     horizontal: bool = True
     note: str = ""
+
+    def values(self) -> list[tuple[str, str, bool]]:
+        """The values this table shows beside its label: (Row attribute, column heading,
+        is money), for its charts and its CSV columns alike."""
+        values = []
+        if self.partnerships:
+            values.append(("partnerships", "Partnerships", False))
+        if self.achieved:
+            values.append(("achieved", "Achieved savings (£)", True))
+        return values
 
 
 @dataclass(frozen=True)
@@ -119,25 +130,22 @@ def _table(spec: TableSpec, figures: Figures) -> FigureTable:
     rows = spec.rows(figures)
     if not rows:
         return FigureTable(spec=spec, rows=rows)
-    values: list[tuple[str, Callable[[Row], object], bool]] = []
-    if spec.partnerships:
-        values.append(
-            (f"Number of partnerships by {spec.subject}", lambda r: r.partnerships, False)
-        )
-    if spec.achieved:
-        values.append((f"Achieved savings by {spec.subject}", lambda r: r.achieved, True))
+    titles = {
+        "partnerships": f"Number of partnerships by {spec.subject}",
+        "achieved": f"Achieved savings by {spec.subject}",
+    }
     charts = [
         Chart(
-            title=title,
+            title=titles[attribute],
             svg=bar_chart_svg(
                 rows=rows,
-                value=value,
-                description=title,
+                value=attrgetter(attribute),
+                description=titles[attribute],
                 is_money=is_money,
                 horizontal=spec.horizontal,
             ),
         )
-        for title, value, is_money in values
+        for attribute, _heading, is_money in spec.values()
     ]
     return FigureTable(spec=spec, rows=rows, charts=charts)
 
@@ -180,10 +188,7 @@ def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) 
     if spec is None:
         raise Http404("There is no table of figures with this name.")
     columns = [("label", spec.label_heading)]
-    if spec.partnerships:
-        columns.append(("partnerships", "Partnerships"))
-    if spec.achieved:
-        columns.append(("achieved", "Achieved savings (£)"))
+    columns += [(attribute, heading) for attribute, heading, _is_money in spec.values()]
     text = exports.csv_export(
         rows=(
             {

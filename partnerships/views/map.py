@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -32,14 +32,6 @@ SEARCH_LIMIT = 10
 _COUNTING_FILTERS = tuple(name for name in PartnershipFilter.base_filters if name != "sort")
 
 
-def figures_url() -> str:
-    """The figures page, once the figures part of the site names it."""
-    try:
-        return reverse("partnerships:figures")
-    except NoReverseMatch:
-        return "/figures/"
-
-
 def view_links(query: str) -> dict[str, str]:
     """The current view elsewhere: map, lists, figures and downloads, each with the same
     filters in its address."""
@@ -48,7 +40,7 @@ def view_links(query: str) -> dict[str, str]:
         "map": reverse("partnerships:map") + suffix,
         "list": reverse("partnerships:partnership-list") + suffix,
         "councils": reverse("partnerships:council-list") + suffix,
-        "figures": figures_url() + suffix,
+        "figures": reverse("partnerships:figures") + suffix,
         "csv": reverse("partnerships:partnerships-csv") + suffix,
         "xlsx": reverse("partnerships:partnerships-xlsx") + suffix,
         "savings_csv": reverse("partnerships:savings-csv") + suffix,
