@@ -59,6 +59,16 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _secret_page(response: HttpResponse) -> HttpResponse:
+    """A page at a secret address: keep the address out of other sites' referrer logs,
+    caches and search engines ("same-origin", not "no-referrer", so that the page's own
+    POSTs keep the Origin header Django's CSRF check needs)."""
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -146,13 +156,7 @@ def request_page(request: HttpRequest, token: str) -> HttpResponse:
             ),
         },
     )
-    # The address is a secret: keep it out of other sites' referrer logs and caches
-    # ("same-origin", not "no-referrer", so that the confirm button's POST keeps the
-    # Origin header Django's CSRF check needs).
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _secret_page(response)
 
 
 def programme_start(request: HttpRequest) -> HttpResponse:
@@ -282,7 +286,4 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=status,
     )
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _secret_page(response)
