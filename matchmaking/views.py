@@ -6,7 +6,6 @@ token is a 404, never a hint that something exists. No page shows a requester's 
 email, not even their own.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,41 +20,21 @@ from matchmaking.forms import (
     form_errors_apply,
 )
 from matchmaking.models import ExpertApplication, MatchRequest
+from sharedmap.ratelimit import WINDOW_SECONDS, client_address, rate_count, rate_exceeded
 
-# Each address may send this many forms an hour (each sends an email, so the limit also
-# stops the forms being used to send mail to strangers). Forms sent back with errors do
-# not count: a person correcting slips is never locked out.
+# Each address may send this many forms an hour, counted by sharedmap.ratelimit (each
+# sends an email, so the limit also stops the forms being used to mail strangers). Forms
+# sent back with errors do not count: a person correcting slips is never locked out.
 RATE_LIMIT = 10
-RATE_WINDOW_SECONDS = 60 * 60
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("partnerships:map")), *trail]
 
 
-def _rate_key(request: HttpRequest, form_name: str) -> str:
-    return f"matchmaking:rate:{form_name}:{request.META.get('REMOTE_ADDR', 'unknown')}"
-
-
-def _rate_limited(request: HttpRequest, form_name: str) -> bool:
-    """Whether this address has already sent its allowance of this form this hour."""
-    return cache.get(_rate_key(request, form_name), 0) >= RATE_LIMIT
-
-
-def _rate_count(request: HttpRequest, form_name: str) -> None:
-    """Count one form sent from this address."""
-    key = _rate_key(request, form_name)
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-
-
 def _too_many(request: HttpRequest) -> HttpResponse:
     response = render(request, "matchmaking/too_many.html", status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(WINDOW_SECONDS)
     return response
 
 
@@ -81,10 +60,12 @@ def start(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     form = MatchRequestForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "request"):
+        if rate_exceeded(
+            scope="matchmaking-request", address=client_address(request), limit=RATE_LIMIT
+        ):
             return _too_many(request)
         if form.is_robot:
-            _rate_count(request, "request")
+            rate_count(scope="matchmaking-request", address=client_address(request))
             return redirect("matchmaking:request-sent")
         if form.is_valid():
             data = form.cleaned_data
@@ -108,7 +89,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                _rate_count(request, "request")
+                rate_count(scope="matchmaking-request", address=client_address(request))
                 return redirect("matchmaking:request-sent")
     return render(
         request,
@@ -178,10 +159,12 @@ def application_new(request: HttpRequest) -> HttpResponse:
         initial["partnership"] = request.GET["partnership"]
     form = ExpertApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if _rate_limited(request, "application"):
+        if rate_exceeded(
+            scope="matchmaking-application", address=client_address(request), limit=RATE_LIMIT
+        ):
             return _too_many(request)
         if form.is_robot:
-            _rate_count(request, "application")
+            rate_count(scope="matchmaking-application", address=client_address(request))
             return redirect("matchmaking:application-sent")
         if form.is_valid():
             data = form.cleaned_data
@@ -203,7 +186,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                _rate_count(request, "application")
+                rate_count(scope="matchmaking-application", address=client_address(request))
                 return redirect("matchmaking:application-sent")
     return render(
         request,
@@ -252,7 +235,9 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("matchmaking:application-page", token=token)
         if form is None:
             return redirect("matchmaking:application-page", token=token)
-        if _rate_limited(request, "outcomes"):
+        if rate_exceeded(
+            scope="matchmaking-outcomes", address=client_address(request), limit=RATE_LIMIT
+        ):
             return _too_many(request)
         if form.is_valid() and not form.is_robot:
             data = form.cleaned_data
@@ -269,7 +254,7 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                _rate_count(request, "outcomes")
+                rate_count(scope="matchmaking-outcomes", address=client_address(request))
                 return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
         status = 400
     response = render(

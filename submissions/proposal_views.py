@@ -5,11 +5,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sharedmap.ratelimit import client_address, rate_count, rate_exceeded
 from submissions.proposal_forms import GROUPED, ProposalForm
 from submissions.services.proposal import (
     RATE_LIMIT,
-    proposal_rate_count,
-    proposal_rate_exceeded,
+    RATE_SCOPE,
     proposal_submit,
 )
 
@@ -29,22 +29,18 @@ def _errors(form) -> list[tuple[str, str]]:
     return found
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
     """Anyone from a council proposes a new shared service; staff review it."""
     status = 200
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
-        address = _client_address(request)
+        address = client_address(request)
         if form.is_spam():
             form.is_valid()
             form.add_error(None, SPAM_MESSAGE)
             status = 400
-        elif proposal_rate_exceeded(address=address):
+        elif rate_exceeded(scope=RATE_SCOPE, address=address, limit=RATE_LIMIT):
             form.is_valid()
             form.add_error(
                 None,
@@ -68,7 +64,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 start_year=data["start_year"],
                 site_url=request.build_absolute_uri("/").rstrip("/"),
             )
-            proposal_rate_count(address=address)
+            rate_count(scope=RATE_SCOPE, address=address)
             request.session["proposal_sent_to"] = data["email"]
             return redirect("submissions:proposal-thanks")
         else:

@@ -2,7 +2,6 @@
 partnership outside the annual cycle. It waits in the same review queue as the
 questionnaires' changes, and the proposer is emailed a receipt."""
 
-from django.core.cache import cache
 from django.db import transaction
 
 from partnerships.models import Council, PublicBody, ServiceCategory
@@ -10,30 +9,10 @@ from submissions.models import ProposedChange
 from submissions.services.email import email_queue
 from submissions.services.review import change_propose
 
-# At most this many proposals from one address in RATE_WINDOW_SECONDS: enough for an
+# At most this many proposals from one address an hour (sharedmap.ratelimit): enough for an
 # officer sending several in a sitting, too few to be worth a spammer's while.
 RATE_LIMIT = 5
-RATE_WINDOW_SECONDS = 60 * 60
-
-
-def proposal_rate_key(address: str) -> str:
-    return f"submissions:proposal-rate:{address}"
-
-
-def proposal_rate_exceeded(*, address: str) -> bool:
-    """Whether this address has sent its allowance of proposals in the last hour."""
-    return cache.get(proposal_rate_key(address), 0) >= RATE_LIMIT
-
-
-def proposal_rate_count(*, address: str) -> None:
-    """Count one proposal from this address (the window starts at the first one)."""
-    key = proposal_rate_key(address)
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
+RATE_SCOPE = "proposal"
 
 
 @transaction.atomic

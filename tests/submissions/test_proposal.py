@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from partnerships.models import Partnership, PublicBody, ServiceCategory
+from sharedmap.ratelimit import rate_key
 from submissions.models import OutboundEmail, ProposedChange
 from submissions.services import change_accept
-from submissions.services.proposal import RATE_LIMIT, proposal_rate_key
+from submissions.services.proposal import RATE_LIMIT, RATE_SCOPE
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
     ADUR,
     WORTHING,
@@ -33,9 +34,9 @@ def text(content: bytes) -> str:
 @pytest.fixture(autouse=True)
 def fresh_rate_limit():
     # The test client comes from 127.0.0.1; on CI's Redis run the cache outlives a test.
-    cache.delete(proposal_rate_key("127.0.0.1"))
+    cache.delete(rate_key(RATE_SCOPE, "127.0.0.1"))
     yield
-    cache.delete(proposal_rate_key("127.0.0.1"))
+    cache.delete(rate_key(RATE_SCOPE, "127.0.0.1"))
 
 
 def _fire_authority() -> PublicBody:
@@ -178,7 +179,7 @@ def test_a_flood_from_one_address_is_refused_after_the_limit_keeping_the_text(
     assert len(mail.outbox) == RATE_LIMIT
     # Another address is not held up by this one.
     other = client.post(URL, _data(partnership_name="From elsewhere"), REMOTE_ADDR="10.0.0.9")
-    cache.delete(proposal_rate_key("10.0.0.9"))
+    cache.delete(rate_key(RATE_SCOPE, "10.0.0.9"))
     assert other.status_code == 302
 
 
