@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -277,6 +278,11 @@ AXES_COOLOFF_TIME = 1  # hours
 # ---- Bounded input: https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Whole request bodies, file parts included (core/middleware.py): 3 MB anywhere, and up
+# to 6 MB under the admin, whose partnerships CSV upload takes files of up to 5 MB.
+REQUEST_BODY_MAX_BYTES = 3 * 1024 * 1024
+REQUEST_BODY_UPLOAD_MAX_BYTES = 6 * 1024 * 1024
+REQUEST_BODY_UPLOAD_PREFIXES = ["/admin/"]
 
 LOGGING = {
     "version": 1,
