@@ -1,33 +1,36 @@
-"""A tracker's figures as CSV and XLSX. Figures only: never the creator's name or email."""
+"""A tracker's figures as CSV and XLSX. Figures only: never the creator's name or email.
 
-import csv
-import io
+Written by core.exports, like every download of the site: text typed into a tracker (its
+name, a cost's description, notes) stays text, and amounts stay numbers.
+"""
+
 from datetime import date
 from decimal import Decimal
 
 from benefits import calculations
 from benefits.models import RATING_LABELS, SetupCostKind, Tracker
 from benefits.selectors import Comparison
+from core.exports import DATE, INTEGER, MONEY, NUMBER, TEXT, Column, CsvWriter, XlsxWorkbook
+from core.exports import format_value as _format
 from partnerships.models import financial_year_label
 
 YEAR_COLUMNS = (
-    ("label", "Financial year"),
-    ("months", "Months counted"),
-    ("achieved", "Achieved or expected"),
+    Column("label", "Financial year"),
+    Column("months", "Months counted", INTEGER),
+    Column("achieved", "Achieved or expected"),
     *(
-        (kind, "New income (£)" if kind == "income" else f"{label} savings (£)")
+        Column(kind, "New income (£)" if kind == "income" else f"{label} savings (£)", MONEY)
         for kind, label in calculations.SAVING_KIND_LABELS.items()
     ),
-    ("gross", "Gross savings (£)"),
-    ("setup_costs", "One-off set-up costs (£)"),
-    ("running_costs", "New running costs (£)"),
-    ("costs", "Costs (£)"),
-    ("net", "Net savings (£)"),
-    ("cumulative_gross", "Cumulative gross savings (£)"),
-    ("cumulative_costs", "Cumulative costs (£)"),
-    ("cumulative_net", "Cumulative net savings (£)"),
+    Column("gross", "Gross savings (£)", MONEY),
+    Column("setup_costs", "One-off set-up costs (£)", MONEY),
+    Column("running_costs", "New running costs (£)", MONEY),
+    Column("costs", "Costs (£)", MONEY),
+    Column("net", "Net savings (£)", MONEY),
+    Column("cumulative_gross", "Cumulative gross savings (£)", MONEY),
+    Column("cumulative_costs", "Cumulative costs (£)", MONEY),
+    Column("cumulative_net", "Cumulative net savings (£)", MONEY),
 )
-MONEY_COLUMNS = {key for key, label in YEAR_COLUMNS if label.endswith("(£)")}
 
 
 def year_rows(results: calculations.Results) -> list[dict]:
@@ -35,7 +38,7 @@ def year_rows(results: calculations.Results) -> list[dict]:
     for r in results.years:
         row = {
             "label": r.label,
-            "months": str((r.fraction * 12).quantize(Decimal(1))),
+            "months": int((r.fraction * 12).quantize(Decimal(1))),
             "achieved": "Achieved" if r.achieved else ("Expected" if r.entered else "None entered"),
             **{kind: r.savings[kind] for kind in calculations.SAVING_KINDS},
         }
@@ -54,49 +57,49 @@ def year_rows(results: calculations.Results) -> list[dict]:
     return rows
 
 
-def summary_lines(tracker: Tracker, results: calculations.Results) -> list[tuple[str, str]]:
+def total_row(results: calculations.Results) -> dict:
+    """The totals under the year rows; cumulative columns are left empty."""
+    return {
+        **dict.fromkeys(column.key for column in YEAR_COLUMNS),
+        "label": "Total",
+        **results.savings_by_kind,
+        "gross": results.gross,
+        "setup_costs": results.setup_costs,
+        "running_costs": results.running_costs,
+        "costs": results.costs,
+        "net": results.net,
+    }
+
+
+def summary_lines(tracker: Tracker, results: calculations.Results) -> list[tuple[str, object, str]]:
+    """The summary as (label, value, kind of value)."""
     roi = f"{results.roi}%" if results.roi is not None else "Not applicable (no costs)"
     lines = [
-        ("Tracker", tracker.name),
-        ("Planned or on the map", "Planned" if tracker.is_planned else "On the map"),
-        ("First financial year", tracker.first_year_label),
-        ("Months in operation in the first year", str(tracker.first_year_months)),
-        ("Gross savings (£)", f"{results.gross:.2f}"),
-        ("One-off set-up costs (£)", f"{results.setup_costs:.2f}"),
-        ("New running costs (£)", f"{results.running_costs:.2f}"),
-        ("Total costs (£)", f"{results.costs:.2f}"),
-        ("Net savings (£)", f"{results.net:.2f}"),
-        ("Payback", results.payback_statement),
-        ("Return on investment", roi),
+        ("Tracker", tracker.name, TEXT),
+        ("Planned or on the map", "Planned" if tracker.is_planned else "On the map", TEXT),
+        ("First financial year", tracker.first_year_label, TEXT),
+        ("Months in operation in the first year", tracker.first_year_months, INTEGER),
+        ("Gross savings (£)", results.gross, MONEY),
+        ("One-off set-up costs (£)", results.setup_costs, MONEY),
+        ("New running costs (£)", results.running_costs, MONEY),
+        ("Total costs (£)", results.costs, MONEY),
+        ("Net savings (£)", results.net, MONEY),
+        ("Payback", results.payback_statement, TEXT),
+        ("Return on investment", roi, TEXT),
     ]
-    lines += [(f"{label} (£)", f"{amount:.2f}") for _key, label, amount in results.groups]
+    lines += [(f"{label} (£)", amount, MONEY) for _key, label, amount in results.groups]
     return lines
 
 
 def csv_export(*, tracker: Tracker, results: calculations.Results) -> str:
     """The summary as '#' lines, then one row per financial year and a total row."""
-    out = io.StringIO()
-    out.write(f"# Benefits tracker: {tracker.name}\n")
-    out.write(f"# Downloaded {date.today():%d %B %Y} from the Shared Services Map\n")
-    for label, value in summary_lines(tracker, results):
-        out.write(f"# {label}: {value}\n")
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in YEAR_COLUMNS])
-    for row in year_rows(results):
-        writer.writerow(
-            [f"{row[key]:.2f}" if key in MONEY_COLUMNS else row[key] for key, _ in YEAR_COLUMNS]
-        )
-    totals = {
-        "label": "Total",
-        **{k: f"{v:.2f}" for k, v in results.savings_by_kind.items()},
-        "gross": f"{results.gross:.2f}",
-        "setup_costs": f"{results.setup_costs:.2f}",
-        "running_costs": f"{results.running_costs:.2f}",
-        "costs": f"{results.costs:.2f}",
-        "net": f"{results.net:.2f}",
-    }
-    writer.writerow([totals.get(key, "") for key, _ in YEAR_COLUMNS])
-    return out.getvalue()
+    writer = CsvWriter()
+    writer.comment(f"Benefits tracker: {tracker.name}")
+    writer.comment(f"Downloaded {date.today():%d %B %Y} from the Shared Services Map")
+    for label, value, kind in summary_lines(tracker, results):
+        writer.comment(f"{label}: {_format(value, kind)}")
+    writer.table(YEAR_COLUMNS, [*year_rows(results), total_row(results)])
+    return writer.getvalue()
 
 
 def xlsx_export(
@@ -104,51 +107,28 @@ def xlsx_export(
 ) -> bytes:
     """A workbook: summary, years, set-up costs, partners' shares, comparison with the
     map and non-financial benefits."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    workbook = XlsxWorkbook()
+    summary = workbook.sheet("Summary")
+    summary.row(["Benefits tracker", tracker.name])
+    summary.row(["Downloaded", date.today()], [TEXT, DATE])
+    for label, value, kind in summary_lines(tracker, results):
+        summary.row([label, value], [TEXT, kind])
+    summary.width("A", 42)
+    summary.width("B", 60)
 
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
-    summary.append(["Benefits tracker", tracker.name])
-    _as_text(summary[1])
-    summary.append(["Downloaded", f"{date.today():%d %B %Y}"])
-    for label, value in summary_lines(tracker, results):
-        summary.append([label, _number(value)])
-        _as_text(summary[summary.max_row])
-    summary.column_dimensions["A"].width = 42
-    summary.column_dimensions["B"].width = 60
+    workbook.sheet("Years").table(YEAR_COLUMNS, year_rows(results))
 
-    def sheet(title: str, header: list[str], rows: list[list]) -> None:
-        ws = workbook.create_sheet(title)
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-            _as_text(ws[ws.max_row])
-        ws.freeze_panes = "A2"
-
-    sheet(
-        "Years",
-        [label for _key, label in YEAR_COLUMNS],
-        [
-            [float(row[key]) if key in MONEY_COLUMNS else row[key] for key, _ in YEAR_COLUMNS]
-            for row in year_rows(results)
-        ],
-    )
     kinds = dict(SetupCostKind.choices)
-    sheet(
-        "Set-up costs",
-        ["Kind", "Financial year", "Amount (£)", "Description"],
-        [
-            [kinds.get(c.kind, c.kind), financial_year_label(c.year),
-             float(c.amount), c.description]
-            for c in tracker.setup_costs.all()
-        ],
-    )  # fmt: skip
-    sheet(
-        "Partners",
+    costs = workbook.sheet("Set-up costs")
+    costs.header(["Kind", "Financial year", "Amount (£)", "Description"])
+    for c in tracker.setup_costs.all():
+        costs.row(
+            [kinds.get(c.kind, c.kind), financial_year_label(c.year), c.amount, c.description],
+            [TEXT, TEXT, MONEY, TEXT],
+        )
+
+    partners = workbook.sheet("Partners")
+    partners.header(
         [
             "Partner",
             "Annual cost before sharing (£)",
@@ -157,48 +137,28 @@ def xlsx_export(
             "Share of gross savings (£)",
             "Share of costs (£)",
             "Share of net savings (£)",
-        ],
-        [
-            [s.name, float(s.baseline), float(p.baseline_fte), float(s.share), float(s.gross),
-             float(s.costs), float(s.net)]
-            for s, p in zip(results.shares, tracker.partners.all(), strict=False)
-        ] or [[results.share_problem]],
-    )  # fmt: skip
-    sheet(
-        "Comparison",
-        ["Published partnership", "Achieved savings per year (£)"],
-        [[name, float(value)] for name, value in comparison.rows]
-        + [
-            [],
-            [comparison.statement],
-            ["Median (£)", float(comparison.median) if comparison.median is not None else ""],
-            ["Lowest (£)", float(comparison.low) if comparison.low is not None else ""],
-            ["Highest (£)", float(comparison.high) if comparison.high is not None else ""],
-        ],
+        ]
     )
-    sheet(
-        "Other benefits",
-        ["Benefit", "Rating", "Notes"],
-        [
-            [r.get_aspect_display(), RATING_LABELS.get(r.rating, "Not rated"), r.notes]
-            for r in tracker.ratings.all()
-        ],
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    for s, p in zip(results.shares, tracker.partners.all(), strict=False):
+        partners.row(
+            [s.name, s.baseline, p.baseline_fte, s.share, s.gross, s.costs, s.net],
+            [TEXT, MONEY, NUMBER, NUMBER, MONEY, MONEY, MONEY],
+        )
+    if not results.shares:
+        partners.row([results.share_problem])
 
+    compared = workbook.sheet("Comparison")
+    compared.header(["Published partnership", "Achieved savings per year (£)"])
+    for name, value in comparison.rows:
+        compared.row([name, value], [TEXT, MONEY])
+    compared.row([])
+    compared.row([comparison.statement])
+    compared.row(["Median (£)", comparison.median], [TEXT, MONEY])
+    compared.row(["Lowest (£)", comparison.low], [TEXT, MONEY])
+    compared.row(["Highest (£)", comparison.high], [TEXT, MONEY])
 
-def _as_text(cells) -> None:
-    """Text typed into a tracker stays text: openpyxl would store "=..." as a formula,
-    which a spreadsheet would run when the file is opened."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def _number(value: str):
-    try:
-        return float(value)
-    except ValueError:
-        return value
+    ratings = workbook.sheet("Other benefits")
+    ratings.header(["Benefit", "Rating", "Notes"])
+    for r in tracker.ratings.all():
+        ratings.row([r.get_aspect_display(), RATING_LABELS.get(r.rating, "Not rated"), r.notes])
+    return workbook.getvalue()

@@ -1,16 +1,16 @@
 """Open data downloads of a filtered view, as CSV and XLSX.
 
 Published facts only: no contact names, emails or phone numbers are ever exported.
-Every file carries the licence (Open Government Licence v3.0) and the attribution.
+Every file carries the licence (Open Government Licence v3.0) and the attribution. The
+files are written by core.exports, so a name typed as a formula stays text.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import QuerySet
 
+from core.exports import INTEGER, MONEY, Column, CsvWriter, XlsxWorkbook
 from partnerships.models import Partnership, SavingsRecord
 from partnerships.selectors import members_prefetches
 
@@ -27,39 +27,39 @@ ATTRIBUTION = (
 )
 
 PARTNERSHIP_COLUMNS = (
-    ("name", "Name"),
-    ("url", "Page"),
-    ("categories", "Service categories"),
-    ("status", "Status"),
-    ("start_year", "Start year"),
-    ("end_year", "End year"),
-    ("lead", "Lead or host"),
-    ("councils", "Member councils"),
-    ("council_codes", "Member council GSS codes"),
-    ("public_bodies", "Member public bodies"),
-    ("partner_sectors", "Partner sectors"),
-    ("achieved_total", "Achieved savings to date (£)"),
-    ("latest_period", "Latest achieved figure: period"),
-    ("latest_amount", "Latest achieved figure (£)"),
-    ("expected_total", "Expected savings (£)"),
-    ("reported_savings", "Savings as reported"),
-    ("no_savings_reason", "Reason there is no figure"),
-    ("description", "Description"),
-    ("website", "Website"),
-    ("sources", "Sources"),
+    Column("name", "Name"),
+    Column("url", "Page"),
+    Column("categories", "Service categories"),
+    Column("status", "Status"),
+    Column("start_year", "Start year", INTEGER),
+    Column("end_year", "End year", INTEGER),
+    Column("lead", "Lead or host"),
+    Column("councils", "Member councils"),
+    Column("council_codes", "Member council GSS codes"),
+    Column("public_bodies", "Member public bodies"),
+    Column("partner_sectors", "Partner sectors"),
+    Column("achieved_total", "Achieved savings to date (£)", MONEY),
+    Column("latest_period", "Latest achieved figure: period"),
+    Column("latest_amount", "Latest achieved figure (£)", MONEY),
+    Column("expected_total", "Expected savings (£)", MONEY),
+    Column("reported_savings", "Savings as reported"),
+    Column("no_savings_reason", "Reason there is no figure"),
+    Column("description", "Description"),
+    Column("website", "Website"),
+    Column("sources", "Sources"),
 )
 
 SAVINGS_COLUMNS = (
-    ("partnership", "Partnership"),
-    ("period", "Financial years"),
-    ("start_year", "First financial year (start)"),
-    ("end_year", "Last financial year (start)"),
-    ("amount", "Amount (£)"),
-    ("kind", "Achieved or expected"),
-    ("cashable", "Cashable"),
-    ("recurrence", "Recurring or one-off"),
-    ("wording", "As reported"),
-    ("source", "Source"),
+    Column("partnership", "Partnership"),
+    Column("period", "Financial years"),
+    Column("start_year", "First financial year (start)", INTEGER),
+    Column("end_year", "Last financial year (start)", INTEGER),
+    Column("amount", "Amount (£)", MONEY),
+    Column("kind", "Achieved or expected"),
+    Column("cashable", "Cashable"),
+    Column("recurrence", "Recurring or one-off"),
+    Column("wording", "As reported"),
+    Column("source", "Source"),
 )
 
 
@@ -68,13 +68,7 @@ def partnerships_for_export(*, partnerships: QuerySet[Partnership]) -> QuerySet[
     return partnerships.prefetch_related("categories", *members_prefetches(), "savings_records")
 
 
-def _money(value) -> str:
-    return f"{value:.2f}" if value is not None else ""
-
-
-def partnership_rows(
-    partnerships: Iterable[Partnership], *, base_url: str = ""
-) -> Iterator[dict[str, str]]:
+def partnership_rows(partnerships: Iterable[Partnership], *, base_url: str = "") -> Iterator[dict]:
     for p in partnerships:
         councils = [m.council for m in p.council_memberships.all()]
         bodies = [m.public_body for m in p.body_memberships.all()]
@@ -91,17 +85,17 @@ def partnership_rows(
             "url": base_url + p.get_absolute_url(),
             "categories": "; ".join(c.name for c in p.categories.all()),
             "status": p.get_status_display() if p.status else "Not known",
-            "start_year": str(p.start_year or ""),
-            "end_year": str(p.end_year or ""),
+            "start_year": p.start_year,
+            "end_year": p.end_year,
             "lead": "; ".join(leads),
             "councils": "; ".join(c.official_name for c in councils),
             "council_codes": "; ".join(c.gss_code for c in councils),
             "public_bodies": "; ".join(b.name for b in bodies),
             "partner_sectors": "; ".join(sectors),
-            "achieved_total": _money(p.achieved_savings_total),
+            "achieved_total": p.achieved_savings_total,
             "latest_period": latest.period_label if latest else "",
-            "latest_amount": _money(latest.amount) if latest else "",
-            "expected_total": _money(p.expected_savings_total),
+            "latest_amount": latest.amount if latest else None,
+            "expected_total": p.expected_savings_total,
             "reported_savings": p.reported_savings,
             "no_savings_reason": reason,
             "description": p.description,
@@ -110,16 +104,16 @@ def partnership_rows(
         }
 
 
-def savings_rows(partnerships: Iterable[Partnership]) -> Iterator[dict[str, str]]:
+def savings_rows(partnerships: Iterable[Partnership]) -> Iterator[dict]:
     for p in partnerships:
         record: SavingsRecord
         for record in p.savings_records.all():
             yield {
                 "partnership": p.name,
                 "period": record.period_label,
-                "start_year": str(record.start_year),
-                "end_year": str(record.end_year),
-                "amount": _money(record.amount),
+                "start_year": record.start_year,
+                "end_year": record.end_year,
+                "amount": record.amount,
                 "kind": record.get_kind_display(),
                 "cashable": {True: "Yes", False: "No", None: "Not known"}[record.cashable],
                 "recurrence": record.get_recurrence_display(),
@@ -137,43 +131,24 @@ def _preamble(description: str) -> list[str]:
     ]
 
 
-def csv_export(*, rows: Iterable[dict], columns: tuple, description: str) -> str:
+def csv_export(*, rows: Iterable[dict], columns: tuple[Column, ...], description: str) -> str:
     """CSV text: four '#' lines (title, date, licence, attribution), then the table."""
-    out = io.StringIO()
+    writer = CsvWriter()
     for line in _preamble(description):
-        out.write(f"# {line}\n")
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in columns])
-    for row in rows:
-        writer.writerow([row[key] for key, _label in columns])
-    return out.getvalue()
+        writer.comment(line)
+    writer.table(columns, rows)
+    return writer.getvalue()
 
 
-def xlsx_export(*, sheets: list[tuple[str, tuple, Iterable[dict]]], description: str) -> bytes:
+def xlsx_export(
+    *, sheets: list[tuple[str, tuple[Column, ...], Iterable[dict]]], description: str
+) -> bytes:
     """An XLSX workbook: one sheet per table, then a sheet with the licence and attribution."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    numeric = {"achieved_total", "latest_amount", "expected_total", "amount"}
+    workbook = XlsxWorkbook()
     for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append([label for _key, label in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(
-                [
-                    float(row[key]) if key in numeric and row[key] else row[key]
-                    for key, _label in columns
-                ]
-            )
-        sheet.freeze_panes = "A2"
-    about = workbook.create_sheet("Licence")
+        workbook.sheet(title).table(columns, rows)
+    about = workbook.sheet("Licence")
     for line in _preamble(description):
-        about.append([line])
-    about.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        about.row([line])
+    about.width("A", 120)
+    return workbook.getvalue()

@@ -8,8 +8,6 @@ gains its contacts, the partnership page a link to its history, and staff edits 
 partnership are kept in that history.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -19,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from core.exports import CsvWriter
 from partnerships.admin import CouncilAdmin, PartnershipAdmin
 from partnerships.models import Council, Partnership
 from submissions import tasks
@@ -237,8 +236,8 @@ class RefreshCycleAdmin(admin.ModelAdmin):
             f'attachment; filename="not-replied-{cycle.financial_year}.csv"'
         )
         response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
-        writer.writerow(
+        writer = CsvWriter(response)
+        writer.row(
             [
                 "council",
                 "gss_code",
@@ -254,7 +253,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
             region = council.region.name if council.region else ""
             contacts = council.active_contacts or [None]
             for contact in contacts:
-                writer.writerow(
+                writer.row(
                     [
                         council.short_name,
                         council.gss_code,

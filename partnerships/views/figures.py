@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
+from core.exports import INTEGER, MONEY, Column
 from partnerships import exports
 from partnerships.charts import bar_chart_svg
 from partnerships.figures import Figures, Row, partnership_figures
@@ -187,14 +188,17 @@ def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) 
     spec = TABLE_SPECS.get(table)
     if spec is None:
         raise Http404("There is no table of figures with this name.")
-    columns = [("label", spec.label_heading)]
-    columns += [(attribute, heading) for attribute, heading, _is_money in spec.values()]
+    columns = [Column("label", spec.label_heading)]
+    columns += [
+        Column(attribute, heading, MONEY if is_money else INTEGER)
+        for attribute, heading, is_money in spec.values()
+    ]
     text = exports.csv_export(
         rows=(
             {
                 "label": r.label,
                 "partnerships": r.partnerships,
-                "achieved": f"{r.achieved:.2f}" if r.achieved else "",
+                "achieved": r.achieved or None,
             }
             for r in spec.rows(_figures(filterset))
         ),
