@@ -2,13 +2,14 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from partnerships.filters import PartnershipFilter
-from partnerships.models import Partnership
-from tests.partnerships.factories import grow_data
+from partnerships.models import Council, Partnership, ServiceCategory
+from tests.partnerships.factories import SavingsRecordFactory, grow_data, partnership_with_members
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,100 @@ def test_downloads_are_read_only(client):
     ):
         assert client.post(url).status_code == 405
         assert client.head(url).status_code == 200
+
+
+# Formulas typed as names -------------------------------------------------------------
+
+FORMULA_NAMES = ('=HYPERLINK("http://evil.example","x")', "@SUM(1+1)")
+
+
+@pytest.fixture
+def formula_partnerships():
+    """Two published partnerships whose names were typed as spreadsheet formulas, each with
+    an achieved figure whose wording was typed as one too."""
+    adur = Council.objects.get(gss_code="E07000223")
+    partnerships = [
+        partnership_with_members(adur, name=name, slug=f"formula-{n}", start_year=2019)
+        for n, name in enumerate(FORMULA_NAMES)
+    ]
+    for partnership in partnerships:
+        SavingsRecordFactory(
+            partnership=partnership, amount=Decimal("1234.50"), wording="-£1,234.50 a year"
+        )
+    return partnerships
+
+
+def test_a_name_typed_as_a_formula_is_quoted_text_in_the_csv(client, formula_partnerships):
+    _preamble, rows = read_csv(client.get("/partnerships/download.csv"))
+    by_name = {row["Name"]: row for row in rows}
+    for name in FORMULA_NAMES:
+        row = by_name["'" + name]
+        # The figures beside it are still plain numbers.
+        assert row["Achieved savings to date (£)"] == "1234.50"
+        assert row["Start year"] == "2019"
+    assert not [name for name in by_name if name[:1] in "=+-@"]
+
+
+def test_a_wording_typed_as_a_formula_is_quoted_text_in_the_savings_csv(
+    client, formula_partnerships
+):
+    _preamble, rows = read_csv(client.get("/savings/download.csv"))
+    mine = [row for row in rows if row["Partnership"].lstrip("'") in FORMULA_NAMES]
+    assert {row["Partnership"] for row in mine} == {"'" + name for name in FORMULA_NAMES}
+    assert {(row["Amount (£)"], row["As reported"]) for row in mine} == {
+        ("1234.50", "'-£1,234.50 a year")
+    }
+
+
+def test_a_name_typed_as_a_formula_is_a_text_cell_in_the_xlsx(client, formula_partnerships):
+    response = client.get("/partnerships/download.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    names = [row[0] for row in workbook["Partnerships"].iter_rows(min_row=2)]
+    mine = [cell for cell in names if cell.value in FORMULA_NAMES]
+    assert sorted(cell.value for cell in mine) == sorted(FORMULA_NAMES)
+    assert all(cell.data_type == "s" for cell in names)
+    savings = list(workbook["Savings"].iter_rows(min_row=2))
+    wording = [row[8] for row in savings if row[0].value in FORMULA_NAMES]
+    assert [(c.data_type, c.value) for c in wording] == [("s", "-£1,234.50 a year")] * 2
+
+
+def test_amounts_and_years_in_the_xlsx_are_numbers(client, formula_partnerships):
+    workbook = load_workbook(io.BytesIO(client.get("/partnerships/download.xlsx").content))
+    sheet = workbook["Partnerships"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == FORMULA_NAMES[1])
+    achieved = row[header.index("Achieved savings to date (£)")]
+    assert (achieved.value, achieved.number_format) == (1234.5, "£#,##0.00")
+    start = row[header.index("Start year")]
+    assert (start.value, start.number_format) == (2019, "0")
+
+
+def test_a_search_typed_as_a_formula_stays_text_in_the_files_description(client):
+    search = 'x,=HYPERLINK("http://evil.example","x")'
+    text = client.get("/partnerships/download.csv", {"q": search}).content.decode()
+    preamble = [line for line in text.splitlines() if line.startswith("# ")]
+    assert any("HYPERLINK" in line for line in preamble)
+    # A spreadsheet splits each line at its commas: no piece may begin a formula.
+    for line in preamble:
+        for cell in next(csv.reader([line])):
+            assert cell.lstrip(" ")[:1] not in ("=", "+", "-", "@")
+    workbook = load_workbook(
+        io.BytesIO(client.get("/partnerships/download.xlsx", {"q": search}).content)
+    )
+    (title,) = next(workbook["Licence"].iter_rows(max_row=1))
+    assert title.data_type == "s" and search in title.value
+
+
+def test_a_category_typed_as_a_formula_is_quoted_text_in_a_figures_table(client):
+    category = ServiceCategory.objects.create(name=FORMULA_NAMES[0], slug="formula")
+    partnership = partnership_with_members(
+        Council.objects.get(gss_code="E07000223"), categories=[category], slug="formula-category"
+    )
+    SavingsRecordFactory(partnership=partnership, amount=Decimal("250.00"))
+    response = client.get("/figures/by-category.csv")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(x for x in lines if not x.startswith("# ")))))
+    (row,) = [row for row in rows if "HYPERLINK" in row["Service category"]]
+    assert row["Service category"] == "'" + FORMULA_NAMES[0]
+    assert (row["Partnerships"], row["Achieved savings (£)"]) == ("1", "250.00")
