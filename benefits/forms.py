@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from benefits import selectors
 from benefits.calculations import SAVING_KINDS
 from benefits.models import BenefitAspect, SetupCostKind, ShareMethod
+from core.honeypot import HoneypotForm
 from partnerships.models import financial_year_label
 
 FIRST_YEAR = 2000
@@ -67,8 +68,9 @@ class PercentField(forms.DecimalField):
         return super().to_python(value)
 
 
-class TrackerStartForm(forms.Form):
-    """What the tracker is for, when the service starts, and where to send its link."""
+class TrackerStartForm(HoneypotForm):
+    """What the tracker is for, when the service starts, and where to send its link; a
+    trap field for robots (core.honeypot)."""
 
     PUBLISHED, PLANNED = "published", "planned"
 

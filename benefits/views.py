@@ -20,11 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from benefits import exports, forms, selectors, services
 from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
+from core.ratelimit import allowance_take, client_address
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
 from partnerships.views.downloads import CONTENT_TYPES
 
 SESSION_NEW_LINK = "benefits-new-link"
+# Trackers one address may start an hour (core.ratelimit): each one emails the address
+# typed, so the limit also stops the form being used to mail strangers.
+START_LIMIT = 5
+START_SCOPE = "benefits-start"
 
 
 def _crumbs(*trail):
@@ -54,7 +59,24 @@ def _link(request: HttpRequest, token: str) -> str:
 def tracker_start(request: HttpRequest) -> HttpResponse:
     """What the tracker is, and the form to start one."""
     form = forms.TrackerStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_robot:
+        # Thanked as if it had worked (core.honeypot): nothing is made, counted or sent.
+        return redirect("benefits:tracker-created")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not allowance_take(
+            scope=START_SCOPE, address=client_address(request), limit=START_LIMIT
+        )
+    ):
+        form.add_error(
+            None,
+            f"We have started {START_LIMIT} trackers from your connection in the last hour, "
+            "which is as many as we start. Please send the form again later.",
+        )
+        status = 429
+    if request.method == "POST" and form.is_valid():  # (not after the refusal just added)
         data = form.cleaned_data
         planned = data["for_what"] == form.PLANNED
         councils = (
@@ -84,6 +106,7 @@ def tracker_start(request: HttpRequest) -> HttpResponse:
             "errors": _errors([("", form)]),
             "breadcrumbs": _crumbs(("Benefits tracker", None)),
         },
+        status=status,
     )
 
 

@@ -7,6 +7,7 @@ person."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.honeypot import HoneypotForm
 from matchmaking.models import (
     CONSIDERED_TYPES,
     FundingWanted,
@@ -23,7 +24,6 @@ from partnerships.models import (
     financial_year_label,
 )
 
-HONEYPOT = "website"
 # What a council choice needs: never the boundaries, which are large.
 COUNCIL_FIELDS = ("pk", "gss_code", "official_name", "short_name", "council_type", "current")
 
@@ -38,14 +38,9 @@ def form_errors_apply(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class AccessibleForm(forms.Form):
-    """Fields in error are described by their message and hint; a trap field for robots."""
-
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+class AccessibleForm(HoneypotForm):
+    """Fields in error are described by their message and hint; a trap field for robots
+    (core.honeypot)."""
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -56,13 +51,6 @@ class AccessibleForm(forms.Form):
                 if bound.help_text:
                     described_by.append(f"{bound.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.data.get(HONEYPOT))
-
-    def visible_fields(self):
-        return [field for field in super().visible_fields() if field.name != HONEYPOT]
 
 
 class CouncilChoiceField(forms.ModelChoiceField):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core.ratelimit import allowance_return, allowance_take, client_address
 from matchmaking import selectors, services
 from matchmaking.forms import (
     ExpertApplicationForm,
@@ -20,22 +21,34 @@ from matchmaking.forms import (
     form_errors_apply,
 )
 from matchmaking.models import ExpertApplication, MatchRequest
-from sharedmap.ratelimit import WINDOW_SECONDS, client_address, rate_count, rate_exceeded
 
-# Each address may send this many forms an hour, counted by sharedmap.ratelimit (each
-# sends an email, so the limit also stops the forms being used to mail strangers). Forms
-# sent back with errors do not count: a person correcting slips is never locked out.
+# Each address may send this many forms an hour, counted by core.ratelimit (each sends an
+# email, so the limit also stops the forms being used to mail strangers). Forms sent back
+# with errors do not count: a person correcting slips is never locked out.
 RATE_LIMIT = 10
+TOO_MANY = (
+    "Too many forms sent from your connection in the last hour. Everything you typed is "
+    "kept below: please send it again later, or email the LGA's shared services team."
+)
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("partnerships:map")), *trail]
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "matchmaking/too_many.html", status=429)
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
+def _allowance_refused(request: HttpRequest, form, scope: str) -> bool:
+    """Take one send of `scope` from this address's allowance (core.ratelimit), or, when it
+    is used up, say so at the top of the form, which keeps what was typed."""
+    if allowance_take(scope=scope, address=client_address(request), limit=RATE_LIMIT):
+        return False
+    form.add_error(None, TOO_MANY)
+    return True
+
+
+def _form_status(form, refused: bool) -> int:
+    if refused:
+        return 429
+    return 400 if form.is_bound and form.errors else 200
 
 
 def _secret_page(response: HttpResponse) -> HttpResponse:
@@ -59,15 +72,13 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     form = MatchRequestForm(request.POST or None)
+    refused = False
     if request.method == "POST":
-        if rate_exceeded(
-            scope="matchmaking-request", address=client_address(request), limit=RATE_LIMIT
-        ):
-            return _too_many(request)
-        if form.is_robot:
-            rate_count(scope="matchmaking-request", address=client_address(request))
+        if form.is_robot:  # thanked, and nothing made, counted or sent (core.honeypot)
             return redirect("matchmaking:request-sent")
-        if form.is_valid():
+        if form.is_valid() and not (
+            refused := _allowance_refused(request, form, "matchmaking-request")
+        ):
             data = form.cleaned_data
             try:
                 services.match_request_create(
@@ -87,9 +98,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as error:
+                allowance_return(scope="matchmaking-request", address=client_address(request))
                 form_errors_apply(form, error)
             else:
-                rate_count(scope="matchmaking-request", address=client_address(request))
                 return redirect("matchmaking:request-sent")
     return render(
         request,
@@ -100,7 +111,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 ("Match-making", reverse("matchmaking:start")), ("Ask for a match", None)
             ),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_form_status(form, refused),
     )
 
 
@@ -158,15 +169,13 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if "partnership" in request.GET:
         initial["partnership"] = request.GET["partnership"]
     form = ExpertApplicationForm(request.POST or None, initial=initial)
+    refused = False
     if request.method == "POST":
-        if rate_exceeded(
-            scope="matchmaking-application", address=client_address(request), limit=RATE_LIMIT
-        ):
-            return _too_many(request)
-        if form.is_robot:
-            rate_count(scope="matchmaking-application", address=client_address(request))
+        if form.is_robot:  # thanked, and nothing made, counted or sent (core.honeypot)
             return redirect("matchmaking:application-sent")
-        if form.is_valid():
+        if form.is_valid() and not (
+            refused := _allowance_refused(request, form, "matchmaking-application")
+        ):
             data = form.cleaned_data
             try:
                 services.application_create(
@@ -184,9 +193,9 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as error:
+                allowance_return(scope="matchmaking-application", address=client_address(request))
                 form_errors_apply(form, error)
             else:
-                rate_count(scope="matchmaking-application", address=client_address(request))
                 return redirect("matchmaking:application-sent")
     return render(
         request,
@@ -199,7 +208,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 ("Apply", None),
             ),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_form_status(form, refused),
     )
 
 
@@ -235,11 +244,12 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("matchmaking:application-page", token=token)
         if form is None:
             return redirect("matchmaking:application-page", token=token)
-        if rate_exceeded(
-            scope="matchmaking-outcomes", address=client_address(request), limit=RATE_LIMIT
+        if form.is_robot:  # thanked, and nothing saved or counted (core.honeypot)
+            return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
+        refused = False
+        if form.is_valid() and not (
+            refused := _allowance_refused(request, form, "matchmaking-outcomes")
         ):
-            return _too_many(request)
-        if form.is_valid() and not form.is_robot:
             data = form.cleaned_data
             try:
                 services.outcome_report(
@@ -252,11 +262,11 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
                     savings_recurrence=data["savings_recurrence"] or "unknown",
                 )
             except ValidationError as error:
+                allowance_return(scope="matchmaking-outcomes", address=client_address(request))
                 form_errors_apply(form, error)
             else:
-                rate_count(scope="matchmaking-outcomes", address=client_address(request))
                 return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
-        status = 400
+        status = 429 if refused else 400
     response = render(
         request,
         "matchmaking/application_page.html",

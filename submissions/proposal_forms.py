@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.honeypot import HoneypotForm
 from partnerships.models import Council, PublicBody, ServiceCategory
 
 # Drawn as a fieldset of tick boxes: the error summary links to the fieldset.
@@ -18,7 +19,7 @@ class CouncilsChoiceField(forms.ModelMultipleChoiceField):
         return council.short_name
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(HoneypotForm):
     council = CouncilChoiceField(
         label="Your council",
         queryset=Council.objects.filter(current=True)
@@ -95,15 +96,6 @@ class ProposalForm(forms.Form):
         error_messages={"invalid": "Give the year as four digits, like 2019."},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
     )
-    # A honeypot: hidden from people (and from screen readers), filled in by bots.
-    website = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website", "").strip())
 
     def partner_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["other_partners"].splitlines()]

@@ -5,17 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sharedmap.ratelimit import client_address, rate_count, rate_exceeded
+from core.ratelimit import allowance_return, allowance_take, client_address
 from submissions.proposal_forms import GROUPED, ProposalForm
 from submissions.services.proposal import (
     RATE_LIMIT,
     RATE_SCOPE,
     proposal_submit,
-)
-
-SPAM_MESSAGE = (
-    "We could not accept this form. If you are a person, please clear the field labelled "
-    "“Leave this field empty” and send it again."
 )
 
 
@@ -35,13 +30,13 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     status = 200
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
-        address = client_address(request)
-        if form.is_spam():
-            form.is_valid()
-            form.add_error(None, SPAM_MESSAGE)
+        if form.is_robot:
+            return redirect("submissions:proposal-thanks")  # thanked, and nothing kept
+        if not form.is_valid():
             status = 400
-        elif rate_exceeded(scope=RATE_SCOPE, address=address, limit=RATE_LIMIT):
-            form.is_valid()
+        elif not allowance_take(
+            scope=RATE_SCOPE, address=client_address(request), limit=RATE_LIMIT
+        ):
             form.add_error(
                 None,
                 f"We have received {RATE_LIMIT} proposals from your connection in the last "
@@ -49,26 +44,27 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 "again later, or email it to us.",
             )
             status = 429
-        elif form.is_valid():
+        else:
             data = form.cleaned_data
-            proposal_submit(
-                council=data["council"],
-                name=data["name"],
-                email=data["email"],
-                partnership_name=data["partnership_name"],
-                description=data["description"],
-                councils=list(data["councils"]),
-                public_bodies=list(data["public_bodies"]),
-                other_partners=form.partner_lines(),
-                categories=list(data["categories"]),
-                start_year=data["start_year"],
-                site_url=request.build_absolute_uri("/").rstrip("/"),
-            )
-            rate_count(scope=RATE_SCOPE, address=address)
+            try:
+                proposal_submit(
+                    council=data["council"],
+                    name=data["name"],
+                    email=data["email"],
+                    partnership_name=data["partnership_name"],
+                    description=data["description"],
+                    councils=list(data["councils"]),
+                    public_bodies=list(data["public_bodies"]),
+                    other_partners=form.partner_lines(),
+                    categories=list(data["categories"]),
+                    start_year=data["start_year"],
+                    site_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except Exception:
+                allowance_return(scope=RATE_SCOPE, address=client_address(request))
+                raise
             request.session["proposal_sent_to"] = data["email"]
             return redirect("submissions:proposal-thanks")
-        else:
-            status = 400
     context = {"form": form, "errors": _errors(form) if form.is_bound else []}
     return render(request, "submissions/proposal_form.html", context, status=status)
 

@@ -192,6 +192,15 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# ---- Client address (core/ratelimit.py client_address): how many proxies in front of the
+# site append to X-Forwarded-For (a load balancer, nginx). 0, the default, trusts no header
+# and uses REMOTE_ADDR; N takes the Nth address from the right of X-Forwarded-For. The
+# forms' allowances, the API's throttles and the admin's login lockout all use it.
+# API_NUM_PROXIES, its earlier name, still works.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("API_NUM_PROXIES") or "0"
+)
+
 # The public API under /api/: read-only for everyone, anonymous reads throttled per
 # client address. https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
@@ -212,9 +221,9 @@ REST_FRAMEWORK = {
         "anon_burst": os.environ.get("API_ANON_BURST_RATE", "60/min"),
         "user": os.environ.get("API_USER_RATE", "3000/hour"),
     },
-    # Proxies in front of the app (a load balancer, nginx): without this every anonymous
-    # client would share the proxy's address and one throttle bucket.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
+    # Our throttles key on core.ratelimit.client_address; this is for any other DRF code
+    # (DRF's default, None, would believe a client's own X-Forwarded-For).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 # The OpenAPI schema at /api/schema/ and its docs pages, drawn from local static files
@@ -274,6 +283,15 @@ PERMISSIONS_POLICY: dict[str, list] = {
 # ---- Login throttling (django-axes): https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
+# The same client address as the forms and the API (TRUSTED_PROXY_COUNT above).
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+# Locked per account and address together: five wrong passwords for one account from one
+# address lock that pair. Neither alone: by account, anyone who knows a username could
+# lock its owner out from anywhere; by address, one person's slips would lock out every
+# colleague behind the same office connection.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The page says when to try again (core/lockout.py, templates/admin/locked_out.html).
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 
 # ---- Bounded input: https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

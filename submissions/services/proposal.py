@@ -9,7 +9,7 @@ from submissions.models import ProposedChange
 from submissions.services.email import email_queue
 from submissions.services.review import change_propose
 
-# At most this many proposals from one address an hour (sharedmap.ratelimit): enough for an
+# At most this many proposals from one address an hour (core.ratelimit): enough for an
 # officer sending several in a sitting, too few to be worth a spammer's while.
 RATE_LIMIT = 5
 RATE_SCOPE = "proposal"

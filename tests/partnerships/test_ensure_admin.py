@@ -15,6 +15,15 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 STRONG_PASSWORD = "correct-Horse-battery-staple-42"
 
 
+def admin_login(client, username: str, password: str) -> bool:
+    """Sign in through the admin's own login page (django-axes watches it), as a person
+    would; True when it lets them in."""
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}
+    )
+    return response.status_code == 302 and response["Location"] == "/admin/"
+
+
 def ensure_admin(**options) -> str:
     out = StringIO()
     call_command("ensure_admin", stdout=out, **options)
@@ -33,7 +42,7 @@ def test_a_developer_gets_admin_admin_and_can_open_the_admin(client, no_admin_en
 
     assert "Created superuser 'admin'" in output
     assert "with password admin" in output
-    assert client.login(username="admin", password="admin")
+    assert admin_login(client, "admin", "admin")
     assert client.get("/admin/").status_code == 200
 
 
@@ -48,8 +57,8 @@ def test_running_it_again_resets_the_password_without_a_second_user(
 
     assert "Updated superuser 'admin'" in output
     assert get_user_model().objects.filter(username="admin").count() == 1
-    assert not client.login(username="admin", password="admin")
-    assert client.login(username="admin", password="something-else")
+    assert not admin_login(client, "admin", "admin")
+    assert admin_login(client, "admin", "something-else")
 
 
 def test_production_settings_refuse_without_a_password_from_the_environment():

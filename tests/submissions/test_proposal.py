@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.ratelimit import rate_key
 from partnerships.models import Partnership, PublicBody, ServiceCategory
-from sharedmap.ratelimit import rate_key
 from submissions.models import OutboundEmail, ProposedChange
 from submissions.services import change_accept
 from submissions.services.proposal import RATE_LIMIT, RATE_SCOPE
@@ -154,11 +154,13 @@ def test_bad_input_is_explained_beside_each_field_and_nothing_is_lost(client):
     assert mail.outbox == []
 
 
-def test_a_bot_filling_the_hidden_field_is_refused(client, django_capture_on_commit_callbacks):
+def test_a_bot_filling_the_hidden_field_is_thanked_and_nothing_is_kept(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, _data(website="https://cheap-pills.example"))
-    assert response.status_code == 400
-    assert "We could not accept this form" in text(response.content)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("submissions:proposal-thanks")
     assert not ProposedChange.objects.exists()
     assert not OutboundEmail.objects.exists()
     assert mail.outbox == []
