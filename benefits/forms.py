@@ -14,13 +14,29 @@ from benefits import selectors
 from benefits.calculations import SAVING_KINDS
 from benefits.models import BenefitAspect, SetupCostKind, ShareMethod
 from core.honeypot import HoneypotForm
+from core.parsing import (
+    BoundedEmailField,
+    BoundedFormSet,
+    StrictDecimalField,
+    StrictIntegerField,
+    TextField,
+)
+from core.parsing import MoneyField as StrictMoneyField
 from partnerships.models import financial_year_label
 
 FIRST_YEAR = 2000
+LAST_YEAR_AHEAD = 15
+# Most rows each part of the figures form takes: more than a person ever needs (a
+# partnership of every council in England; a set-up cost a month for four years; every
+# financial year the form offers, and a new row), few enough that a page sending more is
+# answered at once.
+MAX_PARTNERS = 400
+MAX_SETUP_COSTS = 50
+MAX_YEARS = datetime.date.today().year + LAST_YEAR_AHEAD - FIRST_YEAR + 2
 
 
 def year_choices(blank: str = "Choose a year") -> list[tuple[str, str]]:
-    last = datetime.date.today().year + 15
+    last = datetime.date.today().year + LAST_YEAR_AHEAD
     return [("", blank)] + [
         (str(year), financial_year_label(year)) for year in range(FIRST_YEAR, last + 1)
     ]
@@ -29,8 +45,9 @@ def year_choices(blank: str = "Choose a year") -> list[tuple[str, str]]:
 MONTH_CHOICES = [(str(n), f"{n} month{'s' if n > 1 else ''}") for n in range(12, 0, -1)]
 
 
-class MoneyField(forms.DecimalField):
-    """Pounds and pence, typed with or without £ and thousands commas."""
+class MoneyField(StrictMoneyField):
+    """Pounds and pence, typed with or without £ and thousands commas (core.parsing:
+    ASCII digits only, no sign, exponent, NaN or Infinity)."""
 
     default_error_messages = {
         "invalid": "Enter an amount in pounds using numbers only, like 125000 or 125,000.50.",
@@ -52,20 +69,14 @@ class MoneyField(forms.DecimalField):
         for validator in self.validators:
             if getattr(validator, "code", "") == "min_value":
                 validator.message = "Enter an amount of £0 or more: it cannot be negative."
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("£", "").replace(" ", "")
-        return super().to_python(value)
+        self.error_messages["min_value"] = "Enter an amount of £0 or more: it cannot be negative."
 
 
-class PercentField(forms.DecimalField):
+class PercentField(StrictDecimalField):
     """A percentage, typed with or without the % sign."""
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().rstrip("%").strip()
-        return super().to_python(value)
+    def prepare(self, text: str) -> str:
+        return text.strip().removesuffix("%").strip()
 
 
 class TrackerStartForm(HoneypotForm):
@@ -91,7 +102,7 @@ class TrackerStartForm(HoneypotForm):
         required=False,
         empty_label="Choose a partnership",
     )
-    name = forms.CharField(label="Name of the planned partnership", max_length=200, required=False)
+    name = TextField(label="Name of the planned partnership", max_length=200, required=False)
     category = forms.ModelChoiceField(
         label="Main service to be shared",
         queryset=selectors.categories_for_choice(),
@@ -117,13 +128,13 @@ class TrackerStartForm(HoneypotForm):
         help_text="If it started part-way through the year, that year's savings and "
         "running costs are counted for these months only.",
     )
-    creator_name = forms.CharField(
+    creator_name = TextField(
         label="Your name",
         max_length=200,
         error_messages={"required": "Enter your name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    creator_email = forms.EmailField(
+    creator_email = BoundedEmailField(
         label="Your work email address",
         help_text="We email the tracker's private link to this address. Only the LGA's "
         "staff can see it.",
@@ -191,9 +202,9 @@ class TrackerDetailsForm(forms.Form):
 
 
 class PartnerForm(forms.Form):
-    partner_id = forms.IntegerField(widget=forms.HiddenInput)
+    partner_id = StrictIntegerField(widget=forms.HiddenInput, min_value=1)
     baseline_cost = MoneyField(label="Annual cost before sharing (£)")
-    baseline_fte = forms.DecimalField(
+    baseline_fte = StrictDecimalField(
         label="Staff before sharing (FTE)",
         required=False,
         min_value=Decimal("0"),
@@ -225,7 +236,7 @@ class PartnerForm(forms.Form):
     )
 
 
-class BasePartnerFormSet(forms.BaseFormSet):
+class BasePartnerFormSet(BoundedFormSet):
     share_method: str = ShareMethod.BASELINE
 
     def clean(self):
@@ -248,7 +259,14 @@ class BasePartnerFormSet(forms.BaseFormSet):
             )
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, formset=BasePartnerFormSet, extra=0)
+PartnerFormSet = forms.formset_factory(
+    PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=0,
+    max_num=MAX_PARTNERS,
+    absolute_max=MAX_PARTNERS,
+    validate_max=True,
+)
 
 
 class SetupCostForm(forms.Form):
@@ -259,7 +277,7 @@ class SetupCostForm(forms.Form):
     )
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     amount = MoneyField(label="Amount (£)")
-    description = forms.CharField(label="Description (optional)", max_length=200, required=False)
+    description = TextField(label="Description (optional)", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,7 +294,7 @@ class SetupCostForm(forms.Form):
         return data
 
 
-class BaseRowFormSet(forms.BaseFormSet):
+class BaseRowFormSet(BoundedFormSet):
     """Rows where nothing was typed are left out; a row can be removed with its box."""
 
     def rows(self) -> list[dict]:
@@ -288,7 +306,13 @@ class BaseRowFormSet(forms.BaseFormSet):
 
 
 SetupCostFormSet = forms.formset_factory(
-    SetupCostForm, formset=BaseRowFormSet, extra=1, can_delete=True
+    SetupCostForm,
+    formset=BaseRowFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_SETUP_COSTS,
+    absolute_max=MAX_SETUP_COSTS,
+    validate_max=True,
 )
 
 # The saving kinds, in the calculations' order: one field per kind on a year row.
@@ -376,7 +400,15 @@ class BaseYearFormSet(BaseRowFormSet):
             previous = year if previous is None else max(previous, year)
 
 
-YearFormSet = forms.formset_factory(YearForm, formset=BaseYearFormSet, extra=1, can_delete=True)
+YearFormSet = forms.formset_factory(
+    YearForm,
+    formset=BaseYearFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_YEARS,
+    absolute_max=MAX_YEARS,
+    validate_max=True,
+)
 
 
 class RatingForm(forms.Form):
@@ -396,8 +428,12 @@ class RatingForm(forms.Form):
         ],
         error_messages={"invalid_choice": "Choose a rating from 1 to 5, or Not rated."},
     )
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    notes = TextField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def aspect_label(self) -> str:
@@ -405,4 +441,11 @@ class RatingForm(forms.Form):
         return BenefitAspect(value).label if value in BenefitAspect.values else ""
 
 
-RatingFormSet = forms.formset_factory(RatingForm, extra=0)
+RatingFormSet = forms.formset_factory(
+    RatingForm,
+    formset=BoundedFormSet,
+    extra=0,
+    max_num=len(BenefitAspect.choices),
+    absolute_max=len(BenefitAspect.choices),
+    validate_max=True,
+)

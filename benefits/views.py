@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from benefits import exports, forms, selectors, services
 from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
+from core.parsing import ParseError, bad_request, parse_int, parse_year
 from core.ratelimit import allowance_take, client_address
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
@@ -175,6 +176,7 @@ class FigureForms:
             (self.partners, "partners"),
             (self.costs, "setup-costs"),
             (self.years, "years"),
+            (self.ratings, "other-benefits"),
         ):
             found += [(anchor, str(error)) for error in formset.non_form_errors()]
         return found
@@ -219,8 +221,11 @@ def _next_year(tracker: Tracker, data=None) -> int:
     years = [y.year for y in tracker.years.all()]
     if data is not None:
         for key, value in data.items():
-            if key.startswith("years-") and key.endswith("-year") and value.isdigit():
-                years.append(int(value))
+            if key.startswith("years-") and key.endswith("-year"):
+                try:
+                    years.append(parse_year(value, min_year=forms.FIRST_YEAR))
+                except ParseError:
+                    pass  # the row's own field says what is wrong with it
     return max(years) + 1 if years else tracker.first_year
 
 
@@ -240,8 +245,11 @@ def _figure_forms(tracker: Tracker, data=None) -> FigureForms:
     # The partner's name is shown from the saved row, not from what was posted.
     names = {p["partner_id"]: p["name"] for p in partners}
     for form in partner_formset:
-        pid = form["partner_id"].value()
-        form.partner_name = names.get(int(pid) if str(pid).isdigit() else None, "")
+        try:
+            pid = parse_int(str(form["partner_id"].value()), what="the partner")
+        except ParseError:
+            pid = None  # refused beside the row when the form is checked
+        form.partner_name = names.get(pid, "")
     return FigureForms(
         details=details,
         partners=partner_formset,
@@ -251,13 +259,18 @@ def _figure_forms(tracker: Tracker, data=None) -> FigureForms:
     )
 
 
+EXTRA_ROW_LIMITS = {"years": forms.MAX_YEARS, "costs": forms.MAX_SETUP_COSTS}
+
+
 def _with_extra_row(data, prefix: str, extra: dict | None = None):
     """The posted data with one more (empty) row in a formset, everything typed kept."""
     data = data.copy()
-    try:
-        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), 200)
-    except ValueError:
-        total = 0
+    # ParseError, for the 400 page, if the page sent a count of rows that is not one.
+    total = parse_int(
+        str(data.get(f"{prefix}-TOTAL_FORMS", "0")),
+        what="the number of rows the page sent",
+        max_value=EXTRA_ROW_LIMITS[prefix] - 1,
+    )
     data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
     for name, value in (extra or {}).items():
         data[f"{prefix}-{total}-{name}"] = value
@@ -291,16 +304,22 @@ def tracker_figures(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "add-year":
-            data = _with_extra_row(
-                request.POST,
-                "years",
-                {"year": str(_next_year(tracker, request.POST)), "achieved": "expected"},
-            )
+            try:
+                data = _with_extra_row(
+                    request.POST,
+                    "years",
+                    {"year": str(_next_year(tracker, request.POST)), "achieved": "expected"},
+                )
+            except ParseError as error:
+                return bad_request(request, f"No year row was added: {error}")
             figure_forms = _figure_forms(tracker, data)
             _quiet(figure_forms)
             _focus_last_row(figure_forms.years, "year")
         elif action == "add-cost":
-            data = _with_extra_row(request.POST, "costs")
+            try:
+                data = _with_extra_row(request.POST, "costs")
+            except ParseError as error:
+                return bad_request(request, f"No set-up cost row was added: {error}")
             figure_forms = _figure_forms(tracker, data)
             _quiet(figure_forms)
             _focus_last_row(figure_forms.costs, "kind")

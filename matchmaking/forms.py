@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.honeypot import HoneypotForm
+from core.parsing import BoundedEmailField, StrictDecimalField, TextField
 from matchmaking.models import (
     CONSIDERED_TYPES,
     FundingWanted,
@@ -70,16 +71,16 @@ class MatchRequestForm(AccessibleForm):
             "invalid_choice": "Choose a council from the list.",
         },
     )
-    requester_name = forms.CharField(
+    requester_name = TextField(
         label="Your name", max_length=200, error_messages={"required": "Enter your name."}
     )
-    requester_role = forms.CharField(
+    requester_role = TextField(
         label="Your role",
         max_length=200,
         help_text="For example: Head of Building Control.",
         error_messages={"required": "Enter your role."},
     )
-    requester_email = forms.EmailField(
+    requester_email = BoundedEmailField(
         label="Your work email",
         help_text="We send a link to this address: the request reaches us once you confirm it.",
         error_messages={
@@ -108,7 +109,8 @@ class MatchRequestForm(AccessibleForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    description = forms.CharField(
+    description = TextField(
+        multiline=True,
         label="What do you hope to achieve?",
         help_text="The services, the problem you want to solve, any timing. Please do not "
         "include anyone's personal details.",
@@ -123,7 +125,7 @@ class MatchRequestForm(AccessibleForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether you would like funding."},
     )
-    expert_days_requested = forms.DecimalField(
+    expert_days_requested = StrictDecimalField(
         label="Expert days (estimate)",
         help_text="If you want an expert: about how many days of their time.",
         required=False,
@@ -137,7 +139,7 @@ class MatchRequestForm(AccessibleForm):
             "max_decimal_places": "Enter days to one decimal place at most.",
         },
     )
-    mediation_requested = forms.DecimalField(
+    mediation_requested = StrictDecimalField(
         label="Mediation cost in pounds (estimate)",
         help_text="If you want mediation: about how much it would cost, in £.",
         required=False,
@@ -201,13 +203,13 @@ class ExpertApplicationForm(AccessibleForm):
             "invalid_choice": "Choose a council from the list.",
         },
     )
-    applicant_name = forms.CharField(
+    applicant_name = TextField(
         label="Your name", max_length=200, error_messages={"required": "Enter your name."}
     )
-    applicant_role = forms.CharField(
+    applicant_role = TextField(
         label="Your role", max_length=200, error_messages={"required": "Enter your role."}
     )
-    applicant_email = forms.EmailField(
+    applicant_email = BoundedEmailField(
         label="Your work email",
         help_text="We send a link to this address: the application reaches us once you "
         "confirm it, and we tell you of each decision here.",
@@ -216,19 +218,21 @@ class ExpertApplicationForm(AccessibleForm):
             "invalid": "Enter an email address like name@council.gov.uk.",
         },
     )
-    improvement = forms.CharField(
+    improvement = TextField(
+        multiline=True,
         label="What do you want to improve?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Say what you want to improve."},
     )
-    expertise_needed = forms.CharField(
+    expertise_needed = TextField(
+        multiline=True,
         label="What expertise do you need?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": "Say what expertise you need."},
     )
-    funding_requested = forms.DecimalField(
+    funding_requested = StrictDecimalField(
         label="Funding asked for, in pounds",
         min_value=1,
         max_value=9_999_999,
@@ -241,7 +245,8 @@ class ExpertApplicationForm(AccessibleForm):
             "max_decimal_places": "Enter pounds and pence only.",
         },
     )
-    outcomes_expected = forms.CharField(
+    outcomes_expected = TextField(
+        multiline=True,
         label="What outcomes do you expect?",
         help_text="Savings, better services, resilience: what you expect and by when.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -271,14 +276,15 @@ def _year_choices():
 
 
 class OutcomeReportForm(AccessibleForm):
-    service_improvements = forms.CharField(
+    service_improvements = TextField(
+        multiline=True,
         label="How has the service improved?",
         help_text="What the expert's work changed for residents, staff or resilience.",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         error_messages={"required": "Say how the service has improved."},
     )
-    savings_amount = forms.DecimalField(
+    savings_amount = StrictDecimalField(
         label="Savings in pounds (if any)",
         help_text="Leave empty if there is no savings figure yet.",
         required=False,

@@ -13,6 +13,7 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sub
 from django.http import QueryDict
 from django.utils.text import slugify
 
+from core.parsing import MAX_YEAR, MIN_YEAR, ParseError, StrictYearField, TextField, parse_year
 from partnerships.forms import FilterForm
 from partnerships.models import (
     Council,
@@ -30,6 +31,10 @@ from partnerships.models import (
 )
 
 CHOOSE_FROM_LIST = "Choose one from the list."
+# The longest search text and council code a filter takes: a name of a partnership or a
+# council is under 200 characters, a GSS code 9.
+SEARCH_MAX_LENGTH = 200
+COUNCIL_CODE_MAX_LENGTH = 20
 
 # Bands of cumulative achieved savings: (value, label, lower bound, upper bound).
 SAVINGS_BANDS = (
@@ -109,11 +114,33 @@ def _not_a_choice(thing: str) -> dict[str, str]:
     return {"invalid_choice": f"There is no {thing} “%(value)s”. {CHOOSE_FROM_LIST}"}
 
 
+class TextFilter(django_filters.CharFilter):
+    """Text, bounded in length, without control characters (core.parsing)."""
+
+    field_class = TextField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year as four ASCII digits from MIN_YEAR to MAX_YEAR (core.parsing): "²", "1e300"
+    or "2019.5" get a message beside the field."""
+
+    field_class = StrictYearField
+
+
+def _year_errors(what: str) -> dict[str, str]:
+    return {
+        "invalid": f"Give {what} as four digits, like 2019.",
+        "min_value": f"Give {what} from {MIN_YEAR} on.",
+        "max_value": f"Give {what} up to {MAX_YEAR}.",
+    }
+
+
 class PartnershipFilter(django_filters.FilterSet):
     """Filters for published partnerships; see the module docstring."""
 
-    q = django_filters.CharFilter(
+    q = TextFilter(
         label="Name contains",
+        max_length=SEARCH_MAX_LENGTH,
         help_text="A partnership's name or one of its members' names.",
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
@@ -162,16 +189,29 @@ class PartnershipFilter(django_filters.FilterSet):
         empty_label="Any amount",
         error_messages=_not_a_choice("savings band"),
     )
-    start_from = django_filters.NumberFilter(
-        label="Started in or after", field_name="start_year", lookup_expr="gte"
+    start_from = YearFilter(
+        label="Started in or after",
+        field_name="start_year",
+        lookup_expr="gte",
+        error_messages=_year_errors("the year"),
     )
-    start_to = django_filters.NumberFilter(
-        label="Started in or before", field_name="start_year", lookup_expr="lte"
+    start_to = YearFilter(
+        label="Started in or before",
+        field_name="start_year",
+        lookup_expr="lte",
+        error_messages=_year_errors("the year"),
     )
-    council = django_filters.CharFilter(
-        label="Council", method="filter_council", help_text="Its GSS code, e.g. E07000223."
+    council = TextFilter(
+        label="Council",
+        method="filter_council",
+        max_length=COUNCIL_CODE_MAX_LENGTH,
+        help_text="Its GSS code, e.g. E07000223.",
     )
-    year = django_filters.NumberFilter(label="As at financial year", method="filter_year")
+    year = YearFilter(
+        label="As at financial year",
+        method="filter_year",
+        error_messages=_year_errors("the financial year"),
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[
@@ -201,8 +241,11 @@ class PartnershipFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Partnership.objects.filter(published=True)
         year = None
-        if data and str(data.get("year", "")).isdigit():
-            year = int(data["year"])
+        if data and data.get("year"):
+            try:
+                year = parse_year(str(data["year"]))
+            except ParseError:
+                pass  # the form puts the message beside the field
         super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
 
     @classmethod
@@ -264,7 +307,7 @@ class PartnershipFilter(django_filters.FilterSet):
             values = value if isinstance(value, list) else [value]
             shown = ", ".join(str(choices.get(v, v)) for v in values)
             if name == "year":
-                shown = financial_year_label(int(value))
+                shown = financial_year_label(value)
             elif name == "council":
                 code = value.strip().upper()
                 shown = (
@@ -273,8 +316,6 @@ class PartnershipFilter(django_filters.FilterSet):
                     .first()
                     or code
                 )
-            elif isinstance(value, Decimal):
-                shown = str(int(value))
             applied.append((str(field.label), shown))
         return applied
 
@@ -358,7 +399,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         """Partnerships running during the financial year (by start year)."""
-        year = int(value)
+        year = value
         return queryset.filter(Q(start_year__isnull=True) | Q(start_year__lte=year)).filter(
             Q(end_year__isnull=True) | Q(end_year__gte=year)
         )

@@ -2,11 +2,20 @@
 submission. The rules themselves live in `services.questionnaire.item_validate`; the
 forms turn what was typed into values and put each problem beside its field."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.parsing import (
+    MAX_ID,
+    BoundedEmailField,
+    ParseError,
+    StrictIntegerField,
+    TextField,
+    parse_int,
+    parse_money,
+)
 from partnerships.models import NoSavingsReason, PartnershipStatus, Recurrence, SavingsKind
 from submissions.models import Questionnaire, QuestionnaireItem
 from submissions.questionnaire_selectors import PartnerChoices
@@ -17,10 +26,14 @@ Answer = QuestionnaireItem.Answer
 CASHABLE = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 CASHABLE_VALUES = {"yes": True, "no": False, "unknown": None, "": None}
 YEAR_ERRORS = {"invalid": "Give a year as four digits, like 2024."}
+# The longest free text a questionnaire takes in one box: a long page.
+LONG_TEXT = 10_000
+SAVINGS_WORDING = "Give the savings as a number of pounds, like 125000."
 
 
 def _year(label: str, help_text: str = "") -> forms.IntegerField:
-    return forms.IntegerField(
+    return StrictIntegerField(
+        what="the year",
         label=label,
         required=False,
         min_value=1990,
@@ -50,10 +63,12 @@ class ItemForm(forms.Form):
             "required": "Say whether the partnership is unchanged, has changed or has ended."
         },
     )
-    name = forms.CharField(label="Name of the collaboration", max_length=200, required=False)
-    description = forms.CharField(
+    name = TextField(label="Name of the collaboration", max_length=200, required=False)
+    description = TextField(
         label="Description",
         required=False,
+        max_length=LONG_TEXT,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is shared, and how.",
     )
@@ -73,13 +88,15 @@ class ItemForm(forms.Form):
         coerce=int,
         required=False,
     )
-    other_partners = forms.CharField(
+    other_partners = TextField(
         label="Partners not in the lists",
         required=False,
+        max_length=LONG_TEXT,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line, for example a housing association or a town council.",
     )
-    savings_amount = forms.CharField(
+    savings_amount = TextField(
         label="Savings (£)",
         required=False,
         max_length=30,
@@ -113,22 +130,24 @@ class ItemForm(forms.Form):
         choices=[("", "There is a figure (given above)"), *NoSavingsReason.choices],
         widget=forms.RadioSelect,
     )
-    no_savings_reason_other = forms.CharField(
-        label="The other reason", max_length=300, required=False
-    )
-    comment = forms.CharField(
+    no_savings_reason_other = TextField(label="The other reason", max_length=300, required=False)
+    comment = TextField(
         label="Anything else the LGA should know (optional)",
         required=False,
+        max_length=LONG_TEXT,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    your_name = forms.CharField(
+    your_name = TextField(
         label="Your name",
         max_length=200,
         help_text="So that colleagues using the same link can see who saved what.",
         error_messages={"required": "Give your name, so colleagues can see who saved this."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = StrictIntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID
+    )
 
     def __init__(
         self,
@@ -204,21 +223,31 @@ class ItemForm(forms.Form):
 
     def chosen_names(self, name: str) -> list[str]:
         names = self.choices.names[name]
-        return sorted(names[int(v)] for v in self.chosen(name) if v.isdigit() and int(v) in names)
+        chosen = []
+        for value in self.chosen(name):
+            try:
+                pk = parse_int(value, what="a choice")
+            except ParseError:
+                continue  # not a choice: the field says so beside itself
+            if pk in names:
+                chosen.append(names[pk])
+        return sorted(chosen)
 
     def clean_savings_amount(self) -> Decimal | None:
         text = self.cleaned_data["savings_amount"].strip()
-        cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
-        if not cleaned:
+        if not text.replace("£", "").replace(",", "").replace(" ", ""):
             return None
         try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValidationError("Give the savings as a number of pounds, like 125000.") from None
-        if not amount.is_finite() or amount < 0:
-            raise ValidationError("Give the savings as a number of pounds, like 125000.")
-        if amount >= Decimal("1e12"):
-            raise ValidationError("That figure is too large: give it in pounds, like 125000.")
+            # Under £1 trillion: twelve digits of pounds, and pence.
+            amount = parse_money(text, max_digits=14, decimal_places=2)
+        except ParseError as error:
+            if "too many digits" in str(error):
+                raise ValidationError(
+                    "That figure is too large: give it in pounds, like 125000."
+                ) from None
+            if "after the decimal point" in str(error):
+                raise ValidationError("Give the savings in pounds and pence only.") from None
+            raise ValidationError(SAVINGS_WORDING) from None
         return amount.quantize(Decimal("0.01"))
 
     def clean_savings_cashable(self) -> bool | None:
@@ -268,13 +297,13 @@ def item_initial(item: QuestionnaireItem, *, your_name: str = "") -> dict:
 
 
 class SubmitForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label="Your name",
         max_length=200,
         error_messages={"required": "Give your name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="Your email address",
         help_text="We send the confirmation here.",
         error_messages={
@@ -283,4 +312,6 @@ class SubmitForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = StrictIntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID
+    )

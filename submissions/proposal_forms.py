@@ -3,6 +3,7 @@
 from django import forms
 
 from core.honeypot import HoneypotForm
+from core.parsing import BoundedEmailField, StrictIntegerField, TextField
 from partnerships.models import Council, PublicBody, ServiceCategory
 
 # Drawn as a fieldset of tick boxes: the error summary links to the fieldset.
@@ -28,13 +29,13 @@ class ProposalForm(HoneypotForm):
         empty_label="Choose your council",
         error_messages={"required": "Choose the council you work for."},
     )
-    name = forms.CharField(
+    name = TextField(
         label="Your name",
         max_length=200,
         error_messages={"required": "Give your name, so that we can reply."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="Your work email address",
         help_text="We send a receipt here, and may write to ask about the partnership.",
         error_messages={
@@ -43,12 +44,13 @@ class ProposalForm(HoneypotForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    partnership_name = forms.CharField(
+    partnership_name = TextField(
         label="Name of the shared service or partnership",
         max_length=200,
         error_messages={"required": "Give the shared service a name."},
     )
-    description = forms.CharField(
+    description = TextField(
+        multiline=True,
         label="What is shared, and how",
         help_text="A few sentences: the service, who runs it, and since when.",
         max_length=4000,
@@ -74,7 +76,8 @@ class ProposalForm(HoneypotForm):
         help_text="To choose more than one, hold Ctrl (Cmd on a Mac) as you click.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    other_partners = forms.CharField(
+    other_partners = TextField(
+        multiline=True,
         label="Other partners (optional)",
         required=False,
         max_length=2000,
@@ -87,7 +90,8 @@ class ProposalForm(HoneypotForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one service."},
     )
-    start_year = forms.IntegerField(
+    start_year = StrictIntegerField(
+        what="the year",
         label="Year it started (optional)",
         required=False,
         min_value=1970,

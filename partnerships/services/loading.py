@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.parsing import ParseError, parse_money, parse_year
 from partnerships.models import (
     Council,
     CouncilType,
@@ -503,19 +504,24 @@ def _partnership_row(
     if status and status not in PartnershipStatus.values:
         raise RowProblem("status must be planned, operational, ended or blank", row["status"])
     start_year = row["start_year"].strip()
-    if start_year and not (start_year.isdigit() and 1900 < int(start_year) < 2100):
-        raise RowProblem("start year must be a year such as 2014", start_year)
+    if start_year:
+        try:
+            parse_year(start_year, min_year=1901, max_year=2099)
+        except ParseError as exc:
+            raise RowProblem("start year must be a year such as 2014", start_year) from exc
 
     savings = None
     if row["savings_gbp_total"].strip():
         try:
-            amount = Decimal(row["savings_gbp_total"].strip().replace(",", "").lstrip("£"))
-        except InvalidOperation as exc:
-            raise RowProblem(
-                "savings total must be a number of pounds", row["savings_gbp_total"]
-            ) from exc
-        if amount < 0:
-            raise RowProblem("savings cannot be negative", row["savings_gbp_total"])
+            # Pence may come with more places than kept: rounded below.
+            amount = parse_money(row["savings_gbp_total"], max_digits=18, decimal_places=6)
+        except ParseError as exc:
+            problem = (
+                "savings cannot be negative"
+                if "negative" in str(exc)
+                else "savings total must be a number of pounds"
+            )
+            raise RowProblem(problem, row["savings_gbp_total"]) from exc
         try:
             first, last = financial_years(row["savings_period"])
         except PeriodError as exc:

@@ -3,6 +3,8 @@ into financial years, stored by the year they start in (2007 is 2007/08)."""
 
 import re
 
+from core.parsing import ParseError, parse_int
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -26,12 +28,15 @@ MONTHS = {
 }
 SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "winter": 1}
 
-FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
-MONTH_YEAR = re.compile(r"^([a-z]+)\s+(\d{4})$")
-YEAR = re.compile(r"^(\d{4})$")
-SINCE = re.compile(r"^since\s+(.+?)\s*\(reported\s+(\d{4})\)$")
-YEARS_FROM = re.compile(r"^(\w+)\s+years?\s+from\s+(.+)$")
-FIRST_YEAR = re.compile(r"^first year.*\(from\s+(\d{4})\)$")
+# ASCII: "\d" is then 0 to 9 only, never another script's digits.
+FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.ASCII)
+MONTH_YEAR = re.compile(r"^([a-z]+)\s+(\d{4})$", re.ASCII)
+YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+SINCE = re.compile(r"^since\s+(.+?)\s*\(reported\s+(\d{4})\)$", re.ASCII)
+YEARS_FROM = re.compile(r"^(\w+)\s+years?\s+from\s+(.+)$", re.ASCII)
+FIRST_YEAR = re.compile(r"^first year.*\(from\s+(\d{4})\)$", re.ASCII)
+# The most years one worded period can count ("ten years from 2010").
+MAX_YEARS_COUNTED = 50
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -86,9 +91,12 @@ def financial_years(period: str) -> tuple[int, int]:
         year = int(match[1])
         return year, year
     if match := YEARS_FROM.match(text):
-        count = NUMBER_WORDS.get(match[1]) or (int(match[1]) if match[1].isdigit() else None)
-        if not count:
-            raise PeriodError(f"'{match[1]}' is not a number of years")
+        count = NUMBER_WORDS.get(match[1])
+        if count is None:
+            try:
+                count = parse_int(match[1], min_value=1, max_value=MAX_YEARS_COUNTED)
+            except ParseError:
+                raise PeriodError(f"'{match[1]}' is not a number of years") from None
         start = _point(match[2], as_end=False)
         return start, start + count - 1
     if " to " in text:

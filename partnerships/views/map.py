@@ -8,6 +8,7 @@ partnerships.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from core.parsing import ParseError, bad_request, parse_text
 from partnerships import map_layers, selectors
 from partnerships.filters import PartnershipFilter
 from sharedmap.http import conditional_compressed
@@ -47,8 +49,25 @@ def view_links(query: str) -> dict[str, str]:
     }
 
 
+def _map_choice(request) -> tuple[str, str]:
+    """The partnership (`partnership`, a slug) and council (`selected`, a GSS code) the
+    address asks the map to show; ParseError, naming the parameter, if either is not one."""
+    slug = request.GET.get("partnership", "")
+    if len(slug) > 200 or not re.fullmatch(r"[-a-zA-Z0-9_]*", slug):
+        raise ParseError("“partnership” in the address is not the short name of a partnership.")
+    try:
+        code = parse_text(request.GET.get("selected", ""), max_length=20).strip().upper()
+    except ParseError as error:
+        raise ParseError(f"“selected” in the address is not a council's code: {error}") from None
+    return slug, code
+
+
 @require_safe
 def map_page(request):
+    try:
+        partnership, selected = _map_choice(request)
+    except ParseError as error:
+        return bad_request(request, f"The map could not be drawn. {error}")
     filterset = PartnershipFilter.for_page(request.GET)
     query = filterset.query_string()
     leaflet = settings.LEAFLET_CONFIG
@@ -58,8 +77,8 @@ def map_page(request):
         "partnershipUrl": reverse("partnerships:partnership-map", args=["__slug__"]),
         "panelUrl": reverse("partnerships:council-panel", args=["__gss__"]),
         "filterQuery": query,
-        "partnership": request.GET.get("partnership", ""),
-        "council": request.GET.get("selected", "").strip().upper(),
+        "partnership": partnership,
+        "council": selected,
         "layers": {"districts": "District-level councils", "counties": "County councils"},
         "detailZoom": DETAIL_ZOOM,
         "bounds": ENGLAND_BOUNDS,
@@ -94,6 +113,30 @@ def map_page(request):
     )
 
 
+# A longitude or latitude as the map sends it: ASCII digits, a point, no exponent.
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,12})?")
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    """west,south,east,north in degrees; ValueError unless it is four such numbers within
+    the world, west of east and south of north."""
+    parts = text.split(",")
+    if len(parts) != 4 or not all(_COORDINATE.fullmatch(part) for part in parts):
+        raise ValueError("bbox must be four numbers in degrees: west,south,east,north")
+    west, south, east, north = (float(part) for part in parts)
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValueError("bbox must be west,south,east,north, within the world")
+    return west, south, east, north
+
+
+def filter_problems(filterset: PartnershipFilter) -> str:
+    """The filters that could not be understood and why, in a sentence or two."""
+    return " ".join(
+        f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+        for name, errors in filterset.form.errors.items()
+    )
+
+
 @dataclass(frozen=True)
 class LayerRequest:
     layer: str
@@ -113,13 +156,12 @@ class LayerRequest:
             raise ValueError("unknown layer or detail")
         bbox = None
         if query.get("bbox"):
-            west, south, east, north = (float(part) for part in query["bbox"].split(","))
-            if not (west <= east and south <= north):
-                raise ValueError("bbox must be west,south,east,north")
-            bbox = (west, south, east, north)
+            bbox = _bbox(query["bbox"])
         filters = ""
         if any(query.get(name) for name in _COUNTING_FILTERS):
             filterset = filterset or PartnershipFilter(query)
+            if not filterset.is_valid():
+                raise ValueError(filter_problems(filterset))
             filters = "&".join(sorted(filterset.query_string().split("&")))
         return cls(layer, detail, bbox, query.get("partnership") or None, filters)
 
@@ -129,6 +171,7 @@ class _LayerState:
     request: LayerRequest | None
     counts: dict[str, int] | None
     version: str
+    problem: str = ""
 
 
 def _layer_state(request) -> _LayerState:
@@ -137,14 +180,17 @@ def _layer_state(request) -> _LayerState:
     the body."""
     if not hasattr(request, "_map_layer_state"):
         filterset = PartnershipFilter(request.GET)
+        problem = ""
         try:
             layer_request = LayerRequest.from_query(request.GET, filterset)
-        except ValueError:
-            layer_request = None
+        except ValueError as error:
+            layer_request, problem = None, str(error)
         counts = None
         if layer_request is not None and layer_request.filters:
             counts = map_layers.partnership_counts(partnerships=filterset.qs)
-        request._map_layer_state = _LayerState(layer_request, counts, map_layers.map_data_version())
+        request._map_layer_state = _LayerState(
+            layer_request, counts, map_layers.map_data_version(), problem
+        )
     return request._map_layer_state
 
 
@@ -168,7 +214,9 @@ def councils_layer(request):
     layer_request, counts = state.request, state.counts
     if layer_request is None:
         return HttpResponseBadRequest(
-            "Use layer=districts|counties, detail=low|high and bbox=west,south,east,north."
+            f"The map layer could not be drawn: {state.problem.rstrip('.')}. "
+            "Use layer=districts|counties, detail=low|high and bbox=west,south,east,north.",
+            content_type="text/plain; charset=utf-8",
         )
     member_codes = None
     if layer_request.partnership:
@@ -193,6 +241,11 @@ def council_panel(request, gss_code: str):
     a fragment when the map's script asks for it, a page of its own otherwise (a link
     opened without JavaScript)."""
     filterset = PartnershipFilter(request.GET or None)
+    if filterset.is_bound and not filterset.is_valid():
+        # Never a panel that quietly counts more than the filters asked for.
+        return bad_request(
+            request, f"The council's panel could not be shown. {filter_problems(filterset)}"
+        )
     council = map_layers.council_panel_council(
         gss_code=gss_code.strip().upper(), partnerships=filterset.qs
     )
