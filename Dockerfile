@@ -24,5 +24,6 @@ RUN SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=localhost \
 
 USER sharedmap
 EXPOSE 8000
-# gunicorn takes its number of workers from WEB_CONCURRENCY.
-CMD ["gunicorn", "sharedmap.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn takes its number of workers from WEB_CONCURRENCY, and the rest (the bind, the
+# access log with secret links masked) from gunicorn.conf.py.
+CMD ["gunicorn", "sharedmap.wsgi", "--config", "gunicorn.conf.py"]

@@ -37,6 +37,9 @@ class TrackerStatus(models.TextChoices):
 class Tracker(models.Model):
     """One partnership's (or planned partnership's) costs, savings and benefits."""
 
+    SECRET_LINK_PURPOSE = "benefits-tracker"
+    SECRET_LINK_LIVE: dict = {}  # revoking clears the digest
+
     partnership = models.ForeignKey(
         Partnership,
         on_delete=models.SET_NULL,
@@ -79,7 +82,9 @@ class Tracker(models.Model):
     # Private: for the LGA's staff only, never shown on a page.
     creator_name = models.CharField(max_length=200)
     creator_email = models.EmailField()
+    # The secret link (core.secret_links): its digest, and the salt it is derived from.
     token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     token_issued_at = models.DateTimeField(null=True, blank=True)
     token_issues = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

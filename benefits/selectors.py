@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from benefits import calculations
 from benefits.models import Tracker, TrackerProposal
+from core.secret_links import token_digest
 from partnerships.models import (
     Council,
     Partnership,
@@ -18,7 +19,6 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
-from submissions.models import token_digest
 
 # Councils' boundaries are large GeoJSON; no tracker page draws them.
 BOUNDARIES = ("boundary", "boundary_low")

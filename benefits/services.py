@@ -20,8 +20,8 @@ from benefits.models import (
     TrackerStatus,
     TrackerYear,
 )
+from core import secret_links
 from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
-from submissions.models import token_digest, token_new
 
 
 @transaction.atomic
@@ -70,22 +70,29 @@ def tracker_create(
 
 
 def _token_set(tracker: Tracker) -> str:
-    token = token_new()
-    tracker.token_digest = token_digest(token)
+    issued = secret_links.link_issue(purpose=Tracker.SECRET_LINK_PURPOSE)
+    tracker.token_digest = issued.digest
+    tracker.token_salt = issued.salt
     tracker.token_issued_at = timezone.now()
     tracker.token_issues += 1
-    return token
+    return issued.token
 
 
-def tracker_link_email(*, tracker: Tracker, token: str, link: str) -> None:
-    """Email the tracker's secure link to its creator, so they can come back to it."""
+def tracker_link_email(*, tracker: Tracker, link_for) -> None:
+    """Email the tracker's secure link to its creator, so they can come back to it.
+    `link_for(token)` makes the link's absolute address; the email stores which link it
+    carries, not the token (core.secret_links)."""
     from submissions.services import email_queue
 
     email_queue(
         key=f"benefits:tracker:{tracker.pk}:link:{tracker.token_issues}",
         to=tracker.creator_email,
         template="benefits/email/tracker_link",
-        context={"name": tracker.creator_name, "tracker": tracker.name, "link": link},
+        context={
+            "name": tracker.creator_name,
+            "tracker": tracker.name,
+            secret_links.REFERENCE_KEY: secret_links.link_reference(tracker, link_for=link_for),
+        },
         kind="benefits-link",
     )
 
@@ -95,15 +102,24 @@ def tracker_link_reissue(*, tracker: Tracker, link_for) -> str:
     """A new secure link for the tracker (the old one stops working), emailed to its
     creator. `link_for(token)` makes the absolute address of the link."""
     token = _token_set(tracker)
-    tracker.save(update_fields=["token_digest", "token_issued_at", "token_issues", "updated_at"])
-    tracker_link_email(tracker=tracker, token=token, link=link_for(token))
+    tracker.save(
+        update_fields=[
+            "token_digest",
+            "token_salt",
+            "token_issued_at",
+            "token_issues",
+            "updated_at",
+        ]
+    )
+    tracker_link_email(tracker=tracker, link_for=link_for)
     return token
 
 
 def tracker_link_revoke(*, tracker: Tracker) -> None:
     """Stop the tracker's secure link working; staff can issue a new one."""
     tracker.token_digest = None
-    tracker.save(update_fields=["token_digest", "updated_at"])
+    tracker.token_salt = ""
+    tracker.save(update_fields=["token_digest", "token_salt", "updated_at"])
 
 
 @dataclass

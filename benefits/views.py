@@ -13,13 +13,13 @@ from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benefits import exports, forms, selectors, services
 from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
+from core import secret_links
 from core.parsing import ParseError, bad_request, parse_int, parse_year
 from core.ratelimit import allowance_take, client_address
 from partnerships.charts import bar_chart_svg
@@ -35,14 +35,6 @@ START_SCOPE = "benefits-start"
 
 def _crumbs(*trail):
     return [("Home", reverse("partnerships:map")), *trail]
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """A tracker's page holds its link in the address: keep it out of caches and
-    search engines."""
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _tracker_or_404(token: str) -> Tracker:
@@ -95,9 +87,10 @@ def tracker_start(request: HttpRequest) -> HttpResponse:
             creator_name=data["creator_name"],
             creator_email=data["creator_email"],
         )
-        services.tracker_link_email(tracker=tracker, token=token, link=_link(request, token))
-        # Shown once, on the next page, and then forgotten.
-        request.session[SESSION_NEW_LINK] = token
+        services.tracker_link_email(tracker=tracker, link_for=lambda t: _link(request, t))
+        # Shown once, on the next page, and then forgotten. The session names the tracker,
+        # not its token, which the next page rebuilds (core.secret_links).
+        request.session[SESSION_NEW_LINK] = tracker.pk
         return redirect("benefits:tracker-created")
     return render(
         request,
@@ -113,8 +106,13 @@ def tracker_start(request: HttpRequest) -> HttpResponse:
 
 def tracker_created(request: HttpRequest) -> HttpResponse:
     """The new tracker's secure link, shown this once."""
-    token = request.session.pop(SESSION_NEW_LINK, None)
-    tracker = selectors.tracker_for_token(token=token) if token else None
+    tracker_id = request.session.pop(SESSION_NEW_LINK, None)
+    tracker = Tracker.objects.filter(pk=tracker_id).first() if isinstance(tracker_id, int) else None
+    token = tracker and secret_links.token_rebuild(
+        purpose=Tracker.SECRET_LINK_PURPOSE, salt=tracker.token_salt, digest=tracker.token_digest
+    )
+    if not token:
+        tracker = None
     response = render(
         request,
         "benefits/created.html",
@@ -127,7 +125,7 @@ def tracker_created(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-    return _private(response)
+    return secret_links.secret_page(response)
 
 
 # The error summary: (anchor, message) for every problem on the page, in page order.
@@ -333,7 +331,9 @@ def tracker_figures(request: HttpRequest, token: str) -> HttpResponse:
                     messages.error(request, " ".join(error.messages))
                 else:
                     messages.success(request, "Your figures are saved.")
-                    return _private(redirect("benefits:tracker-results", token=token))
+                    return secret_links.secret_page(
+                        redirect("benefits:tracker-results", token=token)
+                    )
     else:
         figure_forms = _figure_forms(tracker)
     response = render(
@@ -353,7 +353,7 @@ def tracker_figures(request: HttpRequest, token: str) -> HttpResponse:
             ),
         },
     )
-    return _private(response)
+    return secret_links.secret_page(response)
 
 
 def _save(tracker: Tracker, f: FigureForms) -> None:
@@ -459,7 +459,7 @@ def tracker_results(request: HttpRequest, token: str) -> HttpResponse:
             ),
         },
     )
-    return _private(response)
+    return secret_links.secret_page(response)
 
 
 def _file_name(tracker: Tracker, extension: str) -> str:
@@ -469,7 +469,7 @@ def _file_name(tracker: Tracker, extension: str) -> str:
 def _attachment(content, *, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _private(response)
+    return secret_links.secret_page(response)
 
 
 def tracker_csv(request: HttpRequest, token: str) -> HttpResponse:
@@ -511,4 +511,6 @@ def tracker_submit(request: HttpRequest, token: str) -> HttpResponse:
             )
         else:
             messages.info(request, "These figures were sent already; nothing new was sent.")
-    return _private(redirect(reverse("benefits:tracker-results", args=[token]) + "#submit"))
+    return secret_links.secret_page(
+        redirect(reverse("benefits:tracker-results", args=[token]) + "#submit")
+    )

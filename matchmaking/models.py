@@ -103,6 +103,9 @@ class FundingWanted(models.TextChoices):
 class MatchRequest(models.Model):
     """A council asking the LGA to find partners to share services or a management team."""
 
+    SECRET_LINK_PURPOSE = "match-request"
+    SECRET_LINK_LIVE: dict = {}  # revoking clears the digest
+
     class Status(models.TextChoices):
         NEW = "new", "New (email not confirmed)"
         EMAIL_CONFIRMED = "email_confirmed", "Email confirmed"
@@ -184,7 +187,9 @@ class MatchRequest(models.Model):
         related_name="merged_requests",
         help_text="Set when staff merge a duplicate into another request.",
     )
+    # The secret link (core.secret_links): its digest, and the salt it is derived from.
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    token_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -277,6 +282,9 @@ class ExpertApplication(models.Model):
     """A council in a published partnership asking the Expert Programme for an expert to
     develop and improve the arrangement."""
 
+    SECRET_LINK_PURPOSE = "expert-application"
+    SECRET_LINK_LIVE: dict = {}  # revoking clears the digest
+
     class Status(models.TextChoices):
         NEW = "new", "New (email not confirmed)"
         SUBMITTED = "submitted", "Submitted for assessment"
@@ -328,7 +336,9 @@ class ExpertApplication(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The secret link (core.secret_links): its digest, and the salt it is derived from.
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    token_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

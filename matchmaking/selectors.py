@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.secret_links import token_digest
 from matchmaking.models import (
     COMMITTED_APPLICATION_STATUSES,
     ZERO,
@@ -27,7 +28,6 @@ from matchmaking.models import (
     OutcomeReport,
 )
 from partnerships.models import Partnership
-from submissions.models import token_digest
 
 # Every award made from a budget counts as committed, whatever the request's status now.
 _MONEY = DecimalField(max_digits=14, decimal_places=2)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import secret_links
 from matchmaking.models import (
     ZERO,
     Activity,
@@ -26,7 +27,7 @@ from matchmaking.models import (
 )
 from matchmaking.selectors import budget_position, match_request_duplicates
 from partnerships.models import Council, Partnership, ServiceCategory
-from submissions.models import CouncilContact, token_digest, token_new
+from submissions.models import CouncilContact
 from submissions.services import change_propose, email_queue
 
 Status = MatchRequest.Status
@@ -98,7 +99,7 @@ def match_request_create(
         raise ValidationError({"categories": "Choose at least one service to share."})
     if not council.current:
         raise ValidationError({"council": "Choose a current council."})
-    token = token_new()
+    issued = secret_links.link_issue(purpose=MatchRequest.SECRET_LINK_PURPOSE)
     match_request = MatchRequest(
         council=council,
         requester_name=requester_name.strip(),
@@ -110,7 +111,8 @@ def match_request_create(
         funding_wanted=funding_wanted,
         expert_days_requested=expert_days_requested,
         mediation_requested=mediation_requested,
-        token_digest=token_digest(token),
+        token_digest=issued.digest,
+        token_salt=issued.salt,
     )
     match_request.full_clean()
     match_request.save()
@@ -139,7 +141,9 @@ def match_request_create(
             "council": council.short_name,
             "reference": match_request.reference,
             "services": [c.name for c in categories],
-            "link": link_for(token),
+            secret_links.REFERENCE_KEY: secret_links.link_reference(
+                match_request, link_for=link_for
+            ),
         },
         kind="matchmaking-confirm",
     )
@@ -515,7 +519,7 @@ def application_create(
         raise ValidationError(
             {"council": f"{council.short_name} is not a member of {partnership.name}."}
         )
-    token = token_new()
+    issued = secret_links.link_issue(purpose=ExpertApplication.SECRET_LINK_PURPOSE)
     application = ExpertApplication(
         partnership=partnership,
         council=council,
@@ -526,7 +530,8 @@ def application_create(
         expertise_needed=expertise_needed.strip(),
         funding_requested=funding_requested,
         outcomes_expected=outcomes_expected.strip(),
-        token_digest=token_digest(token),
+        token_digest=issued.digest,
+        token_salt=issued.salt,
     )
     application.full_clean()
     application.save()
@@ -543,7 +548,7 @@ def application_create(
             "name": application.applicant_name,
             "partnership": partnership.name,
             "reference": application.reference,
-            "link": link_for(token),
+            secret_links.REFERENCE_KEY: secret_links.link_reference(application, link_for=link_for),
         },
         kind="expert-programme-confirm",
     )
@@ -710,12 +715,14 @@ def application_work_complete(
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != AppStatus.AWARDED:
         raise ValidationError("Only an awarded application's work can be complete.")
-    token = token_new()
-    application.token_digest = token_digest(token)
+    issued = secret_links.link_issue(purpose=ExpertApplication.SECRET_LINK_PURPOSE)
+    application.token_digest = issued.digest
+    application.token_salt = issued.salt
     application.status = AppStatus.WORK_COMPLETE
-    application.save(update_fields=["token_digest", "status"])
+    application.save(update_fields=["token_digest", "token_salt", "status"])
     activity_record(application=application, user=user, action="Work complete; outcomes asked for")
-    _decision_email(application, "work_complete", {"link": link_for(token)})
+    reference = secret_links.link_reference(application, link_for=link_for)
+    _decision_email(application, "work_complete", {secret_links.REFERENCE_KEY: reference})
     return application
 
 

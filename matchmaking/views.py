@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.ratelimit import allowance_return, allowance_take, client_address
+from core.secret_links import secret_page
 from matchmaking import selectors, services
 from matchmaking.forms import (
     ExpertApplicationForm,
@@ -49,16 +50,6 @@ def _form_status(form, refused: bool) -> int:
     if refused:
         return 429
     return 400 if form.is_bound and form.errors else 200
-
-
-def _secret_page(response: HttpResponse) -> HttpResponse:
-    """A page at a secret address: keep the address out of other sites' referrer logs,
-    caches and search engines ("same-origin", not "no-referrer", so that the page's own
-    POSTs keep the Origin header Django's CSRF check needs)."""
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -148,7 +139,7 @@ def request_page(request: HttpRequest, token: str) -> HttpResponse:
             ),
         },
     )
-    return _secret_page(response)
+    return secret_page(response)
 
 
 def programme_start(request: HttpRequest) -> HttpResponse:
@@ -281,4 +272,4 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=status,
     )
-    return _secret_page(response)
+    return secret_page(response)

@@ -3,8 +3,6 @@ the review queue of proposed changes, the history of published data, and every e
 the app sends."""
 
 import datetime
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,16 +21,6 @@ from partnerships.models import (
     ServiceCategory,
     financial_year_label,
 )
-
-
-def token_digest(token: str) -> str:
-    """The stored form of a secure link's token: only its SHA-256 is kept."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_new() -> str:
-    """An unguessable token for a link (256 bits)."""
-    return secrets.token_urlsafe(32)
 
 
 class CouncilContact(models.Model):
@@ -183,11 +171,16 @@ class Questionnaire(models.Model):
 
 
 class QuestionnaireLink(models.Model):
-    """A secure link to one questionnaire. Only the token's digest is stored; the token
-    itself travels in the invitation email. Forwarding the link is allowed."""
+    """A secure link to one questionnaire (core.secret_links): only the token's digest and
+    the salt it is derived from are stored; the token itself travels in the emails, which
+    rebuild it when they are sent. Forwarding the link is allowed."""
+
+    SECRET_LINK_PURPOSE = "questionnaire"
+    SECRET_LINK_LIVE = {"revoked_at__isnull": True}
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="links")
     token_digest = models.CharField(max_length=64, unique=True)
+    token_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(

@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.secret_links import secret_page
 from partnerships.models import financial_year_label
 from submissions.forms import ItemForm, SubmitForm, item_initial
 from submissions.models import ProposedChange, Questionnaire, QuestionnaireItem
@@ -39,24 +39,9 @@ from submissions.services.questionnaire import (
 Answer = QuestionnaireItem.Answer
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    response["Cache-Control"] = "private, no-store, max-age=0"
-    # Only the site's origin is ever sent as the referrer, never the path with the token.
-    # Not "no-referrer": with it browsers send `Origin: null` on the forms' POSTs, which
-    # Django's CSRF check rightly refuses.
-    response["Referrer-Policy"] = "strict-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    # Django logs every 4xx reply with its path, which here holds a working token; these
-    # replies (a form with errors, a conflict, a dead link) are expected, so keep them out
-    # of the logs (the flag is the one django.utils.log.log_response itself sets).
-    response._has_been_logged = True
-    return response
-
-
 def link_not_found(request: HttpRequest) -> HttpResponse:
     """The one answer to any address that a token does not open."""
-    return _private(render(request, "submissions/link_not_found.html", status=404))
+    return secret_page(render(request, "submissions/link_not_found.html", status=404))
 
 
 def with_questionnaire(view):
@@ -74,7 +59,7 @@ def with_questionnaire(view):
             response = view(request, questionnaire, token, *args, **kwargs)
         except Http404:
             return link_not_found(request)
-        return _private(response)
+        return secret_page(response)
 
     return wrapper
 

@@ -303,9 +303,36 @@ REQUEST_BODY_MAX_BYTES = 3 * 1024 * 1024
 REQUEST_BODY_UPLOAD_MAX_BYTES = 6 * 1024 * 1024
 REQUEST_BODY_UPLOAD_PREFIXES = ["/admin/"]
 
+# Every handler masks the tokens of secret links in what it writes (core/logging.py):
+# Django logs the path of 4xx and 5xx replies, and runserver every request line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "secret_paths": {"()": "core.logging.SecretPathFilter"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]},
+        # Django's own runserver handler (django.utils.log.DEFAULT_LOGGING), masked.
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secret_paths"],
+        },
+    },
+    "loggers": {
+        # Django's default handlers for these would write unmasked: everything goes to
+        # the masked ones instead (the "django" logger through the root's console).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

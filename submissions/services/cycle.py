@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.secret_links import link_issue as secret_link_issue
+from core.secret_links import token_digest
 from partnerships.models import Council, Partnership, PartnershipCouncil
 from submissions.models import (
     CouncilContact,
@@ -12,8 +14,6 @@ from submissions.models import (
     QuestionnaireItem,
     QuestionnaireLink,
     RefreshCycle,
-    token_digest,
-    token_new,
 )
 
 
@@ -151,12 +151,19 @@ def cycle_close(*, cycle: RefreshCycle) -> RefreshCycle:
     return cycle
 
 
+def link_create(*, questionnaire: Questionnaire) -> tuple[QuestionnaireLink, str]:
+    """A new secure link to the questionnaire, and its token. Only the token's digest and
+    salt are kept (core.secret_links): emails rebuild the token from the row."""
+    issued = secret_link_issue(purpose=QuestionnaireLink.SECRET_LINK_PURPOSE)
+    link = QuestionnaireLink.objects.create(
+        questionnaire=questionnaire, token_digest=issued.digest, token_salt=issued.salt
+    )
+    return link, issued.token
+
+
 def link_issue(*, questionnaire: Questionnaire) -> str:
-    """A new secure link to the questionnaire; returns the token (only its digest is
-    kept, so this is the one moment it can be put in an email)."""
-    token = token_new()
-    QuestionnaireLink.objects.create(questionnaire=questionnaire, token_digest=token_digest(token))
-    return token
+    """A new secure link to the questionnaire; returns its token."""
+    return link_create(questionnaire=questionnaire)[1]
 
 
 def link_revoke(*, link: QuestionnaireLink, user=None) -> QuestionnaireLink:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.secret_links import LinkGone, context_with_links
 from submissions.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,14 @@ def _send_after_commit(email_id: int) -> None:
 
 
 def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
-    """The message a row describes, as Django would send it."""
-    subject = render_to_string(f"{email.template}_subject.txt", email.context)
+    """The message a row describes, as Django would send it, with its secret link (if any)
+    rebuilt now from the link's row (core.secret_links). Raises LinkGone when that link
+    has been revoked or replaced since the email was queued."""
+    context = context_with_links(email.context)
+    subject = render_to_string(f"{email.template}_subject.txt", context)
     subject = " ".join(subject.split())
-    text = render_to_string(f"{email.template}.txt", email.context)
-    html = render_to_string(f"{email.template}.html", email.context)
+    text = render_to_string(f"{email.template}.txt", context)
+    html = render_to_string(f"{email.template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -101,6 +105,12 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
         try:
             message = email_render(email=email)
             message.send(fail_silently=False)
+        except LinkGone as error:
+            # Sending later would not bring the link back: a newer email carries the new one.
+            email.error = str(error)
+            email.status = OutboundEmail.Status.FAILED
+            email.save(update_fields=["attempts", "error", "status"])
+            return email
         except Exception as error:  # noqa: BLE001 - any failure is recorded for staff
             logger.warning("Email %s not sent: %s", email.key, error)
             email.error = f"{type(error).__name__}: {error}"

@@ -5,9 +5,9 @@ Every message goes through `email_queue` with a key that names the cycle, the
 questionnaire, the contact and the step, so an admin action pressed twice or a beat run
 that repeats never sends a message twice.
 
-Only a link's digest is stored, so the token is put in the invitation's context when
-the link is issued; reminders reuse the newest invitation's link while it still works
-and issue a new one when staff have revoked it.
+No token is stored (core.secret_links): an email's context names the link, whose token is
+rebuilt from the link's row when the email is sent. Reminders reuse the newest link while
+it still works and issue a new one when staff have revoked it.
 """
 
 import datetime
@@ -18,15 +18,15 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.secret_links import REFERENCE_KEY, link_reference, token_rebuild
 from submissions.models import (
     CouncilContact,
     OutboundEmail,
     Questionnaire,
     QuestionnaireLink,
     RefreshCycle,
-    token_digest,
 )
-from submissions.services.cycle import link_issue
+from submissions.services.cycle import link_create
 from submissions.services.email import email_queue
 
 # A reminder step missed (beat was down) is still sent this many days late; older steps
@@ -64,40 +64,34 @@ def _site_url_for(questionnaire: Questionnaire | None = None) -> str:
     return (latest or {}).get("site_url") or LOCAL_SITE_URL
 
 
-def _base_context(questionnaire: Questionnaire, *, token: str, site_url: str) -> dict:
+def _base_context(questionnaire: Questionnaire, *, link: QuestionnaireLink, site_url: str) -> dict:
     cycle = questionnaire.cycle
     return {
         "council": questionnaire.council.short_name,
         "year": cycle.year_label,
         "deadline": f"{cycle.deadline:%-d %B %Y}",
-        "link": f"{site_url}{questionnaire_path(token)}",
+        # Which link to put in when the email is sent (core.secret_links), never the token.
+        REFERENCE_KEY: link_reference(
+            link, link_for=lambda token: f"{site_url}{questionnaire_path(token)}"
+        ),
         "site_url": site_url,
-        # Kept so that later reminders can carry the same link (see the module docstring).
-        "token": token,
     }
 
 
-def _working_token(questionnaire: Questionnaire) -> str | None:
-    """The token of the newest emailed link to the questionnaire that still works."""
-    contexts = (
-        OutboundEmail.objects.filter(questionnaire=questionnaire, context__has_key="token")
-        .order_by("-created_at", "-id")
-        .values_list("context", flat=True)
-    )
-    tokens = []
-    for context in contexts:
-        if context["token"] not in tokens:
-            tokens.append(context["token"])
-    if not tokens:
-        return None
-    live = set(
-        QuestionnaireLink.objects.filter(
-            questionnaire=questionnaire,
-            revoked_at__isnull=True,
-            token_digest__in=[token_digest(t) for t in tokens],
-        ).values_list("token_digest", flat=True)
-    )
-    return next((t for t in tokens if token_digest(t) in live), None)
+def _working_link(questionnaire: Questionnaire) -> QuestionnaireLink:
+    """The newest link to the questionnaire that still works and can be rebuilt, so that
+    every email of a cycle carries the same link; a new one when there is none (a link
+    issued before tokens were derived keeps working, but cannot be put in a new email)."""
+    for link in (
+        QuestionnaireLink.objects.filter(questionnaire=questionnaire, revoked_at__isnull=True)
+        .exclude(token_salt="")
+        .order_by("-created_at", "-id")[:5]
+    ):
+        if token_rebuild(
+            purpose=link.SECRET_LINK_PURPOSE, salt=link.token_salt, digest=link.token_digest
+        ):
+            return link
+    return link_create(questionnaire=questionnaire)[0]
 
 
 def _contacts(questionnaire: Questionnaire) -> list[CouncilContact]:
@@ -134,8 +128,7 @@ def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> lis
     if not waiting:
         return []
     site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
-    token = _working_token(questionnaire) or link_issue(questionnaire=questionnaire)
-    context = _base_context(questionnaire, token=token, site_url=site_url)
+    context = _base_context(questionnaire, link=_working_link(questionnaire), site_url=site_url)
     return [
         email_queue(
             key=key,
@@ -166,10 +159,9 @@ def link_reissue(*, questionnaire: Questionnaire, user=None, site_url: str = "")
     )
     now = timezone.now()
     questionnaire.links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
-    token = link_issue(questionnaire=questionnaire)
-    link = QuestionnaireLink.objects.get(token_digest=token_digest(token))
+    link, token = link_create(questionnaire=questionnaire)
     site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
-    context = _base_context(questionnaire, token=token, site_url=site_url)
+    context = _base_context(questionnaire, link=link, site_url=site_url)
     for contact in _contacts(questionnaire):
         email_queue(
             key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{contact.pk}:link{link.pk}",
@@ -232,9 +224,8 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
         waiting = _contacts_waiting(questionnaire, f"{kind}:{days}")
         if not waiting:
             continue
-        token = _working_token(questionnaire) or link_issue(questionnaire=questionnaire)
         context = {
-            **_base_context(questionnaire, token=token, site_url=site_url),
+            **_base_context(questionnaire, link=_working_link(questionnaire), site_url=site_url),
             "days": days,
             "status": questionnaire.get_status_display(),
         }

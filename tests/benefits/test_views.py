@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from benefits.models import Tracker
+from core.secret_links import token_digest
 from partnerships.models import Council, Partnership
-from submissions.models import token_digest
 from tests.benefits.factories import figures_enter, planned_tracker, tracker_for
 
 pytestmark = pytest.mark.usefixtures("real_data")

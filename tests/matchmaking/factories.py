@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import factory
 
+from core.secret_links import token_digest
 from matchmaking.models import (
     AssessmentCriterion,
     ExpertApplication,
@@ -11,7 +12,6 @@ from matchmaking.models import (
     MatchRequest,
 )
 from partnerships.models import Council, Partnership, ServiceCategory
-from submissions.models import token_digest
 
 
 def council(gss_code: str) -> Council:
