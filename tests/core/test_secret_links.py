@@ -21,7 +21,6 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -33,42 +32,19 @@ from partnerships.models import Partnership, ServiceCategory
 from submissions.models import OutboundEmail, QuestionnaireLink, RefreshCycle
 from submissions.services import cycle_open, link_revoke
 from submissions.services.notify import cycle_invitations_send, link_reissue, reminders_send
+from tests.secrets_at_rest import SECRET, tables_holding, tokens_in_text
 from tests.submissions.refresh_fixtures import ADUR, WORTHING, contact, council, cycle_make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data", "celery_eager")]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SITE = "https://map.example.org"
-SECRET = re.compile(
-    r"/(?:refresh/q|benefits/t|matchmaking/requests|matchmaking/expert-programme/applications)"
-    r"/([A-Za-z0-9_-]{20,})"
-)
 
 
 def tokens_in(messages) -> set[str]:
-    found = set()
-    for message in messages:
-        bodies = [message.body, *(content for content, _ in message.alternatives)]
-        for body in bodies:
-            found.update(SECRET.findall(body))
-    return found
-
-
-def tables_holding(tokens: set[str]) -> list[str]:
-    """Every "table.column" of the database in which any of the tokens appears."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            for column in connection.introspection.get_table_description(cursor, table):
-                name = connection.ops.quote_name(column.name)
-                where = " OR ".join([f"CAST({name} AS TEXT) LIKE %s"] * len(tokens))
-                cursor.execute(
-                    f"SELECT 1 FROM {connection.ops.quote_name(table)} WHERE {where} LIMIT 1",
-                    [f"%{token}%" for token in tokens],
-                )
-                if cursor.fetchone():
-                    found.append(f"{table}.{column.name}")
-    return found
+    return tokens_in_text(
+        *(body for m in messages for body in [m.body, *(c for c, _ in m.alternatives)])
+    )
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from sharedmap.celery import app
 from submissions import tasks
 from submissions.models import CouncilContact, OutboundEmail, RefreshCycle
 from submissions.services import cycle_open
+from tests.secrets_at_rest import tables_holding, tokens_in_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 COUNCILS = 8
@@ -83,6 +84,12 @@ def test_a_reminder_run_twice_sends_each_due_email_once(tmp_path, queue):
             keys = _due_keys(cycle)
             time.sleep(2)  # room for a duplicate to arrive, were one on its way
             assert worker.sent_message_ids() == {key: 1 for key in keys}, worker.log()
+            # The reminders carried working links, rebuilt by the worker: none of their
+            # tokens is in any table or in the worker's log.
+            tokens = tokens_in_text(*(p.read_text() for p in worker.emails.iterdir()))
+            assert len(tokens) == COUNCILS, tokens
+            assert tables_holding(tokens) == []
+            assert not any(token in worker.log_path.read_text() for token in tokens)
     else:
         with _eager():
             cycle = _open_cycle_with_a_reminder_due_today()
@@ -90,6 +97,9 @@ def test_a_reminder_run_twice_sends_each_due_email_once(tmp_path, queue):
             assert tasks.reminders_send_due.delay().get() == 0
         keys = _due_keys(cycle)
         assert _outbox_ids() == {key: 1 for key in keys}
+        tokens = tokens_in_text(*(m.body for m in mail.outbox))
+        assert len(tokens) == COUNCILS, tokens
+        assert tables_holding(tokens) == []
     assert OutboundEmail.objects.filter(status="sent").count() == DUE
 
 
