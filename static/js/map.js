@@ -71,10 +71,53 @@
     svg.setAttribute("height", "0");
     svg.setAttribute("aria-hidden", "true");
     svg.style.position = "absolute";
-    svg.innerHTML =
-      '<defs><pattern id="map-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
-      '<rect width="8" height="8" fill="#ffffff"></rect><rect width="4" height="8" fill="#6a3d9a"></rect></pattern></defs>';
+    const svgNode = function (tag, attributes) {
+      const node = document.createElementNS(ns, tag);
+      Object.entries(attributes).forEach(function ([name, value]) {
+        node.setAttribute(name, value);
+      });
+      return node;
+    };
+    const pattern = svgNode("pattern", {
+      id: "map-hatch",
+      width: "8",
+      height: "8",
+      patternUnits: "userSpaceOnUse",
+      patternTransform: "rotate(45)",
+    });
+    pattern.append(
+      svgNode("rect", { width: "8", height: "8", fill: "#ffffff" }),
+      svgNode("rect", { width: "4", height: "8", fill: "#6a3d9a" })
+    );
+    const defs = svgNode("defs", {});
+    defs.appendChild(pattern);
+    svg.appendChild(defs);
     document.body.appendChild(svg);
+  }
+
+  // Leaflet puts a string tooltip in as HTML; a node keeps names from the data as text.
+  function textTip(text) {
+    const node = document.createElement("span");
+    node.textContent = text;
+    return node;
+  }
+
+  // Our own server's fragment, moved in as parsed nodes: no string is ever set as HTML,
+  // and nothing in it runs (DOMParser's documents run no script).
+  function fragmentNodes(source) {
+    return Array.from(source.childNodes).map(function (node) {
+      return document.importNode(node, true);
+    });
+  }
+
+  // A public body's pin with its name beside it, built as nodes (a divIcon's html string
+  // would be parsed as HTML).
+  function markerNode(label) {
+    const node = element("span", "map-body-marker__content");
+    const pin = element("span", "map-body-marker__pin");
+    pin.setAttribute("aria-hidden", "true");
+    node.append(pin, element("span", "map-body-marker__label", label));
+    return node;
   }
 
   function element(tag, className, text) {
@@ -90,6 +133,10 @@
 
   function initCouncilMap(mapElement, config) {
     addPatterns();
+    // The legend's colours come from the server as data (CSP refuses style attributes).
+    document.querySelectorAll(".map-legend__swatch[data-colour]").forEach(function (swatch) {
+      swatch.style.background = swatch.getAttribute("data-colour");
+    });
     const map = L.map(mapElement, {
       minZoom: config.minZoom,
       maxZoom: config.maxZoom,
@@ -234,7 +281,7 @@
       eachCouncil(function (layer) {
         layer.setStyle(style(layer.feature));
         const label = labelFor(layer.feature.properties);
-        layer.setTooltipContent(label);
+        layer.setTooltipContent(textTip(label));
         const path = layer.getElement();
         if (path) {
           path.setAttribute("aria-label", label);
@@ -398,7 +445,7 @@
                 className: "map-partner-outline",
               },
             });
-            outline.bindTooltip(labelFor(feature.properties) + " (on the other layer)", {
+            outline.bindTooltip(textTip(labelFor(feature.properties) + " (on the other layer)"), {
               sticky: true,
             });
             outline.eachLayer(function (layer) {
@@ -448,7 +495,8 @@
           if (request !== state.panelRequest) {
             return;
           }
-          panel.innerHTML = html;
+          const fragment = new DOMParser().parseFromString(html, "text/html");
+          panel.replaceChildren(...fragmentNodes(fragment.body));
           const heading = panel.querySelector(".council-panel__title");
           if (heading) {
             state.selectedName = heading.textContent.trim();
@@ -459,10 +507,11 @@
           drawOtherTierPartners(request);
         })
         .catch(function () {
-          panel.innerHTML =
-            '<p>The partnerships could not be loaded. <a href="' +
-            panelUrl +
-            '">Open them on a page of their own</a>.</p>';
+          const failed = element("p", "", "The partnerships could not be loaded. ");
+          const own = element("a", "", "Open them on a page of their own");
+          own.href = panelUrl;
+          failed.append(own, ".");
+          panel.replaceChildren(failed);
         })
         .finally(function () {
           panel.removeAttribute("aria-busy");
@@ -555,7 +604,7 @@
               className: "map-member",
             },
             onEachFeature: function (feature, layer) {
-              layer.bindTooltip(feature.properties.name + ": member of " + data.name, { sticky: true });
+              layer.bindTooltip(textTip(feature.properties.name + ": member of " + data.name), { sticky: true });
               layer.on("add", function () {
                 const path = layer.getElement();
                 if (path) {
@@ -583,7 +632,7 @@
                   className: "map-body-area",
                 },
               });
-              area.bindTooltip(label + ": area covered", { sticky: true });
+              area.bindTooltip(textTip(label + ": area covered"), { sticky: true });
               state.overlay.addLayer(area);
               if (bounds) {
                 bounds.extend(area.getBounds());
@@ -595,15 +644,9 @@
                 keyboard: true,
                 icon: L.divIcon({
                   className: "map-body-marker",
-                  html: '<span class="map-body-marker__pin" aria-hidden="true"></span><span class="map-body-marker__label"></span>',
+                  html: markerNode(label),
                   iconSize: null,
                 }),
-              });
-              marker.on("add", function () {
-                const node = marker.getElement();
-                if (node) {
-                  node.querySelector(".map-body-marker__label").textContent = label;
-                }
               });
               state.overlay.addLayer(marker);
             }
@@ -637,7 +680,7 @@
         style: style,
         onEachFeature: function (feature, layer) {
           const label = labelFor(feature.properties);
-          layer.bindTooltip(label, { sticky: true, direction: "top" });
+          layer.bindTooltip(textTip(label), { sticky: true, direction: "top" });
           layer.on("click", function () {
             showPanel(feature);
           });
@@ -800,7 +843,7 @@
             const fresh = page.getElementById(id);
             const here = document.getElementById(id);
             if (fresh && here) {
-              here.innerHTML = fresh.innerHTML;
+              here.replaceChildren(...fragmentNodes(fresh));
             }
           });
           const freshConfig = JSON.parse(page.getElementById("map-config").textContent);
@@ -913,7 +956,7 @@
           },
           onEachFeature: function (feature, featureLayer) {
             const props = feature.properties;
-            featureLayer.bindTooltip(props.name, { sticky: true, direction: "top" });
+            featureLayer.bindTooltip(textTip(props.name), { sticky: true, direction: "top" });
             const open = function () {
               window.location.href = props.url;
             };
