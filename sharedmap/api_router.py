@@ -1,13 +1,17 @@
 """The API under /api/: every app's viewsets on one router, the OpenAPI schema and its
-documentation pages (served from local static files)."""
+documentation pages (served from local static files), and a JSON 404 for any other
+address under /api/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 from rest_framework import routers
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from partnerships.api import urls as partnerships_api
 
@@ -37,6 +41,17 @@ class Router(routers.DefaultRouter):
     include_format_suffixes = False
 
 
+class NotFoundView(APIView):
+    """An address under /api/ that is none of the API's: a 404 in the API's own JSON, as
+    the schema documents, rather than the site's HTML page. It also catches a path whose
+    id is not of the form its endpoint takes (a letter where digits go, a NUL), so such a
+    value never reaches a query."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        raise NotFound("There is nothing at this address in the API; see /api/.")
+
+
 router = Router()
 for prefix, viewset, basename in partnerships_api.ROUTES:
     router.register(prefix, viewset, basename=basename)
@@ -55,4 +70,7 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
+    # Only addresses ending in "/": one without is first redirected to it, as Django's
+    # APPEND_SLASH does for the API's own.
+    re_path(r"^.*/$", NotFoundView.as_view(), name="not-found"),
 ]

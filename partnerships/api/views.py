@@ -2,7 +2,9 @@
 categories, partnerships and savings records, and GeoJSON for the map's layers.
 
 Every list is paginated (`?page=`, `?page_size=` up to 500) and filtered by a
-django-filter FilterSet, so invalid filter values get a 400 with the field errors.
+django-filter FilterSet. Every query parameter an operation takes is declared in
+`partnerships.api.params`, which refuses a bad value with a 400 naming it before the
+filters or the paginator read it, and describes each one in the schema.
 """
 
 import hashlib
@@ -14,12 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -28,11 +25,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from partnerships import map_layers
-from partnerships.api import (
-    schema,  # noqa: F401  (registers the schema extension)
-    selectors,
-    serializers,
-)
+from partnerships.api import params, selectors, serializers
 from partnerships.api.caching import (
     GeoJSONRenderer,
     boundaries_version,
@@ -47,12 +40,29 @@ from partnerships.views.map import LayerRequest
 
 GEOJSON_RENDERERS = [JSONRenderer, GeoJSONRenderer]
 
-_DETAIL = OpenApiParameter(
+DETAIL = params.Choice(
     "detail",
-    str,
-    enum=list(map_layers.DETAILS),
+    "`low`: light shapes for a national view; `high`: detailed (20 m) shapes.",
+    choices=map_layers.DETAILS,
     default="low",
-    description="`low`: light shapes for a national view; `high`: detailed (20 m) shapes.",
+)
+LAYER = params.Choice(
+    "layer",
+    "`districts`: the councils that tile England at district level (districts, unitaries, "
+    "metropolitan districts, London boroughs); `counties`: county councils.",
+    choices=map_layers.LAYERS,
+    default="districts",
+)
+BBOX = params.BoundingBox(
+    "bbox", "Only councils touching this box: `west,south,east,north` (WGS84)."
+)
+PARTNERSHIP = params.Text(
+    "partnership",
+    "Slug of a published partnership: its member councils, whatever their tier, instead "
+    "of a layer.",
+    max_length=200,
+    pattern=params.SLUG,
+    pattern_means="a partnership's slug (letters, digits, - and _)",
 )
 
 
@@ -64,7 +74,6 @@ def _geojson_response(description: str) -> dict:
         304: OpenApiResponse(
             description="Not modified: the copy named in If-None-Match is current."
         ),
-        404: OpenApiResponse(description="Not found."),
     }
 
 
@@ -101,9 +110,49 @@ def _boundary_response(
     return conditional_geojson(request, etag=etag, body=body)
 
 
-class ReadOnlyViewSet(ReadOnlyModelViewSet):
+class StrictQueryMixin:
+    """Checks the query parameters this action takes (`query_parameters()`, which the
+    schema documents too) before anything reads them: a bad one is a 400 naming it."""
+
+    def query_parameters(self) -> list[params.QueryParameter]:
+        return []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            params.check(request.query_params, self.query_parameters())
+        except ValidationError as error:
+            # Name every refused parameter at once, the FilterSet's refusals too.
+            raise ValidationError({**self.filter_errors(), **error.detail}) from error
+
+    def filter_errors(self) -> dict:
+        return {}
+
+
+class ReadOnlyViewSet(StrictQueryMixin, ReadOnlyModelViewSet):
     """Lists and details. Filters narrow lists only: a detail's address always finds its
     object, whatever else is in the query string."""
+
+    # Filters read more strictly than the generic reading of their FilterSet's fields.
+    filter_parameters: dict[str, params.QueryParameter] = {}
+
+    def query_parameters(self) -> list[params.QueryParameter]:
+        if self.action != "list":
+            return []
+        found = []
+        if getattr(self, "filterset_class", None):
+            found += params.FilterParameters(self.filterset_class, self.filter_parameters)
+        if self.pagination_class:
+            found += [params.PAGE, params.PAGE_SIZE]
+        return found
+
+    def filter_errors(self) -> dict:
+        if self.action != "list" or not getattr(self, "filterset_class", None):
+            return {}
+        filterset = self.filterset_class(
+            self.request.query_params, queryset=self.get_queryset(), request=self.request
+        )
+        return {} if filterset.is_valid() else {k: list(v) for k, v in filterset.errors.items()}
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -159,9 +208,13 @@ class CouncilViewSet(ReadOnlyViewSet):
         self.kwargs["gss_code"] = self.kwargs["gss_code"].upper()
         return super().get_object()
 
+    def query_parameters(self) -> list[params.QueryParameter]:
+        if self.action == "boundary":
+            return [DETAIL]
+        return super().query_parameters()
+
     @extend_schema(
         summary="A council's boundary as a GeoJSON Feature",
-        parameters=[_DETAIL],
         responses=_geojson_response("A GeoJSON Feature (WGS84)."),
     )
     @action(
@@ -172,8 +225,6 @@ class CouncilViewSet(ReadOnlyViewSet):
     )
     def boundary(self, request, gss_code: str):
         detail = request.query_params.get("detail", "low")
-        if detail not in map_layers.DETAILS:
-            raise ValidationError({"detail": ["Use low or high."]})
         gss_code = gss_code.upper()
         return _boundary_response(
             request,
@@ -196,49 +247,30 @@ class CouncilViewSet(ReadOnlyViewSet):
 
 @extend_schema(
     summary="Current councils as a GeoJSON FeatureCollection (the map's layers)",
-    parameters=[
-        OpenApiParameter(
-            "layer",
-            str,
-            enum=list(map_layers.LAYERS),
-            default="districts",
-            description="`districts`: the councils that tile England at district level "
-            "(districts, unitaries, metropolitan districts, London boroughs); "
-            "`counties`: county councils.",
-        ),
-        _DETAIL,
-        OpenApiParameter(
-            "bbox",
-            str,
-            description="Only councils touching this box: `west,south,east,north` (WGS84).",
-        ),
-        OpenApiParameter(
-            "partnership",
-            str,
-            description="Slug of a published partnership: its member councils, whatever "
-            "their tier, instead of a layer.",
-        ),
-    ],
-    responses={
-        **_geojson_response(
-            "A FeatureCollection; each Feature's properties: gss_code, name, type, "
-            "type_name, partnerships (published, count), url, panel_url."
-        ),
-        400: OpenApiResponse(description="A parameter was not understood."),
-    },
+    responses=_geojson_response(
+        "A FeatureCollection; each Feature's properties: gss_code, name, type, "
+        "type_name, partnerships (published, count), url, panel_url."
+    ),
 )
-class CouncilsLayerView(APIView):
-    """The same GeoJSON layers the site's map draws, built and cached by the map."""
+class CouncilsLayerView(StrictQueryMixin, APIView):
+    """The same GeoJSON layers the site's map draws, built and cached by the map. A box
+    whose west is east of its east, or south north of its north, touches no council."""
 
     renderer_classes = GEOJSON_RENDERERS
 
+    def query_parameters(self) -> list[params.QueryParameter]:
+        return [LAYER, DETAIL, BBOX, PARTNERSHIP]
+
     def get(self, request):
-        try:
-            layer_request = LayerRequest.from_query(request.query_params)
-        except ValueError as error:
-            raise ValidationError(
-                "Use layer=districts|counties, detail=low|high and bbox=west,south,east,north."
-            ) from error
+        query = request.query_params
+        bbox = query.get("bbox")
+        # Only the parameters checked above: the site's map also reads its filters here.
+        layer_request = LayerRequest(
+            layer=query.get("layer", LAYER.default),
+            detail=query.get("detail", DETAIL.default),
+            bbox=params.bbox_value(bbox) if bbox else None,
+            partnership=query.get("partnership") or None,
+        )
         member_codes = None
         if layer_request.partnership:
             member_codes = map_layers.partnership_member_codes(slug=layer_request.partnership)
@@ -268,6 +300,7 @@ class RegionViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.RegionSerializer
     lookup_field = "gss_code"
+    lookup_value_regex = "[A-Za-z0-9]+"
     filter_backends: list = []
 
     def get_queryset(self):
@@ -280,7 +313,7 @@ class RegionViewSet(ReadOnlyViewSet):
         "A FeatureCollection; each Feature's properties: gss_code, name, slug."
     ),
 )
-class RegionsLayerView(APIView):
+class RegionsLayerView(StrictQueryMixin, APIView):
     renderer_classes = GEOJSON_RENDERERS
 
     def get(self, request):
@@ -323,7 +356,12 @@ class PublicBodyViewSet(ReadOnlyViewSet):
 
     def _lookup(self) -> dict:
         value = self.kwargs["code"]
-        return {"pk": int(value)} if value.isdigit() else {"code": value.upper()}
+        if not (value.isascii() and value.isdigit()):
+            return {"code": value.upper()}
+        pk = params.row_id(value)
+        if pk is None:
+            raise Http404("No public body has that number.")
+        return {"pk": pk}
 
     def get_object(self):
         body = self.get_queryset().filter(**self._lookup()).first()
@@ -367,6 +405,7 @@ class CategoryViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.CategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = params.SLUG
     filter_backends: list = []
 
     def get_queryset(self):
@@ -383,7 +422,9 @@ class PartnershipViewSet(CachedListMixin, ReadOnlyViewSet):
     partnership list and the downloads list for the same filters."""
 
     filterset_class = PartnershipFilter
+    filter_parameters = {"council": params.GSS_CODE}
     lookup_field = "slug"
+    lookup_value_regex = params.SLUG
 
     def get_queryset(self):
         return selectors.partnership_list()
@@ -405,6 +446,13 @@ class SavingsRecordViewSet(CachedListMixin, ReadOnlyViewSet):
 
     serializer_class = serializers.SavingsRecordSerializer
     filterset_class = SavingsRecordFilter
+    filter_parameters = {"council": params.GSS_CODE}
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.savings_record_list()
+
+    def get_object(self):
+        if params.row_id(self.kwargs["pk"]) is None:
+            raise Http404("No savings figure has that number.")
+        return super().get_object()

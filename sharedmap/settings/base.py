@@ -207,7 +207,8 @@ TRUSTED_PROXY_COUNT = int(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["partnerships.api.permissions.ReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Each operation's parameters and refusals as its view checks them (partnerships.api.schema).
+    "DEFAULT_SCHEMA_CLASS": "partnerships.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "partnerships.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -240,6 +241,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
+    # A public, read-only API: no authentication scheme to declare (staff's session only
+    # raises their throttle allowance), so Swagger UI shows no Authorize button.
+    "AUTHENTICATION_WHITELIST": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
