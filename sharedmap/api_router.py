@@ -72,5 +72,5 @@ urlpatterns = [
     *router.urls,
     # Only addresses ending in "/": one without is first redirected to it, as Django's
     # APPEND_SLASH does for the API's own.
-    re_path(r"^.*/$", NotFoundView.as_view(), name="not-found"),
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view(), name="not-found"),
 ]
