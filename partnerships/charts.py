@@ -17,6 +17,9 @@ from pygal.style import Style
 from partnerships.figures import Row
 
 INLINE_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+# pygal's <style> and its hidden tooltip's style attribute would need 'unsafe-inline'
+# under the CSP; the same rules are served as static/css/charts.css.
+INLINE_STYLE = re.compile(r"<style\b.*?</style>", re.DOTALL)
 STYLE = Style(
     background="#ffffff",
     plot_background="#ffffff",
@@ -94,6 +97,7 @@ def bar_chart_svg(
     chart.add(description, [v or None for v in values])
     # pygal embeds its tooltip configuration as a script; the charts need none.
     svg = INLINE_SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = INLINE_STYLE.sub("", svg).replace(' style="opacity: 0"', "")
     label = escape(f"{description}. The same figures are in the table that follows.")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return mark_safe(svg)  # noqa: S308 - pygal's own output with an escaped label

@@ -259,23 +259,42 @@ SPECTACULAR_SETTINGS = {
 
 # ---- Browser security: Content-Security-Policy (django-csp) and Permissions-Policy.
 # https://django-csp.readthedocs.io/en/latest/configuration.html
+import re  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
 from csp.constants import NONE, SELF  # noqa: E402
 
-# Report-only while the templates move their inline script out; then enforced.
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "connect-src": [SELF],
-        "font-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+
+def tile_origins(tile_url: str) -> list[str]:
+    """The origin the map's tiles come from, for img-src: none for local tiles or none at
+    all; a "{s}" subdomain placeholder becomes CSP's leading "*." wildcard."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = re.sub(r"^\{[^}]*\}\.", "*.", parts.netloc)
+    return [f"{parts.scheme}://{host}"]
+
+
+def content_security_policy(tile_url: str) -> dict:
+    """Enforced: scripts and styles only from the site's own files (no inline script or
+    style), images from the site and the configured tile server, no framing."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:", *tile_origins(tile_url)],
+            "connect-src": [SELF],
+            "font-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 # https://github.com/adamchainz/django-permissions-policy
 PERMISSIONS_POLICY: dict[str, list] = {
     "camera": [],

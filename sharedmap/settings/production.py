@@ -29,6 +29,8 @@ LEAFLET_CONFIG = {
     **LEAFLET_CONFIG,  # noqa: F405
     "TILES": [("Map", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
 }
+# The CSP's img-src follows the tile server chosen here.
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)  # noqa: F405
 
 STORAGES = {
     **STORAGES,  # noqa: F405
