@@ -8,6 +8,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -43,9 +45,17 @@ def api_schema(request, real_data):
     # pytest 9 no longer has (it keeps `_id`); give it the attribute it reads.
     request.node._nodeid = request.node.nodeid
     cache.clear()
-    with override_settings(REST_FRAMEWORK=UNTHROTTLED):
-        yield schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
-    cache.clear()
+    # As Django's test client does: the WSGI handler would otherwise close the test's
+    # connection after each request (PostgreSQL then loses the test's transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        with override_settings(REST_FRAMEWORK=UNTHROTTLED):
+            yield schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+        cache.clear()
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
