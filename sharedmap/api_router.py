@@ -2,6 +2,8 @@
 documentation pages (served from local static files), and a JSON 404 for any other
 address under /api/."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
@@ -56,17 +58,28 @@ router = Router()
 for prefix, viewset, basename in partnerships_api.ROUTES:
     router.register(prefix, viewset, basename=basename)
 
+# Swagger UI and Redoc (the sidecar's local files) set styles at run time, Redoc through
+# <style> elements it writes and a search worker from a blob: URL. Their two pages, and
+# only they, allow inline styles and that worker; scripts stay the site's own files.
+DOCS_CSP = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
+
 urlpatterns = [
     path("", include(partnerships_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
+        DOCS_CSP(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/docs.html"
+            )
+        ),
         name="docs",
     ),
     path(
         "docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        DOCS_CSP(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
         name="redoc",
     ),
     *router.urls,
