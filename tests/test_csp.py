@@ -2,6 +2,7 @@
 Content-Security-Policy that allows scripts and styles only from the site's own files,
 with a Permissions-Policy, and carries no inline script or style the policy would refuse."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -119,3 +120,22 @@ def test_tiles_from_another_server_are_allowed_as_images_and_nothing_else():
     ]
     assert policy["DIRECTIVES"]["script-src"] == ["'self'"]
     assert content_security_policy("")["DIRECTIVES"]["img-src"] == ["'self'", "data:"]
+
+
+def test_the_api_docs_run_only_the_sites_scripts_and_allow_inline_styles_there_alone(
+    client, real_data
+):
+    # Swagger UI and Redoc set styles at run time; nothing else is relaxed, there or
+    # anywhere else.
+    for url in ("/api/docs/", "/api/docs/redoc/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        policy = response["Content-Security-Policy"]
+        directives = dict(
+            (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
+        )
+        assert directives["script-src"] == ["'self'"], url
+        assert directives["style-src"] == ["'self'", "'unsafe-inline'"], url
+        html = response.content.decode()
+        assert "<style" not in html and not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
