@@ -562,7 +562,9 @@ def test_the_council_page_draws_its_boundary_and_lists_its_partnerships(admin_cl
     assert json.loads(geometry[1]) == json.loads(adur.boundary)
     assert "leaflet/leaflet" in html and "leaflet.extras.js" in html
     assert 'id="council-boundary-map"' in html
-    assert '"layers": []' in html, "no tile layer without MAP_TILE_URL"
+    config = re.search(r'id="council-boundary-map" data-leaflet-config="([^"]*)"', html)
+    assert config, "the map's settings are on the page as data, not as a script"
+    assert json.loads(unescape(config[1])).get("TILES") == [], "no tiles without MAP_TILE_URL"
 
     change = admin_url(Partnership, "change", partnership.pk)
     assert f"<a href='{change}'>{partnership.name}</a>" in html
