@@ -21,7 +21,7 @@ from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
 from core import secret_links
 from core.parsing import ParseError, bad_request, parse_int, parse_year
-from core.ratelimit import allowance_take, client_address
+from core.ratelimit import allowance_refused
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
 from partnerships.views.downloads import CONTENT_TYPES
@@ -59,15 +59,15 @@ def tracker_start(request: HttpRequest) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and not allowance_take(
-            scope=START_SCOPE, address=client_address(request), limit=START_LIMIT
+        and allowance_refused(
+            request,
+            form,
+            scope=START_SCOPE,
+            limit=START_LIMIT,
+            message=f"We have started {START_LIMIT} trackers from your connection in the last "
+            "hour, which is as many as we start. Please send the form again later.",
         )
     ):
-        form.add_error(
-            None,
-            f"We have started {START_LIMIT} trackers from your connection in the last hour, "
-            "which is as many as we start. Please send the form again later.",
-        )
         status = 429
     if request.method == "POST" and form.is_valid():  # (not after the refusal just added)
         data = form.cleaned_data

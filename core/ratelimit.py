@@ -79,3 +79,13 @@ def allowance_return(*, scope: str, address: str) -> None:
             cache.delete(rate_key(scope, address))
     except ValueError:  # the hour has ended: nothing left to give back
         pass
+
+
+def allowance_refused(request: HttpRequest, form, *, scope: str, limit: int, message: str) -> bool:
+    """Take one send of `scope` from the client's allowance (`allowance_take`), or, when
+    it is used up, put `message` at the top of the form, which keeps what was typed, and
+    say so (the view then answers 429)."""
+    if allowance_take(scope=scope, address=client_address(request), limit=limit):
+        return False
+    form.add_error(None, message)
+    return True

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core.ratelimit import allowance_return, allowance_take, client_address
+from core.ratelimit import allowance_refused, allowance_return, client_address
 from core.secret_links import secret_page
 from matchmaking import selectors, services
 from matchmaking.forms import (
@@ -38,12 +38,7 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def _allowance_refused(request: HttpRequest, form, scope: str) -> bool:
-    """Take one send of `scope` from this address's allowance (core.ratelimit), or, when it
-    is used up, say so at the top of the form, which keeps what was typed."""
-    if allowance_take(scope=scope, address=client_address(request), limit=RATE_LIMIT):
-        return False
-    form.add_error(None, TOO_MANY)
-    return True
+    return allowance_refused(request, form, scope=scope, limit=RATE_LIMIT, message=TOO_MANY)
 
 
 def _form_status(form, refused: bool) -> int:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core.ratelimit import allowance_return, allowance_take, client_address
+from core.ratelimit import allowance_refused, allowance_return, client_address
 from submissions.proposal_forms import GROUPED, ProposalForm
 from submissions.services.proposal import (
     RATE_LIMIT,
@@ -34,15 +34,15 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             return redirect("submissions:proposal-thanks")  # thanked, and nothing kept
         if not form.is_valid():
             status = 400
-        elif not allowance_take(
-            scope=RATE_SCOPE, address=client_address(request), limit=RATE_LIMIT
+        elif allowance_refused(
+            request,
+            form,
+            scope=RATE_SCOPE,
+            limit=RATE_LIMIT,
+            message=f"We have received {RATE_LIMIT} proposals from your connection in the last "
+            "hour, which is as many as we accept. Your text is kept below: please send it "
+            "again later, or email it to us.",
         ):
-            form.add_error(
-                None,
-                f"We have received {RATE_LIMIT} proposals from your connection in the last "
-                "hour, which is as many as we accept. Your text is kept below: please send it "
-                "again later, or email it to us.",
-            )
             status = 429
         else:
             data = form.cleaned_data

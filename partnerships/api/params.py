@@ -19,14 +19,14 @@ import django_filters
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
-# PostgreSQL's `integer`: no id or page number here is larger.
-MAX_INT = 2**31 - 1
+from core import parsing
+
+# The site's own bounds (core.parsing): years, and PostgreSQL's `integer` for ids and pages.
+MIN_YEAR, MAX_YEAR, MAX_INT = parsing.MIN_YEAR, parsing.MAX_YEAR, parsing.MAX_ID
 TEXT_MAX_LENGTH = 100
 # C0 and C1 control characters and DEL, NUL among them; as a JSON Schema pattern too.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _NO_CONTROL_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
-_DIGITS = re.compile(r"[0-9]+")
 SLUG = r"[-a-zA-Z0-9_]+"
 
 Choices = Sequence[str] | Callable[[], Sequence[str]]
@@ -68,16 +68,17 @@ class Integer(QueryParameter):
     digits: int | None = None
 
     def check(self, value: str) -> str | None:
-        wanted = f"a whole number from {self.minimum} to {self.maximum}"
-        if self.digits:
-            wanted = f"{self.digits} digits from {self.minimum} to {self.maximum}"
-        if not _DIGITS.fullmatch(value) or (self.digits and len(value) != self.digits):
-            return f"Give {self.name} as {wanted} in the digits 0 to 9, not {_shown(value)}."
-        # Bounded before converting: a 5,000-digit number is refused, not parsed.
-        if len(value.lstrip("0")) > len(str(self.maximum)) or not (
-            self.minimum <= int(value) <= self.maximum
-        ):
-            return f"Give {self.name} as {wanted}, not {_shown(value)}."
+        """Read by the site's one set of strict parsers (core.parsing), which bound a
+        value before converting it; the message names the parameter."""
+        try:
+            if self.digits == 4:
+                parsing.parse_year(value, min_year=self.minimum, max_year=self.maximum)
+            else:
+                parsing.parse_int(
+                    value, what=self.name, min_value=self.minimum, max_value=self.maximum
+                )
+        except parsing.ParseError as error:
+            return f"{self.name}: {error}"
         return None
 
     def schema(self) -> dict:

@@ -96,10 +96,9 @@
   }
 
   // Leaflet puts a string tooltip in as HTML; a node keeps names from the data as text.
+  // A tooltip's content as a node: Leaflet sets a string tooltip as HTML.
   function textTip(text) {
-    const node = document.createElement("span");
-    node.textContent = text;
-    return node;
+    return element("span", "", text);
   }
 
   // Our own server's fragment, moved in as parsed nodes: no string is ever set as HTML,
