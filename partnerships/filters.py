@@ -24,10 +24,21 @@ from partnerships.models import (
     PartnershipStatus,
     Region,
     SavingsKind,
-    SavingsRecord,
+    SavingsYear,
     Sector,
     ServiceCategory,
     financial_year_label,
+)
+from partnerships.timeline import (
+    FIRST_YEAR,
+    SHOWN,
+    Period,
+    current_financial_year,
+    membership_in,
+    partnerships_running,
+    period_for,
+    stand_in_lookup,
+    year_range_text,
 )
 
 CHOOSE_FROM_LIST = "Choose one from the list."
@@ -57,11 +68,12 @@ SORTS = {
 
 
 def with_achieved_total(queryset: QuerySet, *, up_to_year: int | None = None) -> QuerySet:
-    """Annotate each partnership with its cumulative achieved savings (None if none)."""
-    records = SavingsRecord.objects.filter(partnership=OuterRef("pk"), kind=SavingsKind.ACHIEVED)
+    """Annotate each partnership with its cumulative achieved savings as the ledger
+    counts them (None if none), up to and including `up_to_year` if given."""
+    years = SavingsYear.objects.filter(partnership=OuterRef("pk"), kind=SavingsKind.ACHIEVED)
     if up_to_year is not None:
-        records = records.filter(end_year__lte=up_to_year)
-    total = records.values("partnership").annotate(total=Sum("amount")).values("total")
+        years = years.filter(year__lte=up_to_year)
+    total = years.order_by().values("partnership").annotate(total=Sum("amount")).values("total")
     return queryset.annotate(
         achieved_total=Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
     )
@@ -86,19 +98,10 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 def year_choices() -> list[tuple[int, str]]:
-    """The financial years the data speaks of, newest first: every year a published
-    partnership's savings records cover or in which one started or ended. Two queries."""
-    published = Partnership.objects.filter(published=True)
-    years: set[int] = set()
-    for start, end in published.values_list("start_year", "end_year"):
-        years.update(y for y in (start, end) if y)
-    for start, end in (
-        SavingsRecord.objects.filter(partnership__published=True)
-        .values_list("start_year", "end_year")
-        .distinct()
-    ):
-        years.update(range(start, end + 1))
-    return [(year, financial_year_label(year)) for year in sorted(years, reverse=True)]
+    """Every financial year there is a map of, newest first (from 2009/10, the first
+    council generation, to the current year)."""
+    years = range(current_financial_year(), FIRST_YEAR - 1, -1)
+    return [(year, financial_year_label(year)) for year in years]
 
 
 class OneOfManySelect(forms.Select):
@@ -177,9 +180,10 @@ class PartnershipFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[*PartnershipStatus.choices, (UNKNOWN_STATUS, "Not known")],
+        choices=[*PartnershipStatus.choices, (UNKNOWN_STATUS, "Status not confirmed")],
         method="filter_status",
-        empty_label="Any status",
+        empty_label="Running or not confirmed",
+        help_text="Ended and proposed partnerships are shown only when asked for.",
         error_messages=_not_a_choice("status"),
     )
     savings = django_filters.ChoiceFilter(
@@ -210,7 +214,7 @@ class PartnershipFilter(django_filters.FilterSet):
     year = YearFilter(
         label="As at financial year",
         method="filter_year",
-        error_messages=_year_errors("the financial year"),
+        help_text="That year's councils, and the partnerships and members of that year.",
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
@@ -243,10 +247,36 @@ class PartnershipFilter(django_filters.FilterSet):
         year = None
         if data and data.get("year"):
             try:
-                year = parse_year(str(data["year"]))
+                year = parse_year(
+                    str(data["year"]), min_year=FIRST_YEAR, max_year=current_financial_year()
+                )
             except ParseError:
                 pass  # the form puts the message beside the field
+        self.period: Period = period_for(year)
+        statuses_asked = bool(data and data.get("status"))
+        queryset = partnerships_running(queryset, self.period, statuses_asked=statuses_asked)
         super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
+        outside = year_range_text()
+        self.filters["year"].extra.update(
+            min_value=FIRST_YEAR,
+            max_value=current_financial_year(),
+            error_messages={
+                "invalid": f"Give the financial year as four digits, like 2019. {outside}",
+                "min_value": outside,
+                "max_value": outside,
+            },
+        )
+
+    def memberships(self, **conditions) -> Exists:
+        """Whether the partnership has a member that counts in the view's period and
+        whose standing-in council (that year's, or its successor now) meets
+        `conditions` (lookups on `GenerationCouncil`)."""
+        lookups = {f"{SHOWN}{key}": value for key, value in conditions.items()}
+        return Exists(
+            PartnershipCouncil.objects.filter(
+                membership_in(self.period), partnership=OuterRef("pk")
+            ).filter(**stand_in_lookup(self.period), **lookups)
+        )
 
     @classmethod
     def for_page(cls, data) -> "PartnershipFilter":
@@ -260,12 +290,12 @@ class PartnershipFilter(django_filters.FilterSet):
         fields["category"].widget = OneOfManySelect(
             choices=[("", "Any service"), *fields["category"].choices]
         )
-        filterset.form.fields["year"].widget = forms.Select(
-            choices=[("", "Now (everything published)"), *year_choices()]
+        filterset.form.fields["year"].widget = forms.Select(choices=[("", "Now"), *year_choices()])
+        filterset.form.fields["year"].help_text = (
+            "That year's councils and the partnerships running then: as published at the "
+            "end of that year's refresh where there is a snapshot, otherwise reconstructed "
+            "from start and end dates."
         )
-        filterset.form.fields[
-            "year"
-        ].help_text = "The map as published at the end of that year's refresh."
         return filterset
 
     def cleaned(self, name: str):
@@ -329,13 +359,24 @@ class PartnershipFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        members = PartnershipCouncil.objects.filter(partnership=OuterRef("pk")).filter(
+        # A member found by its own name (a former council) or by the name of the
+        # council standing for it in the period.
+        members = PartnershipCouncil.objects.filter(
+            membership_in(self.period), partnership=OuterRef("pk")
+        ).filter(
             Q(council__short_name__icontains=value) | Q(council__official_name__icontains=value)
         )
         bodies = PartnershipPublicBody.objects.filter(
-            partnership=OuterRef("pk"), public_body__name__icontains=value
+            membership_in(self.period),
+            partnership=OuterRef("pk"),
+            public_body__name__icontains=value,
         )
-        return queryset.filter(Q(name__icontains=value) | Exists(members) | Exists(bodies))
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Exists(members)
+            | self.memberships(name__icontains=value)
+            | Exists(bodies)
+        )
 
     def filter_category(self, queryset, name, value):
         if not value:
@@ -349,28 +390,18 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         names = [n for n in Region.objects.values_list("name", flat=True) if slugify(n) == value]
-        return queryset.filter(
-            Exists(
-                PartnershipCouncil.objects.filter(
-                    partnership=OuterRef("pk"), council__region__name__in=names
-                )
-            )
-        )
+        return queryset.filter(self.memberships(region__name__in=names))
 
     def filter_council_type(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                PartnershipCouncil.objects.filter(
-                    partnership=OuterRef("pk"), council__council_type=value
-                )
-            )
-        )
+        return queryset.filter(self.memberships(council_type=value))
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(
             Exists(
                 PartnershipPublicBody.objects.filter(
-                    partnership=OuterRef("pk"), public_body__sector=value
+                    membership_in(self.period),
+                    partnership=OuterRef("pk"),
+                    public_body__sector=value,
                 )
             )
         )
@@ -389,20 +420,12 @@ class PartnershipFilter(django_filters.FilterSet):
         return queryset
 
     def filter_council(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                PartnershipCouncil.objects.filter(
-                    partnership=OuterRef("pk"), council__gss_code=value.strip().upper()
-                )
-            )
-        )
+        return queryset.filter(self.memberships(council__gss_code=value.strip().upper()))
 
     def filter_year(self, queryset, name, value):
-        """Partnerships running during the financial year (by start year)."""
-        year = value
-        return queryset.filter(Q(start_year__isnull=True) | Q(start_year__lte=year)).filter(
-            Q(end_year__isnull=True) | Q(end_year__gte=year)
-        )
+        """The year is applied to the base queryset in `__init__` (`partnerships.timeline`),
+        because every other filter reads the period too."""
+        return queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["name"]))

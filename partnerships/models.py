@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 def financial_year_label(start_year: int) -> str:
@@ -80,6 +81,14 @@ class PublicBody(models.Model):
     website = models.URLField(blank=True)
     boundary = models.TextField(
         blank=True, help_text="GeoJSON geometry (WGS84), if it has an area."
+    )
+    area = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The ONS area it serves (a police force area for a constabulary).",
     )
 
     class Meta:
@@ -162,6 +171,8 @@ class Council(models.Model):
         limit_choices_to={"kind": PublicBodyKind.COMBINED_AUTHORITY},
     )
     alt_names = models.TextField(blank=True, help_text="Other names, one per line.")
+    # The shapes are reference data, reloaded whole; the history keeps everything else.
+    history = HistoricalRecords(excluded_fields=["boundary", "boundary_low"])
 
     class Meta:
         ordering = ["short_name"]
@@ -189,9 +200,17 @@ class ServiceCategory(models.Model):
 
 
 class PartnershipStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
+    """Blank means the sources do not establish it: shown as "status not confirmed"."""
+
     OPERATIONAL = "operational", "Operational"
     ENDED = "ended", "Ended"
+    PROPOSED = "proposed", "Proposed"
+
+
+# What "now" counts unless the status filter asks for more: running partnerships and
+# those whose status the sources do not establish.
+STATUSES_NOW = (PartnershipStatus.OPERATIONAL, "")
+STATUS_NOT_CONFIRMED = "Status not confirmed"
 
 
 class NoSavingsReason(models.TextChoices):
@@ -240,6 +259,10 @@ class Partnership(models.Model):
     published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(
+        m2m_fields=[categories],
+        excluded_fields=["contact_name", "contact_email", "contact_phone", "updated_at"],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -265,6 +288,15 @@ class Partnership(models.Model):
             raise ValidationError({"no_savings_reason_other": "Say what the other reason is."})
 
     @property
+    def status_label(self) -> str:
+        return self.get_status_display() if self.status else STATUS_NOT_CONFIRMED
+
+    @property
+    def is_current(self) -> bool:
+        """Counted "now" (running, or its status not established)."""
+        return self.status in STATUSES_NOW
+
+    @property
     def source_links(self) -> list[str]:
         return [part.strip() for part in self.source.split(" ; ") if part.strip()]
 
@@ -274,24 +306,29 @@ class Partnership(models.Model):
         present = {body.sector for body in self.public_bodies.all()}
         return [label for value, label in Sector.choices if value in present]
 
-    # Savings totals are derived from the records, never typed twice. They read
-    # `savings_records.all()` so that a prefetch serves them without queries.
-    def _records(self, kind: str) -> list["SavingsRecord"]:
-        return [r for r in self.savings_records.all() if r.kind == kind]
+    # Totals come from the ledger (`SavingsYear`): one counted figure per year and kind,
+    # chosen by the rule in `partnerships.services.ledger`; overlapping figures are
+    # never added up. They read `savings_years.all()` so that a prefetch serves them.
+    def _counted(self, kind: str) -> list["SavingsYear"]:
+        return [y for y in self.savings_years.all() if y.kind == kind]
 
     @property
     def achieved_savings_total(self) -> Decimal | None:
-        records = self._records(SavingsKind.ACHIEVED)
-        return sum((r.amount for r in records), Decimal("0")) if records else None
+        years = self._counted(SavingsKind.ACHIEVED)
+        return sum((y.amount for y in years), Decimal("0")) if years else None
 
     @property
     def expected_savings_total(self) -> Decimal | None:
-        records = self._records(SavingsKind.EXPECTED)
-        return sum((r.amount for r in records), Decimal("0")) if records else None
+        years = self._counted(SavingsKind.EXPECTED)
+        return sum((y.amount for y in years), Decimal("0")) if years else None
 
     @property
     def latest_achieved_record(self) -> "SavingsRecord | None":
-        records = self._records(SavingsKind.ACHIEVED)
+        records = [
+            r
+            for r in self.savings_records.all()
+            if r.kind == SavingsKind.ACHIEVED and r.end_year is not None
+        ]
         return max(records, key=lambda r: (r.end_year, r.start_year)) if records else None
 
 
@@ -301,6 +338,13 @@ class PartnershipCouncil(models.Model):
     )
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="memberships")
     is_lead = models.BooleanField("lead or host", default=False)
+    joined_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Blank if it was a founding member or no source says."
+    )
+    left_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Blank while it is a member."
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_lead", "council__short_name"]
@@ -308,7 +352,13 @@ class PartnershipCouncil(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "council"], name="partnership_council_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True)
+                | Q(joined_year__isnull=True)
+                | Q(left_year__gte=models.F("joined_year")),
+                name="partnership_council_left_after_joined",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,6 +373,9 @@ class PartnershipPublicBody(models.Model):
         PublicBody, on_delete=models.PROTECT, related_name="memberships"
     )
     is_lead = models.BooleanField("lead or host", default=False)
+    joined_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    left_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_lead", "public_body__name"]
@@ -331,7 +384,13 @@ class PartnershipPublicBody(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "public_body"], name="partnership_body_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True)
+                | Q(joined_year__isnull=True)
+                | Q(left_year__gte=models.F("joined_year")),
+                name="partnership_body_left_after_joined",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,20 +408,47 @@ class Recurrence(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
-class SavingsRecord(models.Model):
-    """One savings figure of one partnership over one or more financial years.
+class SavingsOrigin(models.TextChoices):
+    """Where a figure came from. Figures of different origins never replace each other."""
 
-    Financial years are stored by the calendar year they start in: 2018 is 2018/19.
+    REFRESH = "refresh", "Annual refresh questionnaire"
+    TRACKER = "tracker", "Costs and benefits tracker"
+    EXPERT_PROGRAMME = "expert_programme", "Shared Service Expert Programme outcome"
+    STAFF = "staff", "Entered by LGA staff"
+    REFERENCE = "reference", "Published source (reference data)"
+    PROPOSAL = "proposal", "Public proposal"
+
+
+class SavingsEvidence(models.TextChoices):
+    AS_REPORTED = "as_reported", "As reported"
+    CONFIRMED = "confirmed", "Confirmed by LGA staff"
+    AUDITED = "audited", "Audited"
+
+
+class SavingsRecord(models.Model):
+    """One savings figure of one partnership, as one source gave it.
+
+    Financial years are stored by the calendar year they start in: 2018 is 2018/19. A
+    figure without a period (the source gave none) is shown but not counted in totals.
+    Several figures may cover the same years (two sources, or a refresh answer and an
+    Expert Programme outcome): all stand; `partnerships.services.ledger` decides which
+    one counts in totals, one per year and kind.
     """
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="savings_records"
     )
     start_year = models.PositiveSmallIntegerField(
-        "first financial year", help_text="The year it starts in: 2018 for 2018/19."
+        "first financial year",
+        null=True,
+        blank=True,
+        help_text="The year it starts in: 2018 for 2018/19. Blank if the source gives no period.",
     )
     end_year = models.PositiveSmallIntegerField(
-        "last financial year", help_text="Same as the first for a one-year figure."
+        "last financial year",
+        null=True,
+        blank=True,
+        help_text="Same as the first for a one-year figure.",
     )
     amount = models.DecimalField(
         "amount (£)",
@@ -371,25 +457,42 @@ class SavingsRecord(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     kind = models.CharField(max_length=10, choices=SavingsKind.choices)
+    per_year = models.BooleanField(
+        "amount is per year",
+        null=True,
+        blank=True,
+        help_text="Yes: a rate for each year of the period. No: one total over the period.",
+    )
     cashable = models.BooleanField(null=True, blank=True, help_text="Blank if not known.")
     recurrence = models.CharField(
         max_length=10, choices=Recurrence.choices, default=Recurrence.UNKNOWN
     )
+    origin = models.CharField(
+        max_length=20, choices=SavingsOrigin.choices, default=SavingsOrigin.STAFF
+    )
+    origin_detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Which questionnaire (council and cycle), tracker or application.",
+    )
+    evidence = models.CharField(
+        max_length=20, choices=SavingsEvidence.choices, default=SavingsEvidence.AS_REPORTED
+    )
+    reported_on = models.DateField(null=True, blank=True, help_text="When it was reported.")
+    source_url = models.URLField("source link", max_length=500, blank=True)
     wording = models.TextField(blank=True, help_text="The figure as the source reported it.")
     source = models.TextField(blank=True)
     note = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["start_year", "end_year", "kind"]
+        ordering = [F("start_year").asc(nulls_last=True), "end_year", "kind", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="savings_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")),
+                condition=Q(start_year__isnull=True, end_year__isnull=True)
+                | Q(start_year__isnull=False, end_year__gte=models.F("start_year")),
                 name="savings_years_in_order",
-            ),
-            models.UniqueConstraint(
-                fields=["partnership", "start_year", "end_year", "kind"],
-                name="savings_one_figure_per_year_and_kind",
             ),
         ]
 
@@ -398,34 +501,165 @@ class SavingsRecord(models.Model):
 
     @property
     def period_label(self) -> str:
+        if self.start_year is None:
+            return "no period given"
         if self.start_year == self.end_year:
             return financial_year_label(self.start_year)
         return f"{financial_year_label(self.start_year)} to {financial_year_label(self.end_year)}"
 
     @property
+    def basis_label(self) -> str:
+        """How the amount reads against its period."""
+        if self.start_year is None or self.start_year == self.end_year:
+            return "for the year" if self.start_year is not None else "no period given"
+        return "a year, each year" if self.per_year else "in all over the period"
+
+    @property
+    def origin_label(self) -> str:
+        label = self.get_origin_display()
+        return f"{label}: {self.origin_detail}" if self.origin_detail else label
+
+    @property
     def years(self) -> range:
+        if self.start_year is None:
+            return range(0)
         return range(self.start_year, self.end_year + 1)
 
     def clean(self) -> None:
-        if self.start_year is not None and self.end_year is not None:
-            if self.end_year < self.start_year:
-                raise ValidationError(
-                    {"end_year": "The last financial year cannot be before the first."}
-                )
-            if self.partnership_id:
-                overlapping = SavingsRecord.objects.filter(
-                    partnership_id=self.partnership_id,
-                    kind=self.kind,
-                    start_year__lte=self.end_year,
-                    end_year__gte=self.start_year,
-                ).exclude(pk=self.pk)
-                if overlapping.exists():
-                    other = overlapping.first()
-                    raise ValidationError(
-                        f"This partnership already has an {self.get_kind_display().lower()} "
-                        f"figure covering {other.period_label}; two figures of one kind "
-                        "cannot cover the same year."
-                    )
+        if (self.start_year is None) != (self.end_year is None):
+            raise ValidationError(
+                {"end_year": "Give both the first and the last financial year, or neither."}
+            )
+        if self.start_year is not None and self.end_year < self.start_year:
+            raise ValidationError(
+                {"end_year": "The last financial year cannot be before the first."}
+            )
+
+
+class SavingsYear(models.Model):
+    """The ledger: for each partnership, kind and financial year, the one figure that
+    counts in totals and how much of it falls in that year. Derived from the savings
+    records (rebuilt whenever they change, see `partnerships.services.ledger`); never
+    edited by hand."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="savings_years"
+    )
+    record = models.ForeignKey(SavingsRecord, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=SavingsKind.choices)
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    spread = models.BooleanField(
+        default=False, help_text="A share of a total over several years, spread evenly."
+    )
+
+    class Meta:
+        ordering = ["year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "year"], name="savings_year_one_per_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind"])]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} {self.kind} in {financial_year_label(self.year)}"
+
+
+class Generation(models.Model):
+    """England's council geography between two reorganisations (MapIt's generations)."""
+
+    code = models.CharField(max_length=10, unique=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Blank for the current one.")
+    district_count = models.PositiveSmallIntegerField()
+    county_count = models.PositiveSmallIntegerField()
+    source = models.TextField(blank=True)
+    licence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        until = f"{self.valid_to:%d %B %Y}" if self.valid_to else "now"
+        return f"Councils from {self.valid_from:%d %B %Y} to {until}"
+
+    @property
+    def first_year(self) -> int:
+        """The first financial year (by start year) it holds on 1 April."""
+        return self.valid_from.year if self.valid_from.month <= 4 else self.valid_from.year + 1
+
+    @property
+    def last_year(self) -> int | None:
+        return None if self.valid_to is None else self.valid_to.year - 1
+
+
+class GenerationCouncil(models.Model):
+    """A council as it stood in one generation: its code then and its boundary then."""
+
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="councils")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="generations")
+    gss_code = models.CharField("GSS code then", max_length=9)
+    name = models.CharField(max_length=200)
+    council_type = models.CharField("type", max_length=30, choices=CouncilType.choices)
+    is_county = models.BooleanField(default=False)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    county = models.ForeignKey(
+        Council, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    boundary = models.TextField(blank=True, help_text="GeoJSON geometry (WGS84, BUC).")
+
+    class Meta:
+        ordering = ["generation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["generation", "council"], name="generation_council_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.generation.code})"
+
+
+class CouncilStandIn(models.Model):
+    """Which council of a generation stands for a member council: itself while it
+    exists, its successors (through every reorganisation) once it is abolished. A
+    council created later stands for nobody before it existed."""
+
+    generation = models.ForeignKey(Generation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="stand_ins")
+    shown = models.ForeignKey(
+        GenerationCouncil, on_delete=models.CASCADE, related_name="standing_for"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["generation", "member", "shown"], name="council_stand_in_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} stands as {self.shown}"
+
+
+class MapSnapshot(models.Model):
+    """What was published for a financial year, frozen when staff close that year's
+    refresh or publish the year's map. Later edits never change it."""
+
+    year = models.PositiveSmallIntegerField(unique=True, help_text="2025 for 2025/26.")
+    published_at = models.DateTimeField()
+    published_by = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Map for {financial_year_label(self.year)}, published {self.published_at:%d %B %Y}"
 
 
 class DataLoad(models.Model):

@@ -1,5 +1,6 @@
 """Cache invalidation for the map's layers, the API's boundaries and its cached lists,
-and nothing else (see STYLE.md). Connected in `PartnershipsConfig.ready()`.
+and the savings ledger derived from the records (see the last receiver); nothing else
+(see STYLE.md). Connected in `PartnershipsConfig.ready()`.
 
 Every cached layer, boundary, compressed body and API list page is keyed on the map's
 data version (`partnerships.map_layers`), so starting a new version when staff save or
@@ -50,3 +51,16 @@ def map_layers_invalidate(**kwargs) -> None:
     # so that a layer another request built from the old rows meanwhile is dropped.
     map_data_changed()
     transaction.on_commit(map_data_changed)
+
+
+@receiver(post_save, sender=SavingsRecord)
+@receiver(post_delete, sender=SavingsRecord)
+def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
+    """The ledger (`SavingsYear`) is derived data, like a cache: recounted from the
+    records whenever one is saved or deleted, so totals never go stale."""
+    from partnerships.services.ledger import ledger_rebuild
+
+    if kwargs.get("raw"):
+        return
+    if Partnership.objects.filter(pk=instance.partnership_id).exists():
+        ledger_rebuild(partnership_ids=[instance.partnership_id])

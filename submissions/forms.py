@@ -179,7 +179,7 @@ class ItemForm(forms.Form):
             self.fields["name"].error_messages["required"] = "Give the collaboration a name."
             self.fields["status"].choices = [
                 ("", "Not known"),
-                (PartnershipStatus.PLANNED, PartnershipStatus.PLANNED.label),
+                (PartnershipStatus.PROPOSED, PartnershipStatus.PROPOSED.label),
                 (PartnershipStatus.OPERATIONAL, PartnershipStatus.OPERATIONAL.label),
             ]
         else:

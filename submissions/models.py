@@ -334,7 +334,7 @@ class ChangeHistory(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="history",
+        related_name="change_history",
     )
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50)

@@ -39,6 +39,8 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
+from partnerships.services.generations import generations_load
+from partnerships.services.pack import partnerships_pack_load, retired_slugs
 from partnerships.services.periods import PeriodError, financial_years
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,21 @@ REFERENCE_FILES = (
     "council_boundaries_low.geojson",
     "county_boundaries.geojson",
     "council_name_lookup.csv",
-    "known_partnerships.csv",
+    "generations/generations.csv",
+    "generations/council_generations.csv",
+    "generations/districts_G2009.geojson",
+    "generations/districts_G2019.geojson",
+    "generations/districts_G2020.geojson",
+    "generations/districts_G2021.geojson",
+    "generations/districts_G2023.geojson",
+    "generations/counties_G2009.geojson",
+    "generations/counties_G2019.geojson",
+    "generations/counties_G2020.geojson",
+    "generations/counties_G2021.geojson",
+    "generations/counties_G2023.geojson",
+    "partnerships/partnerships.csv",
+    "partnerships/partnership_members.csv",
+    "partnerships/savings.csv",
 )
 
 # The curated list of service categories, in display order.
@@ -658,8 +674,9 @@ def partnerships_load_csv(
 def reference_data_load(
     *, data_dir: Path, force: bool = False, progress: Progress | None = None
 ) -> LoadReport:
-    """Load regions, public bodies, councils (with boundaries and neighbours) and the
-    publicly reported partnerships. Skipped when the same files were loaded before."""
+    """Load regions, public bodies, councils (with boundaries and neighbours), the
+    council generations since 2009 and the sourced partnerships pack, in one
+    transaction. Skipped when the same files were loaded before."""
     say = progress or (lambda message: None)
     fingerprint = files_fingerprint(data_dir)
     if (
@@ -680,13 +697,13 @@ def reference_data_load(
         councils = councils_load(data_dir=data_dir, report=report, regions=regions, bodies=bodies)
         say("Working out which councils are neighbours…")
         neighbours_compute(councils=councils.values(), report=report)
-    say("Loading publicly reported partnerships…")
-    partnerships = partnerships_load_csv(
-        text=(data_dir / "known_partnerships.csv").read_text(encoding="utf-8"),
-        name_lookup_rows=_read_csv(data_dir / "council_name_lookup.csv"),
-        progress=say,
-    )
-    report.merge(partnerships)
+        say("Loading the council generations since 2009…")
+        generations_load(data_dir=data_dir, report=report)
+        say("Loading the sourced partnerships pack…")
+        retired = Partnership.objects.filter(slug__in=retired_slugs(data_dir=data_dir))
+        report.updated["partnerships carried over under a new slug"] += retired.count()
+        retired.delete()
+        partnerships_pack_load(data_dir=data_dir, report=report)
     load.finished_at = timezone.now()
     load.summary = "\n".join(report.lines())
     load.save(update_fields=["finished_at", "summary"])

@@ -1,0 +1,91 @@
+"""The savings ledger: which figure counts in totals, and how much of it in each year.
+
+The rule, written once and quoted on the figures page and in the downloads
+(`COUNTING_RULE`): several figures may cover the same years (two sources, a refresh
+answer and an Expert Programme outcome); every one is kept and shown with its source,
+and for each partnership, kind (achieved or expected) and financial year exactly one
+counts. Achieved and expected are never added together.
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+
+from partnerships.models import SavingsEvidence, SavingsRecord, SavingsYear
+
+COUNTING_RULE = (
+    "Where several figures cover the same partnership, kind and financial year, one "
+    "counts in totals: the best evidenced (audited, then confirmed by LGA staff, then as "
+    "reported), then the most recently reported, then the one whose period ends latest, "
+    "then the one entered last. A figure given as a total over several years counts as "
+    "that total spread evenly over its years; a figure per year counts in full each year. "
+    "Figures whose source gives no period are shown but not counted. Achieved and "
+    "expected savings are never added together."
+)
+
+EVIDENCE_RANK = {
+    SavingsEvidence.AUDITED: 2,
+    SavingsEvidence.CONFIRMED: 1,
+    SavingsEvidence.AS_REPORTED: 0,
+}
+PENNY = Decimal("0.01")
+
+
+def _precedence(record: SavingsRecord) -> tuple:
+    reported = record.reported_on.toordinal() if record.reported_on else 0
+    return (EVIDENCE_RANK.get(record.evidence, 0), reported, record.end_year, record.pk)
+
+
+def year_amounts(record: SavingsRecord) -> dict[int, tuple[Decimal, bool]]:
+    """{financial year: (amount counted that year, spread?)} for one figure."""
+    years = list(record.years)
+    if not years:
+        return {}
+    if len(years) == 1 or record.per_year:
+        return {year: (record.amount, False) for year in years}
+    share = (record.amount / len(years)).quantize(PENNY, rounding=ROUND_HALF_UP)
+    amounts = {year: (share, True) for year in years}
+    # The last year takes the pennies lost to rounding, so the years add up to the total.
+    amounts[years[-1]] = (record.amount - share * (len(years) - 1), True)
+    return amounts
+
+
+def counted_years(records: list[SavingsRecord]) -> list[SavingsYear]:
+    """The ledger rows for one partnership's figures, by the rule above (unsaved)."""
+    best: dict[tuple[str, int], SavingsRecord] = {}
+    for record in records:
+        for year in record.years:
+            key = (record.kind, year)
+            if key not in best or _precedence(record) > _precedence(best[key]):
+                best[key] = record
+    rows = []
+    amounts_of: dict[int, dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
+    for (kind, year), record in sorted(best.items()):
+        if record.pk not in amounts_of:
+            amounts_of[record.pk] = year_amounts(record)
+        amount, spread = amounts_of[record.pk][year]
+        rows.append(
+            SavingsYear(
+                partnership_id=record.partnership_id,
+                record=record,
+                kind=kind,
+                year=year,
+                amount=amount,
+                spread=spread,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def ledger_rebuild(*, partnership_ids: list[int]) -> None:
+    """Recount the ledger of these partnerships from their savings records."""
+    if not partnership_ids:
+        return
+    records: dict[int, list[SavingsRecord]] = defaultdict(list)
+    for record in SavingsRecord.objects.filter(partnership_id__in=partnership_ids):
+        records[record.partnership_id].append(record)
+    SavingsYear.objects.filter(partnership_id__in=partnership_ids).delete()
+    rows = [row for pid in partnership_ids for row in counted_years(records.get(pid, []))]
+    SavingsYear.objects.bulk_create(rows, batch_size=500)
