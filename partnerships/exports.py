@@ -7,12 +7,15 @@ files are written by core.exports, so a name typed as a formula stays text.
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from core.exports import INTEGER, MONEY, Column, CsvWriter, XlsxWorkbook
-from partnerships.models import Partnership, SavingsRecord
+from partnerships.models import Partnership, SavingsRecord, financial_year_label
 from partnerships.selectors import members_prefetches
+from partnerships.services.ledger import COUNTING_RULE
+from partnerships.timeline import Period, counted_councils, period_for
 
 LICENCE = (
     "Licence: Open Government Licence v3.0, "
@@ -34,14 +37,16 @@ PARTNERSHIP_COLUMNS = (
     Column("start_year", "Start year", INTEGER),
     Column("end_year", "End year", INTEGER),
     Column("lead", "Lead or host"),
-    Column("councils", "Member councils"),
+    Column("councils", "Member councils (everyone that has belonged)"),
     Column("council_codes", "Member council GSS codes"),
+    Column("counted", "Councils counted in this view"),
+    Column("counted_codes", "Councils counted: GSS codes"),
     Column("public_bodies", "Member public bodies"),
     Column("partner_sectors", "Partner sectors"),
-    Column("achieved_total", "Achieved savings to date (£)", MONEY),
+    Column("achieved_total", "Achieved savings counted in this view (£)", MONEY),
     Column("latest_period", "Latest achieved figure: period"),
     Column("latest_amount", "Latest achieved figure (£)", MONEY),
-    Column("expected_total", "Expected savings (£)", MONEY),
+    Column("expected_total", "Expected savings counted (£)", MONEY),
     Column("reported_savings", "Savings as reported"),
     Column("no_savings_reason", "Reason there is no figure"),
     Column("description", "Description"),
@@ -55,20 +60,35 @@ SAVINGS_COLUMNS = (
     Column("start_year", "First financial year (start)", INTEGER),
     Column("end_year", "Last financial year (start)", INTEGER),
     Column("amount", "Amount (£)", MONEY),
+    Column("basis", "Per year or in all"),
     Column("kind", "Achieved or expected"),
+    Column("counted_years", "Financial years it counts in totals"),
     Column("cashable", "Cashable"),
     Column("recurrence", "Recurring or one-off"),
+    Column("origin", "Where the figure came from"),
+    Column("evidence", "Evidence"),
+    Column("reported_on", "Reported on"),
     Column("wording", "As reported"),
+    Column("source_url", "Source link"),
     Column("source", "Source"),
 )
 
 
 def partnerships_for_export(*, partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
     """The partnerships with everything an export row needs, in a fixed number of queries."""
-    return partnerships.prefetch_related("categories", *members_prefetches(), "savings_records")
+    return partnerships.prefetch_related(
+        "categories", *members_prefetches(), "savings_records", "savings_years"
+    )
 
 
-def partnership_rows(partnerships: Iterable[Partnership], *, base_url: str = "") -> Iterator[dict]:
+def partnership_rows(
+    partnerships: Iterable[Partnership], *, base_url: str = "", period: Period | None = None
+) -> Iterator[dict]:
+    """One row per partnership; the councils and totals counted are the period's (now by
+    default), as the map and the lists count them."""
+    partnerships = list(partnerships)
+    period = period or period_for(None)
+    counted = counted_councils([p.pk for p in partnerships], period)
     for p in partnerships:
         councils = [m.council for m in p.council_memberships.all()]
         bodies = [m.public_body for m in p.body_memberships.all()]
@@ -84,18 +104,20 @@ def partnership_rows(partnerships: Iterable[Partnership], *, base_url: str = "")
             "name": p.name,
             "url": base_url + p.get_absolute_url(),
             "categories": "; ".join(c.name for c in p.categories.all()),
-            "status": p.get_status_display() if p.status else "Not known",
+            "status": p.status_label,
             "start_year": p.start_year,
             "end_year": p.end_year,
             "lead": "; ".join(leads),
             "councils": "; ".join(c.official_name for c in councils),
             "council_codes": "; ".join(c.gss_code for c in councils),
+            "counted": "; ".join(c.label for c in counted.get(p.pk, [])),
+            "counted_codes": "; ".join(c.gss_code for c in counted.get(p.pk, [])),
             "public_bodies": "; ".join(b.name for b in bodies),
             "partner_sectors": "; ".join(sectors),
-            "achieved_total": p.achieved_savings_total,
+            "achieved_total": _achieved(p, period),
             "latest_period": latest.period_label if latest else "",
             "latest_amount": latest.amount if latest else None,
-            "expected_total": p.expected_savings_total,
+            "expected_total": _counted_total(p, "expected", period),
             "reported_savings": p.reported_savings,
             "no_savings_reason": reason,
             "description": p.description,
@@ -104,8 +126,39 @@ def partnership_rows(partnerships: Iterable[Partnership], *, base_url: str = "")
         }
 
 
+def _counted_total(p: Partnership, kind: str, period: Period):
+    """The ledger's total for a kind, up to the period's year for a past year."""
+    years = [
+        y
+        for y in p.savings_years.all()
+        if y.kind == kind and (period.is_now or y.year <= period.year)
+    ]
+    return sum((y.amount for y in years), Decimal("0")) if years else None
+
+
+def _achieved(p: Partnership, period: Period):
+    return _counted_total(p, "achieved", period)
+
+
+def _year_spans(years: list[int]) -> str:
+    """[2010, 2011, 2012, 2015] -> "2010/11 to 2012/13; 2015/16"."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    label = financial_year_label
+    return "; ".join(label(a) if a == b else f"{label(a)} to {label(b)}" for a, b in spans)
+
+
 def savings_rows(partnerships: Iterable[Partnership]) -> Iterator[dict]:
+    """Every figure of the partnerships, each with its source and the years (if any) in
+    which it is the one that counts in totals."""
     for p in partnerships:
+        counted: dict[int, list[int]] = {}
+        for year in p.savings_years.all():
+            counted.setdefault(year.record_id, []).append(year.year)
         record: SavingsRecord
         for record in p.savings_records.all():
             yield {
@@ -114,10 +167,16 @@ def savings_rows(partnerships: Iterable[Partnership]) -> Iterator[dict]:
                 "start_year": record.start_year,
                 "end_year": record.end_year,
                 "amount": record.amount,
+                "basis": record.basis_label,
                 "kind": record.get_kind_display(),
+                "counted_years": _year_spans(counted.get(record.pk, [])) or "None",
                 "cashable": {True: "Yes", False: "No", None: "Not known"}[record.cashable],
                 "recurrence": record.get_recurrence_display(),
+                "origin": record.origin_label,
+                "evidence": record.get_evidence_display(),
+                "reported_on": f"{record.reported_on:%d %B %Y}" if record.reported_on else "",
                 "wording": record.wording,
+                "source_url": record.source_url,
                 "source": record.source,
             }
 
@@ -128,11 +187,13 @@ def _preamble(description: str) -> list[str]:
         f"Downloaded {date.today():%d %B %Y}",
         LICENCE,
         f"Attribution: {ATTRIBUTION}",
+        f"Totals: {COUNTING_RULE}",
     ]
 
 
 def csv_export(*, rows: Iterable[dict], columns: tuple[Column, ...], description: str) -> str:
-    """CSV text: four '#' lines (title, date, licence, attribution), then the table."""
+    """CSV text: five '#' lines (title, date, licence, attribution, counting rule), then
+    the table."""
     writer = CsvWriter()
     for line in _preamble(description):
         writer.comment(line)

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from core.parsing import MAX_YEAR, MIN_YEAR, ParseError, StrictYearField, TextField, parse_year
 from partnerships.forms import FilterForm
 from partnerships.models import (
+    STATUSES_NOW,
     Council,
     CouncilType,
     Partnership,
@@ -34,6 +35,7 @@ from partnerships.timeline import (
     SHOWN,
     Period,
     current_financial_year,
+    left_out_of_year,
     membership_in,
     partnerships_running,
     period_for,
@@ -291,12 +293,49 @@ class PartnershipFilter(django_filters.FilterSet):
             choices=[("", "Any service"), *fields["category"].choices]
         )
         filterset.form.fields["year"].widget = forms.Select(choices=[("", "Now"), *year_choices()])
+        filterset.form.period_note = filterset.period_note
         filterset.form.fields["year"].help_text = (
             "That year's councils and the partnerships running then: as published at the "
             "end of that year's refresh where there is a snapshot, otherwise reconstructed "
             "from start and end dates."
         )
         return filterset
+
+    def period_note(self) -> str:
+        """What the view counts, in words, for the page beside its count."""
+        if self.period.year is not None and self.is_bound and "year" in self.form.errors:
+            return ""
+        if self.period.is_now:
+            if self.cleaned("status"):
+                return "Now: partnerships of the status asked for, with their present members."
+            return (
+                "Now: partnerships that are operational or whose status is not confirmed, "
+                "with their present members; councils that no longer exist count for their "
+                "successors. Ended and proposed partnerships are shown when the status "
+                "filter asks for them."
+            )
+        year = financial_year_label(self.period.year)
+        from partnerships.models import MapSnapshot
+
+        snapshot = MapSnapshot.objects.filter(year=self.period.year).only("published_at").first()
+        note = (
+            f"As at {year}, as published on {snapshot.published_at:%d %B %Y}."
+            if snapshot
+            else f"As at {year}: {year}'s councils and the partnerships running then, "
+            "reconstructed from start and end dates."
+        )
+        left_out = left_out_of_year(
+            Partnership.objects.filter(published=True, status__in=STATUSES_NOW), self.period
+        )
+        if left_out:
+            note += (
+                f" {left_out} partnership{'s' if left_out != 1 else ''} with no known start "
+                "year {verb} left out of past years, because when {pronoun} began is not "
+                "known.".format(
+                    verb="are" if left_out != 1 else "is", pronoun="they" if left_out != 1 else "it"
+                )
+            )
+        return note
 
     def cleaned(self, name: str):
         """A filter's valid value, or None when it was not given or not valid."""

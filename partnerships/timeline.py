@@ -127,3 +127,46 @@ def stand_in_lookup(period: Period, prefix: str = "council__") -> dict:
 
 
 SHOWN = "council__stand_ins__shown__"
+
+
+@dataclass(frozen=True)
+class CountedCouncil:
+    """A council a partnership counts in a period, and the member it counts through
+    when that is a former council (Forest Heath for West Suffolk now)."""
+
+    gss_code: str
+    name: str
+    through: str = ""
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.name} (through {self.through}, former council)" if self.through else self.name
+        )
+
+
+def counted_councils(partnership_ids, period: Period) -> dict[int, list[CountedCouncil]]:
+    """{partnership id: the councils it counts in the period, by name}. One query."""
+    from partnerships.models import PartnershipCouncil
+
+    rows = (
+        PartnershipCouncil.objects.filter(membership_in(period), partnership_id__in=partnership_ids)
+        .filter(**stand_in_lookup(period))
+        .values_list(
+            "partnership_id",
+            f"{SHOWN}council__gss_code",
+            f"{SHOWN}name",
+            f"{SHOWN}council_id",
+            "council_id",
+            "council__short_name",
+        )
+        .order_by(f"{SHOWN}name")
+    )
+    counted: dict[int, dict[str, CountedCouncil]] = {}
+    for pid, gss, name, shown_id, member_id, member_name in rows:
+        seen = counted.setdefault(pid, {})
+        through = "" if shown_id == member_id else member_name
+        # A council counted as itself, or through the first of its predecessors by name.
+        if gss not in seen or (seen[gss].through and not through):
+            seen[gss] = CountedCouncil(gss, name, through)
+    return {pid: list(by_code.values()) for pid, by_code in counted.items()}

@@ -20,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from core import parsing
+from partnerships import timeline
 
 # The site's own bounds (core.parsing): years, and PostgreSQL's `integer` for ids and pages.
 MIN_YEAR, MAX_YEAR, MAX_INT = parsing.MIN_YEAR, parsing.MAX_YEAR, parsing.MAX_ID
@@ -87,6 +88,26 @@ class Integer(QueryParameter):
 
 def year(name: str, description: str = "") -> Integer:
     return Integer(name, description, minimum=MIN_YEAR, maximum=MAX_YEAR, digits=4)
+
+
+@dataclass(frozen=True)
+class FinancialYear(Integer):
+    """A financial year there is a map of (`partnerships.timeline`)."""
+
+    def check(self, value: str) -> str | None:
+        if super().check(value) is None:
+            return None
+        return f"{self.name}: {timeline.year_range_text()}"
+
+
+def financial_year(name: str, description: str = "") -> FinancialYear:
+    return FinancialYear(
+        name,
+        description,
+        minimum=timeline.FIRST_YEAR,
+        maximum=timeline.current_financial_year(),
+        digits=4,
+    )
 
 
 @dataclass(frozen=True)
@@ -256,6 +277,8 @@ class FilterParameters:
                     ),
                     many=isinstance(filter_, django_filters.MultipleChoiceFilter),
                 )
+            elif isinstance(filter_, django_filters.NumberFilter) and name == "year":
+                yield financial_year(name, description)
             elif isinstance(filter_, django_filters.NumberFilter):
                 yield year(name, description)
             else:

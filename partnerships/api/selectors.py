@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from partnerships.models import (
+    STATUSES_NOW,
     Council,
     Partnership,
     PartnershipCouncil,
@@ -25,6 +26,7 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
+from partnerships.timeline import SHOWN, membership_in, period_for, stand_in_lookup
 
 PRIVATE_PARTNERSHIP_FIELDS = ("contact_name", "contact_email", "contact_phone")
 COUNCIL_BOUNDARIES = ("boundary", "boundary_low")
@@ -39,6 +41,26 @@ def _published_count(membership_model, owner_field: str) -> Coalesce:
         )
         .order_by()
         .values(owner_field)
+        .annotate(n=Count("partnership", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), Value(0))
+
+
+def _counted_now() -> Coalesce:
+    """How many partnerships the outer council counts now, as the map counts them:
+    published, running or status not confirmed, present members, former members
+    counted for their successors (`partnerships.timeline`)."""
+    period = period_for(None)
+    counts = (
+        PartnershipCouncil.objects.filter(
+            membership_in(period),
+            partnership__published=True,
+            partnership__status__in=STATUSES_NOW,
+        )
+        .filter(**stand_in_lookup(period), **{f"{SHOWN}council": OuterRef("pk")})
+        .order_by()
+        .values(f"{SHOWN}council")
         .annotate(n=Count("partnership", distinct=True))
         .values("n")
     )
@@ -66,7 +88,7 @@ def council_list() -> QuerySet[Council]:
             Prefetch("neighbours", queryset=_council_codes()),
             Prefetch("replaced_by", queryset=_council_codes()),
         )
-        .annotate(published_partnership_count=_published_count(PartnershipCouncil, "council"))
+        .annotate(published_partnership_count=_counted_now())
         .order_by("short_name", "gss_code")
     )
 
@@ -129,6 +151,7 @@ def partnership_list() -> QuerySet[Partnership]:
                 .order_by("-is_lead", "public_body__name"),
             ),
             Prefetch("savings_records", queryset=SavingsRecord.objects.defer("note")),
+            "savings_years",
         )
     )
 
@@ -145,7 +168,13 @@ def savings_record_list() -> QuerySet[SavingsRecord]:
             "kind",
             "cashable",
             "recurrence",
+            "per_year",
+            "origin",
+            "origin_detail",
+            "evidence",
+            "reported_on",
             "wording",
+            "source_url",
             "source",
             "partnership__slug",
             "partnership__name",

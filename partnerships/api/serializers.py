@@ -131,7 +131,11 @@ class CouncilSerializer(serializers.ModelSerializer):
     replaced_by = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
     neighbours = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
     covering_bodies = CoveringBodiesSerializer(source="*", read_only=True)
-    published_partnership_count = serializers.IntegerField(read_only=True)
+    published_partnership_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Partnerships it counts now, as the map counts them; 0 for a former "
+        "council, whose memberships count for its successors.",
+    )
     url = PublicPageField()
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:council-detail", lookup_field="gss_code"
@@ -184,6 +188,10 @@ class MemberCouncilSerializer(serializers.Serializer):
     official_name = serializers.CharField(source="council.official_name")
     current = serializers.BooleanField(source="council.current")
     is_lead = serializers.BooleanField(help_text="The lead or host council.")
+    joined_year = serializers.IntegerField(
+        allow_null=True, help_text="Null for a founding member or where no source says."
+    )
+    left_year = serializers.IntegerField(allow_null=True, help_text="Null while a member.")
 
 
 class MemberBodySerializer(serializers.Serializer):
@@ -192,15 +200,26 @@ class MemberBodySerializer(serializers.Serializer):
     kind = serializers.CharField(source="public_body.kind")
     sector = serializers.CharField(source="public_body.sector")
     is_lead = serializers.BooleanField(help_text="The lead or host body.")
+    joined_year = serializers.IntegerField(allow_null=True)
+    left_year = serializers.IntegerField(allow_null=True)
 
 
 class SavingsFigureSerializer(serializers.ModelSerializer):
     """One savings figure, as part of a partnership."""
 
     period = serializers.CharField(
-        source="period_label", read_only=True, help_text='Financial years, e.g. "2018/19".'
+        source="period_label",
+        read_only=True,
+        help_text='Financial years, e.g. "2018/19"; "no period given" if the source gave none.',
     )
     amount = _money(help_text="Pounds.")
+    per_year = serializers.BooleanField(
+        allow_null=True,
+        read_only=True,
+        help_text="True: a rate for each year of the period; false: one total over it.",
+    )
+    origin_label = serializers.CharField(read_only=True)
+    evidence_label = serializers.CharField(source="get_evidence_display", read_only=True)
 
     class Meta:
         model = SavingsRecord
@@ -209,18 +228,33 @@ class SavingsFigureSerializer(serializers.ModelSerializer):
             "end_year",
             "period",
             "amount",
+            "per_year",
             "kind",
             "cashable",
             "recurrence",
+            "origin",
+            "origin_label",
+            "evidence",
+            "evidence_label",
+            "reported_on",
             "wording",
+            "source_url",
             "source",
         ]
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
     categories = CategoryRefSerializer(many=True, read_only=True)
-    status = serializers.SerializerMethodField(help_text="Null if not known.")
+    status = serializers.SerializerMethodField(
+        help_text="Null where the sources do not establish it (shown as status not confirmed)."
+    )
     status_label = serializers.SerializerMethodField()
+    counted_now = serializers.BooleanField(
+        source="is_current",
+        read_only=True,
+        help_text="Counted by default (operational, or status not confirmed); ended and "
+        "proposed partnerships are listed only when `status` asks for them.",
+    )
     councils = MemberCouncilSerializer(source="council_memberships", many=True, read_only=True)
     public_bodies = MemberBodySerializer(source="body_memberships", many=True, read_only=True)
     partner_sectors = serializers.SerializerMethodField(
@@ -228,10 +262,13 @@ class PartnershipSerializer(serializers.ModelSerializer):
     )
     source_links = serializers.ListField(child=serializers.CharField(), read_only=True)
     achieved_savings_total = _money(
-        allow_null=True, help_text="Sum of the achieved figures; null if there are none."
+        allow_null=True,
+        help_text="Achieved savings as the ledger counts them (one figure per financial "
+        "year; overlapping figures never added); null if there are none.",
     )
     expected_savings_total = _money(
-        allow_null=True, help_text="Sum of the expected figures; null if there are none."
+        allow_null=True,
+        help_text="Expected savings counted the same way; never added to achieved.",
     )
     latest_achieved = SavingsFigureSerializer(
         source="latest_achieved_record", read_only=True, allow_null=True
@@ -254,6 +291,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "categories",
             "status",
             "status_label",
+            "counted_now",
             "start_year",
             "end_year",
             "councils",
@@ -276,7 +314,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
         return partnership.status or None
 
     def get_status_label(self, partnership: Partnership) -> str:
-        return partnership.get_status_display() if partnership.status else "Not known"
+        return partnership.status_label
 
     def get_partner_sectors(self, partnership: Partnership) -> list[str]:
         present = {m.public_body.sector for m in partnership.body_memberships.all()}

@@ -143,7 +143,8 @@ def stand_ins_compute(*, report) -> None:
             if (generation.pk, council_id) in present:
                 wanted.add((generation.pk, council_id, present[(generation.pk, council_id)]))
                 continue
-            if end_date is None or end_date >= generation.valid_from:
+            # Some register end dates are the successor's first day, not the last day.
+            if end_date is None or end_date > generation.valid_from:
                 continue  # not yet created, or not a council of the generations
             queue, seen = list(successors.get(council_id, [])), set()
             while queue:

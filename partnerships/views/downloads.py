@@ -78,7 +78,9 @@ def _base_url(request: HttpRequest) -> str:
 def partnerships_csv(request: HttpRequest, filterset: PartnershipFilter) -> Download:
     partnerships = exports.partnerships_for_export(partnerships=filterset.qs)
     text = exports.csv_export(
-        rows=exports.partnership_rows(partnerships, base_url=_base_url(request)),
+        rows=exports.partnership_rows(
+            partnerships, base_url=_base_url(request), period=filterset.period
+        ),
         columns=exports.PARTNERSHIP_COLUMNS,
         description=filterset.describe(),
     )
@@ -104,7 +106,9 @@ def partnerships_xlsx(request: HttpRequest, filterset: PartnershipFilter) -> Dow
             (
                 "Partnerships",
                 exports.PARTNERSHIP_COLUMNS,
-                exports.partnership_rows(partnerships, base_url=_base_url(request)),
+                exports.partnership_rows(
+                    partnerships, base_url=_base_url(request), period=filterset.period
+                ),
             ),
             ("Savings", exports.SAVINGS_COLUMNS, exports.savings_rows(partnerships)),
         ],
