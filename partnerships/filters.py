@@ -30,6 +30,7 @@ from partnerships.models import (
     ServiceCategory,
     financial_year_label,
 )
+from partnerships.services.snapshots import on_snapshot, snapshot_for
 from partnerships.timeline import (
     FIRST_YEAR,
     SHOWN,
@@ -255,6 +256,10 @@ class PartnershipFilter(django_filters.FilterSet):
             except ParseError:
                 pass  # the form puts the message beside the field
         self.period: Period = period_for(year)
+        # A year whose map was published reads what was frozen then.
+        self.snapshot = snapshot_for(year)
+        if self.snapshot is not None:
+            queryset = on_snapshot(queryset, self.snapshot)
         statuses_asked = bool(data and data.get("status"))
         queryset = partnerships_running(queryset, self.period, statuses_asked=statuses_asked)
         super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
@@ -315,9 +320,7 @@ class PartnershipFilter(django_filters.FilterSet):
                 "filter asks for them."
             )
         year = financial_year_label(self.period.year)
-        from partnerships.models import MapSnapshot
-
-        snapshot = MapSnapshot.objects.filter(year=self.period.year).only("published_at").first()
+        snapshot = self.snapshot
         note = (
             f"As at {year}, as published on {snapshot.published_at:%d %B %Y}."
             if snapshot

@@ -259,9 +259,27 @@ class Partnership(models.Model):
     published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A frozen copy made when a year's map was published (`MapSnapshot`): never published
+    # itself, read only by that year's views; `public_slug` is the live partnership's.
+    snapshot = models.ForeignKey(
+        "MapSnapshot",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        editable=False,
+    )
+    public_slug = models.SlugField(max_length=200, blank=True, editable=False)
     history = HistoricalRecords(
         m2m_fields=[categories],
-        excluded_fields=["contact_name", "contact_email", "contact_phone", "updated_at"],
+        excluded_fields=[
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "updated_at",
+            "snapshot",
+            "public_slug",
+        ],
     )
 
     class Meta:
@@ -279,13 +297,18 @@ class Partnership(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("partnerships:partnership-detail", args=[self.slug])
+        return reverse("partnerships:partnership-detail", args=[self.live_slug])
 
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
         if self.no_savings_reason == NoSavingsReason.OTHER and not self.no_savings_reason_other:
             raise ValidationError({"no_savings_reason_other": "Say what the other reason is."})
+
+    @property
+    def live_slug(self) -> str:
+        """The slug of the live partnership (a snapshot's copy carries its original's)."""
+        return self.public_slug or self.slug
 
     @property
     def status_label(self) -> str:
@@ -647,13 +670,14 @@ class CouncilStandIn(models.Model):
 
 class MapSnapshot(models.Model):
     """What was published for a financial year, frozen when staff close that year's
-    refresh or publish the year's map. Later edits never change it."""
+    refresh or publish the year's map: a copy of each partnership running that year,
+    with its members and figures (`Partnership.snapshot`). Later edits never change it."""
 
     year = models.PositiveSmallIntegerField(unique=True, help_text="2025 for 2025/26.")
     published_at = models.DateTimeField()
     published_by = models.CharField(max_length=150, blank=True)
     note = models.CharField(max_length=200, blank=True)
-    payload = models.JSONField()
+    payload = models.JSONField(default=dict, help_text="What was frozen, in counts.")
 
     class Meta:
         ordering = ["-year"]

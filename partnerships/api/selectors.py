@@ -157,9 +157,12 @@ def partnership_list() -> QuerySet[Partnership]:
 
 
 def savings_record_list() -> QuerySet[SavingsRecord]:
-    """Savings records of published partnerships, by partnership then period."""
+    """Savings records of published partnerships and of published years' snapshots, by
+    partnership then period."""
     return (
-        SavingsRecord.objects.filter(partnership__published=True)
+        SavingsRecord.objects.filter(
+            Q(partnership__published=True) | Q(partnership__snapshot__isnull=False)
+        )
         .select_related("partnership")
         .only(
             "start_year",
@@ -177,6 +180,7 @@ def savings_record_list() -> QuerySet[SavingsRecord]:
             "source_url",
             "source",
             "partnership__slug",
+            "partnership__public_slug",
             "partnership__name",
         )
         .order_by("partnership__name", "start_year", "end_year", "kind")

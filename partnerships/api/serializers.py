@@ -277,9 +277,10 @@ class PartnershipSerializer(serializers.ModelSerializer):
         help_text="Why there is no savings figure, if one is given."
     )
     no_savings_reason_label = serializers.SerializerMethodField()
+    slug = serializers.CharField(source="live_slug", read_only=True)
     url = PublicPageField()
     api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:partnership-detail", lookup_field="slug"
+        view_name="api:partnership-detail", lookup_field="live_slug", lookup_url_kwarg="slug"
     )
 
     class Meta:
@@ -339,12 +340,13 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 class SavingsRecordSerializer(SavingsFigureSerializer):
     """One savings figure, with the partnership it belongs to."""
 
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partnership = serializers.SlugRelatedField(slug_field="live_slug", read_only=True)
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
     partnership_api_url = serializers.HyperlinkedRelatedField(
         source="partnership",
         view_name="api:partnership-detail",
-        lookup_field="slug",
+        lookup_field="live_slug",
+        lookup_url_kwarg="slug",
         read_only=True,
     )
 

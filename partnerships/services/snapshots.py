@@ -1,0 +1,137 @@
+"""Publishing a year's map: freezing what was published for a financial year, so that
+the year's map, lists, figures, downloads and API show exactly that from then on.
+
+Each partnership running that year is copied, with its categories, members and savings
+records, into rows that belong to the snapshot (`Partnership.snapshot`): never
+published themselves, read only when a view asks for that year. Copies are made with
+`bulk_create`, so they leave no history entries of their own (the snapshot is the
+record) and the live partnerships are not touched.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from partnerships.models import (
+    MapSnapshot,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    SavingsRecord,
+    financial_year_label,
+)
+from partnerships.services.ledger import ledger_rebuild
+from partnerships.timeline import (
+    FIRST_YEAR,
+    current_financial_year,
+    partnerships_running,
+    period_for,
+)
+
+COPIED_FIELDS = [
+    f.name
+    for f in Partnership._meta.concrete_fields
+    if f.name
+    not in {"id", "slug", "snapshot", "public_slug", "published", "created_at", "updated_at"}
+]
+RECORD_FIELDS = [
+    f.name for f in SavingsRecord._meta.concrete_fields if f.name not in {"id", "partnership"}
+]
+
+
+def snapshot_for(year: int | None) -> MapSnapshot | None:
+    """The published snapshot of a financial year, if there is one (one query)."""
+    if year is None:
+        return None
+    return MapSnapshot.objects.filter(year=year).only("pk", "year", "published_at").first()
+
+
+def on_snapshot(queryset: QuerySet, snapshot: MapSnapshot) -> QuerySet:
+    """The snapshot's partnerships in place of the live ones of `queryset`, keeping the
+    prefetches and deferred fields the caller asked for."""
+    frozen = Partnership.objects.filter(snapshot=snapshot)
+    frozen.query.deferred_loading = queryset.query.deferred_loading
+    return frozen.prefetch_related(*queryset._prefetch_related_lookups)
+
+
+@transaction.atomic
+def map_snapshot_publish(*, year: int, user=None, note: str = "") -> MapSnapshot:
+    """Freeze the published partnerships running in the financial year (every status,
+    so the status filters still work on it). Refused if the year already has one."""
+    if not FIRST_YEAR <= year <= current_financial_year():
+        raise ValidationError(
+            f"There is no map of {year}: give a financial year from "
+            f"{financial_year_label(FIRST_YEAR)} to "
+            f"{financial_year_label(current_financial_year())}."
+        )
+    if MapSnapshot.objects.filter(year=year).exists():
+        raise ValidationError(
+            f"The map of {financial_year_label(year)} was already published; it stays as "
+            "it was published."
+        )
+    live = partnerships_running(
+        Partnership.objects.filter(published=True, snapshot__isnull=True),
+        period_for(year),
+        statuses_asked=True,
+    ).prefetch_related("categories", "council_memberships", "body_memberships", "savings_records")
+    live = list(live)
+    snapshot = MapSnapshot.objects.create(
+        year=year,
+        published_at=timezone.now(),
+        published_by=getattr(user, "get_username", lambda: "")() if user else "",
+        note=note[:200],
+        payload={
+            "partnerships": len(live),
+            "member_councils": sum(len(p.council_memberships.all()) for p in live),
+            "savings_records": sum(len(p.savings_records.all()) for p in live),
+        },
+    )
+    copies = Partnership.objects.bulk_create(
+        [
+            Partnership(
+                **{name: getattr(p, name) for name in COPIED_FIELDS},
+                slug=f"{p.slug[:180]}--{snapshot.pk}",
+                public_slug=p.slug,
+                snapshot=snapshot,
+                published=False,
+            )
+            for p in live
+        ]
+    )
+    categories, councils, bodies, records = [], [], [], []
+    for original, copy in zip(live, copies, strict=True):
+        categories += [
+            Partnership.categories.through(partnership_id=copy.pk, servicecategory_id=c.pk)
+            for c in original.categories.all()
+        ]
+        councils += [
+            PartnershipCouncil(
+                partnership_id=copy.pk,
+                council_id=m.council_id,
+                is_lead=m.is_lead,
+                joined_year=m.joined_year,
+                left_year=m.left_year,
+            )
+            for m in original.council_memberships.all()
+        ]
+        bodies += [
+            PartnershipPublicBody(
+                partnership_id=copy.pk,
+                public_body_id=m.public_body_id,
+                is_lead=m.is_lead,
+                joined_year=m.joined_year,
+                left_year=m.left_year,
+            )
+            for m in original.body_memberships.all()
+        ]
+        records += [
+            SavingsRecord(partnership_id=copy.pk, **{n: getattr(r, n) for n in RECORD_FIELDS})
+            for r in original.savings_records.all()
+        ]
+    Partnership.categories.through.objects.bulk_create(categories)
+    PartnershipCouncil.objects.bulk_create(councils)
+    PartnershipPublicBody.objects.bulk_create(bodies)
+    SavingsRecord.objects.bulk_create(records)
+    ledger_rebuild(partnership_ids=[c.pk for c in copies])
+    return snapshot
