@@ -55,7 +55,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("submissions", "0002_questionnaire_event"),
-        ("partnerships", "__latest__"),
+        ("partnerships", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
