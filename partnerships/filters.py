@@ -52,7 +52,7 @@ COUNCIL_CODE_MAX_LENGTH = 20
 
 # Bands of cumulative achieved savings: (value, label, lower bound, upper bound).
 SAVINGS_BANDS = (
-    ("none", "No achieved figure", None, None),
+    ("none", "No achieved figure counted", None, None),
     ("under-100k", "Under £100,000", Decimal("0"), Decimal("100000")),
     ("100k-1m", "£100,000 to £1 million", Decimal("100000"), Decimal("1000000")),
     ("1m-10m", "£1 million to £10 million", Decimal("1000000"), Decimal("10000000")),

@@ -20,7 +20,8 @@ def names(query: str = "", **params) -> list[str]:
 def test_without_filters_every_published_partnership_is_listed_by_name():
     Partnership.objects.filter(name="Orbis").update(published=False)
     listed = names()
-    assert len(listed) == 64
+    # Now: the 109 of the pack less 17 ended and 2 proposed, less the unpublished one.
+    assert len(listed) == 109 - 17 - 2 - 1
     assert "Orbis" not in listed
     assert listed == sorted(listed)
 
@@ -60,8 +61,13 @@ def test_status_filter_includes_not_known():
 def test_savings_bands_use_cumulative_achieved_savings():
     over_ten = names(savings="10m-plus")
     assert set(over_ten) >= {"Orbis", "Adur and Worthing Councils partnership"}
-    assert "LGSS (Local Government Shared Services)" in names(savings="1m-10m")
-    assert "Public Protection Partnership (Berkshire)" in names(savings="100k-1m")
+    # LGSS has ended: it is counted only when the status filter asks for ended ones.
+    assert "LGSS (Local Government Shared Services)" not in names(savings="10m-plus")
+    assert "LGSS (Local Government Shared Services)" in names(savings="10m-plus", status="ended")
+    assert "East Kent Services (EK Services)" in names(savings="1m-10m")
+    assert "Lichfield and Tamworth joint waste service" in names(savings="100k-1m")
+    # Its only achieved figure has no period, so it is not counted in totals.
+    assert "Public Protection Partnership (Berkshire)" in names(savings="none")
     assert "Mid Kent ICT" in names(savings="none")
 
 
@@ -81,7 +87,10 @@ def test_year_shows_partnerships_running_then_and_savings_reported_by_then():
     assert listed["South Oxfordshire and Vale of White Horse shared services"].achieved_total == (
         Decimal("5690000.00")
     )
-    assert "LGSS (Local Government Shared Services)" in listed  # began 2010, no end year
+    assert "LGSS (Local Government Shared Services)" in listed  # 2010 to 2020, ended since
+    assert "LGSS (Local Government Shared Services)" not in {
+        p.name for p in PartnershipFilter({}).qs
+    }
 
 
 def test_sorting_by_savings_puts_the_largest_first_and_unknowns_last():
@@ -90,7 +99,7 @@ def test_sorting_by_savings_puts_the_largest_first_and_unknowns_last():
     known = [t for t in totals if t is not None]
     assert known == sorted(known, reverse=True)
     assert totals[: len(known)] == known
-    assert ordered[0].name == "Adur and Worthing Councils partnership"
+    assert ordered[0].name == "Publica Group"
 
 
 def test_a_bad_value_is_reported_not_ignored():
@@ -99,13 +108,28 @@ def test_a_bad_value_is_reported_not_ignored():
     assert set(filtered.errors) == {"savings", "start_from"}
 
 
-def test_the_years_on_offer_are_those_the_data_speaks_of_newest_first():
+def test_the_years_on_offer_are_every_year_there_is_a_map_of_newest_first():
     from partnerships.filters import year_choices
+    from partnerships.timeline import current_financial_year
 
     years = [value for value, _label in year_choices()]
-    assert years == sorted(years, reverse=True)
-    assert 2018 in years and 2007 in years  # a start year, a savings record's year
+    assert years == list(range(current_financial_year(), 2008, -1))
     assert dict(year_choices())[2018] == "2018/19"
+
+
+def test_a_year_before_the_first_generation_or_after_this_one_is_refused():
+    for year in ("1800", "2008", "2100"):
+        filtered = PartnershipFilter({"year": year})
+        assert not filtered.is_valid()
+        assert "There is a map for each financial year from 2009/10" in str(filtered.errors)
+
+
+def test_ended_and_proposed_partnerships_count_only_when_asked_for():
+    now = set(names())
+    ended, proposed = set(names(status="ended")), set(names(status="proposed"))
+    assert len(ended) == 17 and len(proposed) == 2
+    assert not (ended | proposed) & now
+    assert set(names(status="unknown")) <= now
 
 
 def test_the_query_string_carries_the_valid_filters_only():
