@@ -317,7 +317,7 @@ def test_the_match_making_form_never_fails_and_writes_nothing_when_refused(clien
 
 
 def application_data() -> dict:
-    partnership = Partnership.objects.get(slug="adur-and-worthing-councils-partnership")
+    partnership = Partnership.objects.get(slug="adur-worthing")
     return {
         "partnership": str(partnership.pk),
         "council": str(partnership.council_memberships.first().council_id),
@@ -367,7 +367,7 @@ def test_the_expert_programme_form_never_fails_and_writes_nothing_when_refused(
     value=hostile_value,
 )
 def test_the_tracker_start_form_never_fails_and_writes_nothing_when_refused(client, field, value):
-    partnership = Partnership.objects.get(slug="adur-and-worthing-councils-partnership")
+    partnership = Partnership.objects.get(slug="adur-worthing")
     valid = {
         "for_what": "published",
         "partnership": str(partnership.pk),
@@ -455,7 +455,7 @@ ROW_COUNTS = st.sampled_from(["-1", "-999", "999999999", HUGE, "²", "٣", "1e3"
 
 @pytest.fixture
 def tracker_link():
-    tracker, token = tracker_for("adur-and-worthing-councils-partnership")
+    tracker, token = tracker_for("adur-worthing")
     return tracker, reverse("benefits:tracker-figures", args=[token])
 
 

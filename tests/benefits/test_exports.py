@@ -15,7 +15,7 @@ from tests.benefits.factories import figures_enter, planned_tracker, tracker_for
 
 pytestmark = pytest.mark.django_db
 
-ADUR_WORTHING = "adur-and-worthing-councils-partnership"
+ADUR_WORTHING = "adur-worthing"
 HYPERLINK = '=HYPERLINK("http://evil.example","x")'
 
 

@@ -16,7 +16,7 @@ from tests.benefits.factories import figures_enter, planned_tracker, tracker_for
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
-ADUR_WORTHING = "adur-and-worthing-councils-partnership"
+ADUR_WORTHING = "adur-worthing"
 
 
 def test_submitting_proposes_one_savings_figure_per_achieved_year():

@@ -18,7 +18,7 @@ from tests.benefits.factories import figures_enter, planned_tracker, tracker_for
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
-ADUR_WORTHING = "adur-and-worthing-councils-partnership"
+ADUR_WORTHING = "adur-worthing"
 
 
 def results_url(token: str) -> str:

@@ -19,7 +19,7 @@ from tests.partnerships.test_admin import partnership_post
 pytestmark = pytest.mark.usefixtures("real_data")
 
 ADUR, WORTHING, AMBER_VALLEY = "E07000223", "E07000229", "E07000032"
-ADUR_AND_WORTHING = "adur-and-worthing-councils-partnership"
+ADUR_AND_WORTHING = "adur-worthing"
 LAYER_URL = reverse("partnerships:map-councils-layer")
 # The map's own layer, the API's copy of it, the regions, and two single boundaries.
 CACHED_URLS = [

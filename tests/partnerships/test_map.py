@@ -25,7 +25,7 @@ ADUR = "E07000223"
 MID_SUSSEX, HORSHAM = "E07000228", "E07000227"
 WORTHING = "E07000229"
 AMBER_VALLEY = "E07000032"  # a district in no published partnership
-ADUR_AND_WORTHING = "adur-and-worthing-councils-partnership"
+ADUR_AND_WORTHING = "adur-worthing"
 LAYER_URL = reverse("partnerships:map-councils-layer")
 
 
@@ -504,7 +504,7 @@ def highlight(client, slug: str):
 
 
 def test_a_chosen_partnership_names_its_members_and_marks_public_bodies_without_an_area(client):
-    response = highlight(client, "hoople-ltd")
+    response = highlight(client, "hoople")
 
     data = json.loads(response.content)
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from partnerships.models import Partnership
 pytestmark = pytest.mark.browser
 
 PAYLOAD = '<img src=x onerror="alert(1)">Adur & Worthing <b>shared</b>'
-SLUG = "adur-and-worthing-councils-partnership"
+SLUG = "adur-worthing"
 ADUR, WORTHING = "E07000223", "E07000229"
 
 
