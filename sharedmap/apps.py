@@ -13,6 +13,7 @@ class AdminConfig(SimpleAdminConfig):
     ADMIN_MODULES = (
         "django.contrib.auth.admin",
         "partnerships.admin",
+        "partnerships.admin_snapshots",
         "submissions.admin",
         "matchmaking.admin",
     )

@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from partnerships.models import Partnership, PartnershipCouncil, SavingsKind, SavingsRecord
+from partnerships.models import (
+    MapSnapshot,
+    Partnership,
+    PartnershipCouncil,
+    SavingsKind,
+    SavingsRecord,
+)
 from partnerships.services.snapshots import map_snapshot_publish
 from tests.partnerships.factories import partnership_with_members
 
@@ -103,3 +109,20 @@ def test_a_year_without_a_snapshot_says_it_is_reconstructed(client):
     page = client.get("/partnerships/?year=2019").content.decode()
     assert "reconstructed from start and end dates" in page
     assert "as published on" not in page
+
+
+def test_staff_publish_a_years_map_in_the_admin_and_cannot_change_it(admin_client):
+    response = admin_client.post(
+        "/admin/partnerships/mapsnapshot/add/", {"year": "2024", "note": "Refresh closed"}
+    )
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "The map of 2024/25 is published" in page
+    snapshot = MapSnapshot.objects.get(year=2024)
+    assert snapshot.published_by == "admin" and snapshot.payload["partnerships"] > 50
+    again = admin_client.post("/admin/partnerships/mapsnapshot/add/", {"year": "2024"})
+    assert again.status_code == 200
+    assert "was already published" in again.content.decode()
+    detail = admin_client.get(f"/admin/partnerships/mapsnapshot/{snapshot.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
