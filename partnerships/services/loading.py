@@ -518,7 +518,7 @@ def _partnership_row(
 
     status = row["status"].strip().lower()
     if status and status not in PartnershipStatus.values:
-        raise RowProblem("status must be planned, operational, ended or blank", row["status"])
+        raise RowProblem("status must be operational, ended, proposed or blank", row["status"])
     start_year = row["start_year"].strip()
     if start_year:
         try:
