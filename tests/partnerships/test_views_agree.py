@@ -8,6 +8,8 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from partnerships.models import Council
 
@@ -130,3 +132,23 @@ def test_a_past_year_says_how_many_partnerships_it_leaves_out_and_why(client):
     html = client.get("/partnerships/?year=2012").content.decode()
     assert "reconstructed from start and end dates" in html
     assert re.search(r"\d+ partnerships? with no known start year (are|is) left out", html)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(year=st.integers(min_value=-(10**6), max_value=10**6))
+def test_any_year_gives_that_years_view_or_the_message_never_an_error(client, year):
+    from partnerships.models import financial_year_label
+    from partnerships.timeline import FIRST_YEAR, current_financial_year
+
+    response = client.get("/partnerships/", {"year": str(year)})
+    assert response.status_code == 200
+    page = html_module.unescape(response.content.decode())
+    if FIRST_YEAR <= year <= current_financial_year():
+        assert f"As at {financial_year_label(year)}" in page
+    else:
+        assert "There is a map for each financial year from 2009/10" in page
+        assert not re.search(r"As at \d{4}/\d\d", page)
+    api = client.get("/api/partnerships/", {"year": str(year)})
+    assert api.status_code == (200 if FIRST_YEAR <= year <= current_financial_year() else 400)
