@@ -1,9 +1,15 @@
 """Headline figures and chart data for a filtered set of partnerships.
 
-Five queries whatever the data size: the partnerships, their member councils, their
-categories, their savings records and the number of councils. The sums are done in
-Python over those rows, because one partnership can count in several categories and
-regions, which SQL GROUP BY over joins would double-count.
+Savings come from the ledger (`SavingsYear`, see `partnerships.services.ledger`): one
+counted figure per partnership, kind and financial year, a total over several years
+spread evenly over them. Achieved and expected are summed apart and never added
+together. For a past year only the ledger's years up to and including it count.
+
+Five queries whatever the data size: the partnerships, their members in the period
+(with the councils standing for them), their categories, their ledger rows and the
+number of councils of the period. The sums are done in Python over those rows, because
+one partnership can count in several categories and regions, which SQL GROUP BY over
+joins would double-count.
 """
 
 from collections import Counter, defaultdict
@@ -11,23 +17,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from partnerships.models import (
-    Council,
     CouncilType,
+    GenerationCouncil,
     Partnership,
     PartnershipCouncil,
     SavingsKind,
     SavingsRecord,
+    SavingsYear,
     financial_year_label,
 )
+from partnerships.services.ledger import COUNTING_RULE
+from partnerships.timeline import SHOWN, Period, membership_in, period_for, stand_in_lookup
 
 PRINCIPAL_TYPES = [
     t for t in CouncilType.values
     if t not in (CouncilType.COMBINED_AUTHORITY, CouncilType.STRATEGIC_AUTHORITY)
 ]  # fmt: skip
 TYPE_LABELS = dict(CouncilType.choices)
+ZERO = Decimal("0")
 
 
 @dataclass
@@ -36,7 +46,12 @@ class Row:
 
     label: str
     partnerships: int = 0
-    achieved: Decimal = Decimal("0")
+    achieved: Decimal = ZERO
+    expected: Decimal = ZERO
+    # Savings by year: how much of the year's amounts are shares of totals over
+    # several years, spread evenly (the rest are figures for that year).
+    achieved_spread: Decimal = ZERO
+    expected_spread: Decimal = ZERO
 
 
 @dataclass
@@ -48,8 +63,16 @@ class Figures:
     achieved_total: Decimal
     latest_year: int | None
     latest_year_total: Decimal
+    latest_year_partnerships: int
     expected_total: Decimal
     without_figure_or_reason: int
+    # Partnerships whose figures the ledger counts, by kind, and those whose only
+    # figures have no period (shown on their pages, not counted).
+    with_achieved: int = 0
+    with_expected: int = 0
+    only_undated: int = 0
+    up_to_year: int | None = None
+    counting_rule: str = COUNTING_RULE
     by_category: list[Row] = field(default_factory=list)
     by_region: list[Row] = field(default_factory=list)
     by_start_year: list[Row] = field(default_factory=list)
@@ -58,7 +81,7 @@ class Figures:
 
     @property
     def share_of_councils(self) -> float:
-        """Share of current councils (excluding combined authorities) that take part."""
+        """Share of the period's councils (excluding combined authorities) that take part."""
         return (
             self.current_councils_involved / self.current_councils if self.current_councils else 0
         )
@@ -67,23 +90,52 @@ class Figures:
     def latest_year_label(self) -> str:
         return financial_year_label(self.latest_year) if self.latest_year else ""
 
+    @property
+    def up_to_year_label(self) -> str:
+        return financial_year_label(self.up_to_year) if self.up_to_year else ""
+
+    @property
+    def has_spread(self) -> bool:
+        """Whether any year's amount holds a share of a total over several years."""
+        return any(row.achieved_spread or row.expected_spread for row in self.savings_by_year)
+
 
 def partnership_figures(
-    *, partnerships: QuerySet[Partnership], up_to_year: int | None = None
+    *,
+    partnerships: QuerySet[Partnership],
+    up_to_year: int | None = None,
+    period: Period | None = None,
 ) -> Figures:
     """Headline figures and chart rows for the given (already filtered) partnerships.
 
-    With `up_to_year`, only savings reported for periods ending by that financial year count.
+    `period` (the filterset's) says whose members and councils count; it defaults to
+    the period of `up_to_year`. With a year, savings count for the ledger's years up to
+    and including it.
     """
-    rows = list(partnerships.values("pk", "start_year", "no_savings_reason").order_by())
-    ids = partnerships.values("pk")
+    if period is None:
+        period = period_for(up_to_year)
+    if up_to_year is None:
+        up_to_year = period.year
+    ids = partnerships.order_by().values("pk")
+    rows = list(
+        partnerships.annotate(
+            has_figure=Exists(SavingsRecord.objects.filter(partnership=OuterRef("pk"))),
+            has_dated_figure=Exists(
+                SavingsRecord.objects.filter(partnership=OuterRef("pk"), start_year__isnull=False)
+            ),
+        )
+        .values("pk", "start_year", "no_savings_reason", "has_figure", "has_dated_figure")
+        .order_by()
+    )
     members = list(
-        PartnershipCouncil.objects.filter(partnership__in=ids).values(
+        PartnershipCouncil.objects.filter(membership_in(period), partnership__in=ids)
+        .filter(**stand_in_lookup(period))
+        .values(
             "partnership_id",
             "council_id",
-            "council__current",
-            "council__council_type",
-            "council__region__name",
+            shown_id=_shown("council_id"),
+            shown_type=_shown("council_type"),
+            shown_region=_shown("region__name"),
         )
     )
     category_links = list(
@@ -91,36 +143,37 @@ def partnership_figures(
             "partnership_id", "servicecategory__name", "servicecategory__position"
         )
     )
-    records = SavingsRecord.objects.filter(partnership__in=ids)
+    ledger = SavingsYear.objects.filter(partnership__in=ids)
     if up_to_year is not None:
-        records = records.filter(end_year__lte=up_to_year)
-    records = list(records.values("partnership_id", "kind", "start_year", "end_year", "amount"))
-    current_councils = Council.objects.filter(
-        current=True, council_type__in=PRINCIPAL_TYPES
+        ledger = ledger.filter(year__lte=up_to_year)
+    ledger = list(ledger.values("partnership_id", "kind", "year", "amount", "spread").order_by())
+    current_councils = GenerationCouncil.objects.filter(
+        generation_id=period.generation_id, council_type__in=PRINCIPAL_TYPES
     ).count()
 
-    achieved_by_partnership: dict[int, Decimal] = defaultdict(Decimal)
-    expected_total = Decimal("0")
-    single_year: dict[int, Decimal] = defaultdict(Decimal)
-    savings_by_end_year: dict[int, Decimal] = defaultdict(Decimal)
-    with_records = set()
-    for record in records:
-        with_records.add(record["partnership_id"])
-        if record["kind"] == SavingsKind.ACHIEVED:
-            achieved_by_partnership[record["partnership_id"]] += record["amount"]
-            savings_by_end_year[record["end_year"]] += record["amount"]
-            if record["start_year"] == record["end_year"]:
-                single_year[record["end_year"]] += record["amount"]
+    totals: dict[str, dict[int, Decimal]] = {
+        SavingsKind.ACHIEVED: defaultdict(Decimal),
+        SavingsKind.EXPECTED: defaultdict(Decimal),
+    }
+    by_year: dict[int, Row] = {}
+    achieved_in_year: dict[int, set[int]] = defaultdict(set)
+    for entry in ledger:
+        kind, year, amount = entry["kind"], entry["year"], entry["amount"]
+        totals[kind][entry["partnership_id"]] += amount
+        row = by_year.setdefault(year, Row(label=financial_year_label(year)))
+        if kind == SavingsKind.ACHIEVED:
+            row.achieved += amount
+            row.achieved_spread += amount if entry["spread"] else ZERO
+            achieved_in_year[year].add(entry["partnership_id"])
         else:
-            expected_total += record["amount"]
-    latest_year = max(single_year) if single_year else None
+            row.expected += amount
+            row.expected_spread += amount if entry["spread"] else ZERO
+    achieved = totals[SavingsKind.ACHIEVED]
+    expected = totals[SavingsKind.EXPECTED]
+    latest_year = max(achieved_in_year) if achieved_in_year else None
 
     councils = {m["council_id"] for m in members}
-    current_involved = {
-        m["council_id"]
-        for m in members
-        if m["council__current"] and m["council__council_type"] in PRINCIPAL_TYPES
-    }
+    current_involved = {m["shown_id"] for m in members if m["shown_type"] in PRINCIPAL_TYPES}
 
     def grouped(pairs: list[tuple[str, int]], order: dict[str, object] | None = None) -> list[Row]:
         """Rows from (label, partnership id) pairs, each partnership once per label."""
@@ -131,7 +184,8 @@ def partnership_figures(
             Row(
                 label=label,
                 partnerships=len(pks),
-                achieved=sum((achieved_by_partnership[pk] for pk in pks), Decimal("0")),
+                achieved=sum((achieved[pk] for pk in pks if pk in achieved), ZERO),
+                expected=sum((expected[pk] for pk in pks if pk in expected), ZERO),
             )
             for label, pks in seen.items()
         ]
@@ -147,11 +201,7 @@ def partnership_figures(
         order=category_order,
     )
     by_region = grouped(
-        [
-            (m["council__region__name"], m["partnership_id"])
-            for m in members
-            if m["council__region__name"]
-        ]
+        [(m["shown_region"], m["partnership_id"]) for m in members if m["shown_region"]]
     )
     by_start_year = sorted(
         (
@@ -160,16 +210,15 @@ def partnership_figures(
         ),
         key=lambda r: r.label,
     )
-    savings_by_year = [
-        Row(label=financial_year_label(year), achieved=amount)
-        for year, amount in sorted(savings_by_end_year.items())
-    ]
+    savings_by_year = [by_year[year] for year in sorted(by_year)]
 
-    type_counts_by_partnership: dict[int, Counter] = defaultdict(Counter)
+    # Pairings of the councils standing for the members in the period, each counted once.
+    types_by_partnership: dict[int, dict[int, str]] = defaultdict(dict)
     for m in members:
-        type_counts_by_partnership[m["partnership_id"]][m["council__council_type"]] += 1
+        types_by_partnership[m["partnership_id"]][m["shown_id"]] = m["shown_type"]
     pairing_pairs = []
-    for pk, counts in type_counts_by_partnership.items():
+    for pk, shown in types_by_partnership.items():
+        counts = Counter(shown.values())
         types = sorted(counts)
         pairs = {(a, b) for a, b in combinations(types, 2)}
         pairs |= {(t, t) for t, n in counts.items() if n > 1}
@@ -182,18 +231,26 @@ def partnership_figures(
         councils_involved=len(councils),
         current_councils_involved=len(current_involved),
         current_councils=current_councils,
-        achieved_total=sum(achieved_by_partnership.values(), Decimal("0")),
+        achieved_total=sum(achieved.values(), ZERO),
         latest_year=latest_year,
-        latest_year_total=single_year.get(latest_year, Decimal("0"))
-        if latest_year
-        else Decimal("0"),
-        expected_total=expected_total,
+        latest_year_total=by_year[latest_year].achieved if latest_year else ZERO,
+        latest_year_partnerships=len(achieved_in_year[latest_year]) if latest_year else 0,
+        expected_total=sum(expected.values(), ZERO),
         without_figure_or_reason=sum(
-            1 for r in rows if r["pk"] not in with_records and not r["no_savings_reason"]
+            1 for r in rows if not r["has_figure"] and not r["no_savings_reason"]
         ),
+        with_achieved=len(achieved),
+        with_expected=len(expected),
+        only_undated=sum(1 for r in rows if r["has_figure"] and not r["has_dated_figure"]),
+        up_to_year=up_to_year,
         by_category=by_category,
         by_region=by_region,
         by_start_year=by_start_year,
         savings_by_year=savings_by_year,
         type_pairings=type_pairings,
     )
+
+
+def _shown(lookup: str) -> F:
+    """A field of the council standing for a member in the period."""
+    return F(f"{SHOWN}{lookup}")

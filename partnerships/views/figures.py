@@ -25,6 +25,23 @@ from partnerships.views.map import view_links
 
 
 @dataclass(frozen=True)
+class Value:
+    """One value a table shows beside its label: a Row attribute, its column heading,
+    whether it is money and whether it has a chart of its own."""
+
+    attribute: str
+    heading: str
+    is_money: bool = True
+    charted: bool = True
+    chart_title: str = ""
+
+
+PARTNERSHIPS = Value("partnerships", "Partnerships", is_money=False)
+ACHIEVED = Value("achieved", "Achieved savings (£)")
+EXPECTED = Value("expected", "Expected savings (£)")
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """One table of the figures page: what its rows are and which values it shows."""
 
@@ -34,20 +51,10 @@ class TableSpec:
     label_heading: str
     subject: str  # "... by <subject>" in the chart titles
     rows: Callable[[Figures], list[Row]]
-    partnerships: bool = True
-    achieved: bool = True
+    values: tuple[Value, ...] = (PARTNERSHIPS, ACHIEVED, EXPECTED)
     horizontal: bool = True
     note: str = ""
-
-    def values(self) -> list[tuple[str, str, bool]]:
-        """The values this table shows beside its label: (Row attribute, column heading,
-        is money), for its charts and its CSV columns alike."""
-        values = []
-        if self.partnerships:
-            values.append(("partnerships", "Partnerships", False))
-        if self.achieved:
-            values.append(("achieved", "Achieved savings (£)", True))
-        return values
+    chart_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,23 @@ class FigureTable:
     spec: TableSpec
     rows: list[Row]
     charts: list[Chart] = field(default_factory=list)
+    # Each row as (label, [(value, is money)]) in the order of `spec.values`.
+    lines: list[tuple[str, list[tuple[object, bool]]]] = field(default_factory=list)
 
+
+SPREAD_NOTE = (
+    "Savings are counted by the ledger: one figure per partnership, kind and financial "
+    "year. A figure given as a total over several years is spread evenly over its years "
+    "(the columns of shares show how much of each year is such a share); a figure per "
+    "year counts in full in each year. Achieved and expected savings are shown side by "
+    "side and never added together."
+)
 
 TABLES = (
     TableSpec(
         slug="by-category",
         heading="By service category",
-        caption="Partnerships and achieved savings by service category",
+        caption="Partnerships, achieved and expected savings by service category",
         label_heading="Service category",
         subject="service category",
         rows=lambda figures: figures.by_category,
@@ -76,7 +93,7 @@ TABLES = (
     TableSpec(
         slug="by-region",
         heading="By region",
-        caption="Partnerships and achieved savings by region",
+        caption="Partnerships, achieved and expected savings by region",
         label_heading="Region",
         subject="region",
         rows=lambda figures: figures.by_region,
@@ -92,23 +109,37 @@ TABLES = (
         label_heading="Year started",
         subject="year started",
         rows=lambda figures: figures.by_start_year,
-        achieved=False,
+        values=(PARTNERSHIPS,),
         horizontal=False,
         note="Partnerships whose start year is not known are left out.",
     ),
     TableSpec(
         slug="savings-by-year",
-        heading="Achieved savings by year",
-        caption="Achieved savings by the financial year in which the reported period ended",
+        heading="Savings by year",
+        caption=(
+            "Achieved and expected savings by financial year, totals over several years "
+            "spread evenly over them"
+        ),
         label_heading="Financial year",
         subject="financial year",
         rows=lambda figures: figures.savings_by_year,
-        partnerships=False,
-        horizontal=False,
-        note=(
-            "A figure reported for several years together counts in the last of them, so "
-            "this shows when savings were reported, not how they were spread over the years."
+        values=(
+            ACHIEVED,
+            Value(
+                "achieved_spread",
+                "Of which shares of totals over several years, achieved (£)",
+                charted=False,
+            ),
+            EXPECTED,
+            Value(
+                "expected_spread",
+                "Of which shares of totals over several years, expected (£)",
+                charted=False,
+            ),
         ),
+        horizontal=False,
+        note=SPREAD_NOTE,
+        chart_note="totals over several years spread evenly over their years",
     ),
     TableSpec(
         slug="type-pairings",
@@ -126,39 +157,45 @@ TABLES = (
 TABLE_SPECS = {spec.slug: spec for spec in TABLES}
 
 
+def _chart_title(spec: TableSpec, value: Value) -> str:
+    what = {
+        "partnerships": "Number of partnerships",
+        "achieved": "Achieved savings",
+        "expected": "Expected savings",
+    }[value.attribute]
+    title = f"{what} by {spec.subject}"
+    return f"{title} ({spec.chart_note})" if spec.chart_note else title
+
+
 def _table(spec: TableSpec, figures: Figures) -> FigureTable:
-    """A table's rows and, when it has any, its charts: one per value it shows."""
+    """A table's rows and, when it has any, its charts: one per charted value."""
     rows = spec.rows(figures)
+    lines = [
+        (row.label, [(getattr(row, v.attribute), v.is_money) for v in spec.values]) for row in rows
+    ]
     if not rows:
         return FigureTable(spec=spec, rows=rows)
-    titles = {
-        "partnerships": f"Number of partnerships by {spec.subject}",
-        "achieved": f"Achieved savings by {spec.subject}",
-    }
     charts = [
         Chart(
-            title=titles[attribute],
+            title=_chart_title(spec, value),
             svg=bar_chart_svg(
                 rows=rows,
-                value=attrgetter(attribute),
-                description=titles[attribute],
-                is_money=is_money,
+                value=attrgetter(value.attribute),
+                description=_chart_title(spec, value),
+                is_money=value.is_money,
                 horizontal=spec.horizontal,
             ),
         )
-        for attribute, _heading, is_money in spec.values()
+        for value in spec.values
+        if value.charted and any(getattr(row, value.attribute) for row in rows)
     ]
-    return FigureTable(spec=spec, rows=rows, charts=charts)
-
-
-def _up_to_year(filterset: PartnershipFilter) -> int | None:
-    """The "as at" financial year, when it was given and is valid."""
-    year = filterset.cleaned("year")
-    return int(year) if year else None
+    return FigureTable(spec=spec, rows=rows, charts=charts, lines=lines)
 
 
 def _figures(filterset: PartnershipFilter) -> Figures:
-    return partnership_figures(partnerships=filterset.qs, up_to_year=_up_to_year(filterset))
+    """The figures of the filtered partnerships in the filterset's period: for a year,
+    savings up to and including it."""
+    return partnership_figures(partnerships=filterset.qs, period=filterset.period)
 
 
 @require_safe
@@ -190,19 +227,19 @@ def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) 
         raise Http404("There is no table of figures with this name.")
     columns = [Column("label", spec.label_heading)]
     columns += [
-        Column(attribute, heading, MONEY if is_money else INTEGER)
-        for attribute, heading, is_money in spec.values()
+        Column(v.attribute, v.heading, MONEY if v.is_money else INTEGER) for v in spec.values
     ]
     text = exports.csv_export(
         rows=(
-            {
-                "label": r.label,
-                "partnerships": r.partnerships,
-                "achieved": r.achieved or None,
-            }
+            {"label": r.label, **{v.attribute: getattr(r, v.attribute) for v in spec.values}}
             for r in spec.rows(_figures(filterset))
         ),
         columns=tuple(columns),
-        description=f"{spec.caption}, for {filterset.describe()}",
+        description=f"{spec.caption}, for {filterset.describe()}"
+        + (
+            f" ({filterset.period.label}, savings up to and including that year)"
+            if filterset.period.year
+            else ""
+        ),
     )
     return Download(text, "csv", f"shared-services-figures-{spec.slug}")
