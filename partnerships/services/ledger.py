@@ -8,11 +8,19 @@ counts. Achieved and expected are never added together.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from partnerships.models import SavingsEvidence, SavingsRecord, SavingsYear
+from partnerships.models import (
+    Partnership,
+    SavingsEvidence,
+    SavingsKind,
+    SavingsRecord,
+    SavingsYear,
+    financial_year_label,
+)
 
 COUNTING_RULE = (
     "Where several figures cover the same partnership, kind and financial year, one "
@@ -89,3 +97,72 @@ def ledger_rebuild(*, partnership_ids: list[int]) -> None:
     SavingsYear.objects.filter(partnership_id__in=partnership_ids).delete()
     rows = [row for pid in partnership_ids for row in counted_years(records.get(pid, []))]
     SavingsYear.objects.bulk_create(rows, batch_size=500)
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """One figure on a partnership's page, with what the ledger counts of it."""
+
+    record: SavingsRecord
+    counted: tuple[SavingsYear, ...]
+
+    @property
+    def counted_amount(self) -> Decimal:
+        return sum((y.amount for y in self.counted), Decimal("0"))
+
+    @property
+    def counts_label(self) -> str:
+        """Whether, and for which years, this figure counts in totals (the rule)."""
+        years = list(self.record.years)
+        if not years:
+            return "Not counted: the source gives no period"
+        if not self.counted:
+            return "Not counted: another figure for the same years counts (see the rule)"
+        spread = any(y.spread for y in self.counted)
+        if len(self.counted) == len(years):
+            label = "Counts in totals"
+        else:
+            label = "Counts in totals for " + ", ".join(
+                financial_year_label(y.year) for y in self.counted
+            )
+        if spread:
+            share = self.counted[0].amount
+            label += f", spread evenly: £{share:,.2f} a year"
+        return label
+
+
+@dataclass(frozen=True)
+class SavingsStatement:
+    """A partnership's figures, all of them, and its totals as the ledger counts them."""
+
+    entries: tuple[FigureEntry, ...]
+    achieved_total: Decimal | None
+    expected_total: Decimal | None
+    rule: str = COUNTING_RULE
+
+
+def savings_statement(partnership: Partnership) -> SavingsStatement:
+    """Every figure of a partnership beside what counts of it. Reads the prefetched
+    `savings_records` and `savings_years` (one query each otherwise)."""
+    years = list(partnership.savings_years.all())
+    by_record: dict[int, list[SavingsYear]] = defaultdict(list)
+    for year in years:
+        by_record[year.record_id].append(year)
+    entries = tuple(
+        FigureEntry(record=record, counted=tuple(sorted(by_record[record.pk], key=_year_of)))
+        for record in partnership.savings_records.all()
+    )
+
+    def total(kind: str) -> Decimal | None:
+        amounts = [y.amount for y in years if y.kind == kind]
+        return sum(amounts, Decimal("0")) if amounts else None
+
+    return SavingsStatement(
+        entries=entries,
+        achieved_total=total(SavingsKind.ACHIEVED),
+        expected_total=total(SavingsKind.EXPECTED),
+    )
+
+
+def _year_of(row: SavingsYear) -> int:
+    return row.year
