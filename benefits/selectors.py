@@ -16,7 +16,7 @@ from partnerships.models import (
     PartnershipCouncil,
     PartnershipPublicBody,
     SavingsKind,
-    SavingsRecord,
+    SavingsYear,
     ServiceCategory,
 )
 
@@ -170,14 +170,16 @@ def tracker_comparison(
         or (comparison.band is not None and population_band(people) == comparison.band)
     }
     comparison.similar = len(similar)
-    records = SavingsRecord.objects.filter(
+    # The ledger's counted achieved savings, one figure per partnership and year, so
+    # overlapping figures are never added up and figures with no period never count.
+    ledger = SavingsYear.objects.filter(
         partnership_id__in=list(similar), kind=SavingsKind.ACHIEVED
-    ).values_list("partnership_id", "start_year", "end_year", "amount")
+    ).values_list("partnership_id", "year", "amount")
     totals: dict[int, Decimal] = defaultdict(Decimal)
     years: dict[int, set[int]] = defaultdict(set)
-    for pk, start, end, amount in records:
+    for pk, year, amount in ledger:
         totals[pk] += amount
-        years[pk].update(range(start, end + 1))
+        years[pk].add(year)
     per_year = {pk: calculations.money(totals[pk] / len(years[pk])) for pk in totals}
     comparison.count = len(per_year)
     comparison.rows = sorted(((similar[pk], v) for pk, v in per_year.items()), key=lambda r: r[1])

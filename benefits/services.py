@@ -21,7 +21,13 @@ from benefits.models import (
     TrackerYear,
 )
 from core import secret_links
-from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
+from partnerships.models import (
+    Council,
+    Partnership,
+    SavingsOrigin,
+    ServiceCategory,
+    financial_year_label,
+)
 
 
 @transaction.atomic
@@ -253,6 +259,13 @@ def _proposal_note(result: calculations.YearResult, tracker: Tracker) -> str:
 
 
 @transaction.atomic
+def _origin_detail(tracker: Tracker) -> str:
+    """Which tracker a figure came from, for the figure's source on the map."""
+    name, partnership = tracker.name, tracker.partnership.name
+    detail = partnership if not name or name == partnership else f"{name}, for {partnership}"
+    return detail[:200]
+
+
 def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
     """Send each achieved year's saving (gross savings less new running costs) to the
     review queue as a savings figure for the tracker's partnership, one per financial
@@ -294,6 +307,8 @@ def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
                 "cashable": None,
                 "recurrence": "recurring",
                 "note": _proposal_note(result, tracker),
+                "origin": SavingsOrigin.TRACKER,
+                "origin_detail": _origin_detail(tracker),
             },
             source=f"Benefits tracker {tracker.pk} ({financial_year_label(result.year)})",
             submitted_by_name=tracker.creator_name,

@@ -26,7 +26,7 @@ from matchmaking.models import (
     OutcomeReport,
 )
 from matchmaking.selectors import budget_position, match_request_duplicates
-from partnerships.models import Council, Partnership, ServiceCategory
+from partnerships.models import Council, Partnership, SavingsOrigin, ServiceCategory
 from submissions.models import CouncilContact
 from submissions.services import change_propose, email_queue
 
@@ -768,6 +768,10 @@ def outcome_report(
                 "cashable": savings_cashable,
                 "recurrence": report.savings_recurrence,
                 "note": f"Reported after Expert Programme work ({application.reference}).",
+                # Where the figure came from: it stands beside the council's own refresh
+                # figure for the same year, never replacing it.
+                "origin": SavingsOrigin.EXPERT_PROGRAMME,
+                "origin_detail": f"application {application.reference}",
             },
             source=f"Expert Programme {application.reference}",
             submitted_by_name=application.applicant_name,
