@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from partnerships.models import (
     Council,
@@ -12,7 +13,9 @@ from partnerships.models import (
     Partnership,
     PublicBody,
     SavingsKind,
+    SavingsOrigin,
     SavingsRecord,
+    SavingsYear,
 )
 from partnerships.services import partnership_create
 from tests.partnerships.factories import PartnershipFactory, SavingsRecordFactory
@@ -39,18 +42,32 @@ def test_a_negative_saving_is_refused_by_validation_and_by_the_database():
         record.save()
 
 
-def test_two_achieved_figures_of_one_partnership_never_cover_the_same_year():
+def test_two_achieved_figures_for_the_same_years_both_stand_and_one_counts():
     partnership = PartnershipFactory()
-    SavingsRecordFactory(partnership=partnership, start_year=2015, end_year=2018)
+    four_years = SavingsRecordFactory(
+        partnership=partnership, start_year=2015, end_year=2018, amount=Decimal("400.00")
+    )
     overlapping = SavingsRecord(
         partnership=partnership,
         start_year=2018,
         end_year=2018,
         amount=Decimal("5.00"),
         kind=SavingsKind.ACHIEVED,
+        origin=SavingsOrigin.EXPERT_PROGRAMME,
     )
-    with pytest.raises(ValidationError, match="2015/16 to 2018/19"):
-        overlapping.full_clean()
+    overlapping.full_clean()
+    overlapping.save()
+    assert partnership.savings_records.count() == 2
+    # One figure counts for 2018/19 (the one whose period ends latest, then the last
+    # entered: the new one); the four-year total counts £100 in each of its other years.
+    counted = dict(
+        SavingsYear.objects.filter(partnership=partnership).values_list("year", "record_id")
+    )
+    assert counted == {2015: four_years.pk, 2016: four_years.pk, 2017: four_years.pk,
+                       2018: overlapping.pk}  # fmt: skip
+    assert SavingsYear.objects.filter(partnership=partnership).aggregate(t=Sum("amount"))[
+        "t"
+    ] == Decimal("305.00")
 
 
 def test_an_expected_figure_may_sit_beside_an_achieved_one_for_the_same_year():
@@ -68,11 +85,31 @@ def test_an_expected_figure_may_sit_beside_an_achieved_one_for_the_same_year():
     assert partnership.savings_records.count() == 2
 
 
-def test_the_database_refuses_a_second_figure_for_the_same_years_and_kind():
+def test_the_ledger_holds_one_counted_figure_per_partnership_kind_and_year():
     partnership = PartnershipFactory()
-    SavingsRecordFactory(partnership=partnership)
+    record = SavingsRecordFactory(partnership=partnership)
+    SavingsRecordFactory(partnership=partnership, origin=SavingsOrigin.REFRESH)
+    assert SavingsYear.objects.filter(partnership=partnership).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
-        SavingsRecordFactory(partnership=partnership)
+        SavingsYear.objects.create(
+            partnership=partnership, record=record, kind=SavingsKind.ACHIEVED, year=2018,
+            amount=Decimal("1.00"),
+        )  # fmt: skip
+
+
+def test_a_figure_gives_both_years_or_neither():
+    record = SavingsRecord(
+        partnership=PartnershipFactory(),
+        start_year=2019,
+        end_year=None,
+        amount=Decimal("1.00"),
+        kind=SavingsKind.ACHIEVED,
+    )
+    with pytest.raises(ValidationError, match="or neither"):
+        record.full_clean()
+    record.start_year = None
+    record.full_clean()
+    assert record.period_label == "no period given"
 
 
 def test_a_figure_cannot_end_before_it_starts():
@@ -94,7 +131,9 @@ def test_totals_are_derived_from_the_records():
     SavingsRecordFactory(
         partnership=partnership, start_year=2019, end_year=2019, amount=99, kind="expected"
     )
-    partnership = Partnership.objects.prefetch_related("savings_records").get(pk=partnership.pk)
+    partnership = Partnership.objects.prefetch_related("savings_records", "savings_years").get(
+        pk=partnership.pk
+    )
     assert partnership.achieved_savings_total == Decimal("450.00")
     assert partnership.expected_savings_total == Decimal("99.00")
     assert partnership.latest_achieved_record.period_label == "2018/19"
