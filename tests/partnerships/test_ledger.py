@@ -79,7 +79,7 @@ def test_every_figure_is_on_its_page_with_its_source_and_whether_it_counts(clien
     assert "In all over the period" in shown and "As reported" in shown
     assert "Counts in totals, spread evenly: £600,000.00 a year" in shown
     assert "Not counted: another figure for the same years counts" in shown
-    assert "Expected savings counted in totals £6,000,000" in shown
+    assert "Expected savings in total £6,000,000" in shown
     record = SavingsRecord.objects.get(partnership__slug="strata", amount=Decimal("8300000"))
     assert f'<a href="{record.source_url}">source</a>' in html
     assert COUNTING_RULE in shown
@@ -95,7 +95,7 @@ def test_a_figure_without_a_period_is_shown_on_its_page_but_not_counted(client, 
     shown = text(page(client, "eastbourne-lewes"))
     assert "£3,200,000" in shown and "No period given" in shown
     assert "Not counted: the source gives no period" in shown
-    assert "Achieved savings counted in totals None counted" in shown
+    assert "Achieved savings in total None counted" in shown
 
 
 def test_an_expert_programme_outcome_and_a_refresh_figure_for_one_year_both_stand(client):
@@ -127,7 +127,7 @@ def test_an_expert_programme_outcome_and_a_refresh_figure_for_one_year_both_stan
     assert "Annual refresh questionnaire: Adur District Council, 2026 refresh" in shown
     assert "Shared Service Expert Programme outcome: application EP-2026-001" in shown
     assert "Confirmed by LGA staff" in shown and "1 June 2026" in shown
-    assert "Achieved savings counted in totals £90,000" in shown
+    assert "Achieved savings in total £90,000" in shown
     # The outcome withdrawn, the council's own figure counts.
     outcome.delete()
     counted = SavingsYear.objects.get(partnership=partnership)
