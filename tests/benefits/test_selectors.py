@@ -15,36 +15,31 @@ pytestmark = pytest.mark.usefixtures("real_data")
 
 def test_comparison_for_adur_and_worthing_on_the_real_data():
     """Adur and Worthing share a management team (2 councils, about 175,000 people).
-    The published partnerships sharing a management team with 1 to 3 councils, less
-    Adur and Worthing itself, that report achieved savings, each as its average a year:
+    The published partnerships sharing a management team with 1 to 3 councils (or of a
+    similar population), less Adur and Worthing itself, with achieved savings counted in
+    the ledger, each as its counted savings a year: thirteen of them, from £500,000
+    (Breckland and South Holland; Cherwell and South Northamptonshire) to £3,500,000
+    (West Suffolk); the median is the 7th, Cannock Chase and Stafford's £1,000,000.
 
-        Oxfordshire and Cherwell      £630,000 in 2018/19            ->   630,000.00
-        Cherwell and South Northants  £3,300,000 over 2011/12-14/15  ->   825,000.00
-        High Peak and Staffs Moorlands £15,000,000 over 2008/09-24/25 (17 years)
-                                                                     ->   882,352.94
-        South Oxon and Vale           £5,690,000 over 2007/08-11/12  -> 1,138,000.00
-        Suffolk Coastal and Waveney   £10,000,000 over 2010/11-14/15 -> 2,000,000.00
-        Babergh and Mid Suffolk       £13,000,000 over 2011/12-16/17 -> 2,166,666.67
-
-    Six partnerships: the median is the mean of the 3rd and 4th,
-    (882,352.94 + 1,138,000.00) / 2 = 1,010,176.47; the range 630,000 to 2,166,666.67.
+    Hambleton and Richmondshire reported £2.6m and £2.4m over 2009/10 to 2011/12 and
+    £600,000 for 2011/12: the ledger counts one figure a year, £2.4m over three years,
+    so £800,000 a year, not the three figures added up (£1,866,666.67).
     """
     tracker, _ = tracker_for("adur-worthing")
     comparison = selectors.tracker_comparison(tracker=tracker)
     assert comparison.categories == ["Management team / chief executive"]
     assert comparison.members == 2
     assert comparison.band == "150,000 to 300,000"
-    assert comparison.count == 6
+    assert comparison.count == 13
     assert comparison.enough
-    assert comparison.median == Decimal("1010176.47")
-    assert comparison.low == Decimal("630000.00")
-    assert comparison.high == Decimal("2166666.67")
-    assert "Drawn from 6 published partnerships" in comparison.statement
-    names = [name for name, _ in comparison.rows]
-    assert "Adur and Worthing Councils partnership" not in names
-    assert dict(comparison.rows)["High Peak and Staffordshire Moorlands Strategic Alliance"] == (
-        Decimal("882352.94")
-    )
+    assert comparison.median == Decimal("1000000.00")
+    assert comparison.low == Decimal("500000.00")
+    assert comparison.high == Decimal("3500000.00")
+    assert "Drawn from 13 published partnerships" in comparison.statement
+    rows = dict(comparison.rows)
+    assert "Adur and Worthing Councils partnership" not in rows
+    assert rows["High Peak and Staffordshire Moorlands Strategic Alliance"] == Decimal("882352.94")
+    assert rows["Hambleton and Richmondshire shared services"] == Decimal("800000.00")
 
 
 def test_too_few_to_compare_is_said_plainly(client):
@@ -62,14 +57,15 @@ def test_unpublished_partnerships_are_not_compared():
     tracker, _ = tracker_for("adur-worthing")
     from partnerships.models import Partnership
 
-    Partnership.objects.filter(
-        slug="babergh-mid-suffolk"
-    ).update(published=False)
+    Partnership.objects.filter(slug="babergh-mid-suffolk").update(published=False)
     comparison = selectors.tracker_comparison(tracker=tracker)
-    # Babergh and Mid Suffolk is no longer published, which leaves five:
-    # 630,000; 825,000; 882,352.94; 1,138,000; 2,000,000 -> the median is the 3rd.
-    assert comparison.count == 5
-    assert comparison.median == Decimal("882352.94")
+    # Babergh and Mid Suffolk (£2,166,666.67 a year) is no longer published, which
+    # leaves twelve: the median is the mean of the 6th and 7th, £900,000 and £1,000,000.
+    assert comparison.count == 12
+    assert comparison.median == Decimal("950000.00")
+    assert "Babergh and Mid Suffolk District Councils (Working Together)" not in dict(
+        comparison.rows
+    )
 
 
 def _results_queries(client, django_assert_max_num_queries, token, limit):
