@@ -186,3 +186,27 @@ def test_every_ledger_year_comes_from_one_figure_of_its_partnership_and_kind(rea
         counted = SavingsYear.objects.filter(record=record)
         if counted.count() == len(record.years) > 1:
             assert counted.aggregate(total=Sum("amount"))["total"] == record.amount
+
+
+# --- The partnership page marks its status and its members' years ----------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "status"),
+    [
+        ("camden-islington-public-health", "Ended in 2022"),
+        ("harborough-melton-strategic-partnership", "Proposed"),
+        ("bolsover-north-east-derbyshire", "Status not confirmed"),
+        ("strata", "Operational"),
+    ],
+)
+def test_a_partnership_page_marks_its_status(client, real_data, slug, status):
+    assert f"Status {status}" in text(page(client, slug))
+
+
+def test_a_partnership_page_shows_when_members_joined_and_left(client, real_data):
+    shown = text(page(client, "onesource"))
+    assert "London Borough of Bexley (left 2020)" in shown
+    shown = text(page(client, "nplaw"))
+    assert "Norfolk County Council (lead) (joined 2010)" in shown
+    assert "Norwich City Council (joined 2010)" in shown
