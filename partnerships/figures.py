@@ -25,6 +25,7 @@ from partnerships.models import (
     Partnership,
     PartnershipCouncil,
     SavingsKind,
+    SavingsOrigin,
     SavingsRecord,
     SavingsYear,
     financial_year_label,
@@ -37,6 +38,7 @@ PRINCIPAL_TYPES = [
     if t not in (CouncilType.COMBINED_AUTHORITY, CouncilType.STRATEGIC_AUTHORITY)
 ]  # fmt: skip
 TYPE_LABELS = dict(CouncilType.choices)
+ORIGIN_LABELS = dict(SavingsOrigin.choices)
 ZERO = Decimal("0")
 
 
@@ -77,6 +79,7 @@ class Figures:
     by_region: list[Row] = field(default_factory=list)
     by_start_year: list[Row] = field(default_factory=list)
     savings_by_year: list[Row] = field(default_factory=list)
+    by_origin: list[Row] = field(default_factory=list)
     type_pairings: list[Row] = field(default_factory=list)
 
     @property
@@ -146,7 +149,11 @@ def partnership_figures(
     ledger = SavingsYear.objects.filter(partnership__in=ids)
     if up_to_year is not None:
         ledger = ledger.filter(year__lte=up_to_year)
-    ledger = list(ledger.values("partnership_id", "kind", "year", "amount", "spread").order_by())
+    ledger = list(
+        ledger.values(
+            "partnership_id", "kind", "year", "amount", "spread", origin=F("record__origin")
+        ).order_by()
+    )
     current_councils = GenerationCouncil.objects.filter(
         generation_id=period.generation_id, council_type__in=PRINCIPAL_TYPES
     ).count()
@@ -156,11 +163,21 @@ def partnership_figures(
         SavingsKind.EXPECTED: defaultdict(Decimal),
     }
     by_year: dict[int, Row] = {}
+    by_origin: dict[str, Row] = {}
+    origin_partnerships: dict[str, set[int]] = defaultdict(set)
     achieved_in_year: dict[int, set[int]] = defaultdict(set)
     for entry in ledger:
         kind, year, amount = entry["kind"], entry["year"], entry["amount"]
         totals[kind][entry["partnership_id"]] += amount
         row = by_year.setdefault(year, Row(label=financial_year_label(year)))
+        source = by_origin.setdefault(
+            entry["origin"], Row(label=ORIGIN_LABELS.get(entry["origin"], entry["origin"]))
+        )
+        origin_partnerships[entry["origin"]].add(entry["partnership_id"])
+        if kind == SavingsKind.ACHIEVED:
+            source.achieved += amount
+        else:
+            source.expected += amount
         if kind == SavingsKind.ACHIEVED:
             row.achieved += amount
             row.achieved_spread += amount if entry["spread"] else ZERO
@@ -211,6 +228,9 @@ def partnership_figures(
         key=lambda r: r.label,
     )
     savings_by_year = [by_year[year] for year in sorted(by_year)]
+    for origin, row in by_origin.items():
+        row.partnerships = len(origin_partnerships[origin])
+    origins = [by_origin[value] for value in SavingsOrigin.values if value in by_origin]
 
     # Pairings of the councils standing for the members in the period, each counted once.
     types_by_partnership: dict[int, dict[int, str]] = defaultdict(dict)
@@ -247,6 +267,7 @@ def partnership_figures(
         by_region=by_region,
         by_start_year=by_start_year,
         savings_by_year=savings_by_year,
+        by_origin=origins,
         type_pairings=type_pairings,
     )
 

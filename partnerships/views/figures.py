@@ -142,6 +142,19 @@ TABLES = (
         chart_note="totals over several years spread evenly over their years",
     ),
     TableSpec(
+        slug="by-origin",
+        heading="By where the figures came from",
+        caption="Partnerships, achieved and expected savings counted, by the figures' source",
+        label_heading="Where the figures came from",
+        subject="source of the figures",
+        rows=lambda figures: figures.by_origin,
+        note=(
+            "Each amount counted in the totals comes from one figure (by the rule above), "
+            "and is shown here under that figure's source. A partnership with figures from "
+            "several sources counts under each."
+        ),
+    ),
+    TableSpec(
         slug="type-pairings",
         heading="Most common pairings of council types",
         caption="The most common pairings of types of member council, up to ten",

@@ -18,6 +18,7 @@ from partnerships.filters import PartnershipFilter
 from partnerships.models import (
     Partnership,
     SavingsKind,
+    SavingsOrigin,
     SavingsRecord,
     SavingsYear,
     financial_year_label,
@@ -92,6 +93,29 @@ def test_achieved_and_expected_are_never_added_together(real_data):
         year = int(row.label[:4])
         assert row.achieved == achieved_years.get(year, Decimal("0"))
     assert sum(row.achieved for row in result.savings_by_year) == result.achieved_total
+
+
+def test_the_counted_amounts_say_which_source_they_came_from(real_data):
+    partnership = in_view().get(slug="strata")
+    SavingsRecord.objects.create(
+        partnership=partnership,
+        start_year=2024,
+        end_year=2024,
+        amount=Decimal("50000"),
+        kind=SavingsKind.ACHIEVED,
+        origin=SavingsOrigin.REFRESH,
+        origin_detail="Exeter City Council, 2024 refresh",
+    )
+    result = figures()
+    origins = {row.label: row for row in result.by_origin}
+    assert list(origins) == [
+        "Annual refresh questionnaire",
+        "Published source (reference data)",
+    ]
+    refresh = origins["Annual refresh questionnaire"]
+    assert (refresh.partnerships, refresh.achieved, refresh.expected) == (1, Decimal("50000"), 0)
+    assert sum(row.achieved for row in result.by_origin) == result.achieved_total
+    assert sum(row.expected for row in result.by_origin) == result.expected_total
 
 
 def test_a_ten_year_total_is_not_booked_in_one_year(real_data):
@@ -365,6 +389,7 @@ def test_every_chart_sits_beside_its_data_as_a_table(client, real_data):
         "by-region-table",
         "by-start-year-table",
         "savings-by-year-table",
+        "by-origin-table",
         "type-pairings-table",
     }
     for table in tables.values():
@@ -401,7 +426,7 @@ def test_every_chart_sits_beside_its_data_as_a_table(client, real_data):
     # Each chart is an image with a text alternative, drawn on the server: no script,
     # nothing from elsewhere.
     svgs = re.findall(r"<svg\b[^>]*>", html)
-    assert len(svgs) == 3 + 3 + 1 + 2 + 3
+    assert len(svgs) == 3 + 3 + 1 + 2 + 3 + 3
     assert all('role="img"' in svg and "aria-label=" in svg for svg in svgs)
     assert "<script" not in html.split("<main", 1)[1]
     assert not re.search(r'(src|href)="(https?:)?//', html.split("<main", 1)[1].split("</main>")[0])
