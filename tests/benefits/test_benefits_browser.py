@@ -98,7 +98,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     expect(table.get_by_role("row", name="2024/25")).to_contain_text("−£100,000.00")
     expect(table.get_by_role("row", name="2025/26 (payback)")).to_contain_text("£30,000.00")
     expect(page.locator("svg[role=img]")).to_have_count(3)
-    expect(page.locator("#comparison")).to_contain_text("Drawn from 6 published partnerships")
+    expect(page.locator("#comparison")).to_contain_text("Drawn from 13 published partnerships")
     assert_accessible(page)
 
     with page.expect_download() as download_info:
