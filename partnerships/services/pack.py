@@ -10,6 +10,7 @@ their successors.
 import csv
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -208,6 +209,10 @@ def _savings_load(partnership, rows, report) -> bool:
                     else Recurrence.UNKNOWN.value
                 ),
                 "origin": SavingsOrigin.REFERENCE.value,
+                # The publisher of the page, so a figure reads "Published source: lgss.co.uk".
+                "origin_detail": urlsplit(row["source_url"]).hostname.removeprefix("www.")
+                if row["source_url"]
+                else "",
                 "evidence": SavingsEvidence.AS_REPORTED.value,
                 "wording": row["quoted_text"],
                 "source_url": row["source_url"],
