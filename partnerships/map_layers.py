@@ -13,13 +13,17 @@ from dataclasses import dataclass
 
 import shapely
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from shapely.geometry import MultiPolygon, Polygon
 
+from partnerships import timeline
 from partnerships.models import (
     Council,
     CouncilType,
+    Generation,
+    GenerationCouncil,
     Partnership,
     PartnershipCouncil,
     PublicBodyKind,
@@ -27,6 +31,7 @@ from partnerships.models import (
     ServiceCategory,
 )
 from partnerships.selectors import members_prefetches
+from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
 # Councils that sit above the district level; the default layer shows the rest, which
 # together tile England once.
@@ -85,29 +90,19 @@ class CouncilFeature:
     filtered view can put its own count there without parsing anything."""
 
     gss_code: str
-    layer: str | None  # None for upper tiers other than counties
+    layer: str
     upper_tier: bool
     bounds: tuple[float, float, float, float]
     head: str
-    count: int
     tail: str
 
-    def text(self, counts: dict[str, int] | None = None) -> str:
-        count = self.count if counts is None else counts.get(self.gss_code, 0)
-        return f"{self.head}{count}{self.tail}"
+    def text(self, counts: dict[str, int]) -> str:
+        return f"{self.head}{counts.get(self.gss_code, 0)}{self.tail}"
 
     def intersects(self, bbox: tuple[float, float, float, float]) -> bool:
         west, south, east, north = bbox
         w, s, e, n = self.bounds
         return w <= east and e >= west and s <= north and n >= south
-
-
-def _layer_of(council_type: str) -> str | None:
-    if council_type == CouncilType.COUNTY:
-        return "counties"
-    if council_type in UPPER_TIER_TYPES:
-        return None
-    return "districts"
 
 
 # About 0.75 km²: two pixels across at zoom 8, the closest the light shapes are shown.
@@ -134,36 +129,35 @@ def _without_specks(shape) -> str | None:
     return shapely.to_geojson(kept[0] if len(kept) == 1 else MultiPolygon(kept))
 
 
-def _features_build(detail: str) -> list[CouncilFeature]:
-    councils = list(
-        Council.objects.filter(current=True)
-        .exclude(boundary_low="")
-        .exclude(boundary="")
-        .annotate(
-            partnership_count=Count(
-                "memberships", filter=Q(memberships__partnership__published=True)
-            )
-        )
-        .order_by("short_name")
-        .values_list(
-            "gss_code",
-            "short_name",
-            "council_type",
-            "partnership_count",
-            "boundary_low",
-            "boundary" if detail == "high" else "boundary_low",
-        )
+def _layer_rows(generation: Generation, detail: str, layer: str) -> QuerySet:
+    """One layer's councils of a generation with the geometry the layer draws, and only
+    that: the generation's boundary; detailed ones, for the current generation, from the
+    council's own detailed boundary where there is one."""
+    rows = GenerationCouncil.objects.filter(
+        generation=generation, is_county=layer == "counties"
+    ).exclude(boundary="")
+    geometry = F("boundary")
+    if detail == "high" and generation.valid_to is None:
+        geometry = Coalesce(NullIf(F("council__boundary"), Value("")), F("boundary"))
+    return (
+        rows.annotate(geometry=geometry)
+        .order_by("name")
+        .values_list("council__gss_code", "name", "council_type", "geometry")
     )
-    # Bounds come from the light shapes, parsed in C by GEOS in one call.
-    light_shapes = shapely.from_geojson([row[4] for row in councils])
-    all_bounds = shapely.bounds(light_shapes)
+
+
+def _features_build(generation: Generation, detail: str, layer: str) -> list[CouncilFeature]:
+    councils = list(_layer_rows(generation, detail, layer))
+    # Bounds come from the shapes drawn, parsed in C by GEOS in one call.
+    shapes = shapely.from_geojson([row[3] for row in councils])
+    all_bounds = shapely.bounds(shapes)
     council_types = dict(CouncilType.choices)
     features = []
-    for (gss, name, council_type, count, _low, geometry), light_shape, bounds in zip(
-        councils, light_shapes, all_bounds, strict=True
+    for (gss, name, council_type, geometry), shape, bounds in zip(
+        councils, shapes, all_bounds, strict=True
     ):
         if detail == "low":
-            geometry = _without_specks(light_shape) or geometry
+            geometry = _without_specks(shape) or geometry
         properties = {
             "gss_code": gss,
             "name": name,
@@ -182,8 +176,8 @@ def _features_build(detail: str) -> list[CouncilFeature]:
         features.append(
             CouncilFeature(
                 gss_code=gss,
-                layer=_layer_of(council_type),
-                upper_tier=council_type in UPPER_TIER_TYPES,
+                layer=layer,
+                upper_tier=layer == "counties",
                 bounds=(
                     w - _BOUNDS_PADDING,
                     s - _BOUNDS_PADDING,
@@ -191,23 +185,25 @@ def _features_build(detail: str) -> list[CouncilFeature]:
                     n + _BOUNDS_PADDING,
                 ),
                 head=head,
-                count=count,
                 tail=tail,
             )
         )
     return features
 
 
-def council_features(*, detail: str, version: str) -> list[CouncilFeature]:
-    """Every current council with a boundary as a ready-made Feature (cached per version)."""
+def council_features(
+    *, generation: Generation, detail: str, layer: str, version: str
+) -> list[CouncilFeature]:
+    """One layer's councils of a generation, each with a boundary, as ready-made
+    Features (cached per data version and generation)."""
     return cache.get_or_set(
-        f"map-layers:v2:{version}:features:{detail}",
-        lambda: _features_build(detail),
+        f"map-layers:v3:{version}:{generation.code}:features:{layer}:{detail}",
+        lambda: _features_build(generation, detail, layer),
         timeout=_CACHE_SECONDS,
     )
 
 
-def _collection(features: list[CouncilFeature], counts: dict[str, int] | None = None) -> str:
+def _collection(features: list[CouncilFeature], counts: dict[str, int]) -> str:
     return (
         '{"type":"FeatureCollection","features":['
         + ",".join(f.text(counts) for f in features)
@@ -215,113 +211,210 @@ def _collection(features: list[CouncilFeature], counts: dict[str, int] | None = 
     )
 
 
+def counts_key(counts: dict[str, int]) -> str:
+    """A short fingerprint of a layer's counts, for cache keys and ETags."""
+    return hashlib.sha256(json.dumps(sorted(counts.items())).encode()).hexdigest()[:20]
+
+
 def councils_layer_geojson(
     *,
     version: str,
+    generation: Generation | None = None,
+    counts: dict[str, int] | None = None,
     layer: str = "districts",
     detail: str = "low",
     bbox: tuple[float, float, float, float] | None = None,
     member_codes: set[str] | None = None,
-    counts: dict[str, int] | None = None,
 ) -> str:
-    """A FeatureCollection of current councils: one layer, or, given `member_codes`, the
-    members of one partnership whatever their tier (upper tiers first, so that smaller
-    councils draw on top); optionally only those touching `bbox` (west, south, east,
-    north). Each council's `partnerships` is its number of published partnerships, or,
-    given `counts` (see `partnership_counts`), its number in a filtered view."""
-    if bbox is None and member_codes is None and counts is None:
-        # The national view: the same body for everyone, so cache it whole.
+    """A FeatureCollection of a generation's councils (the map of a year draws that
+    year's): one layer, or, given `member_codes`, the members of one partnership whatever
+    their tier (counties first, so that smaller councils draw on top); optionally only
+    those touching `bbox` (west, south, east, north). Each council's `partnerships` is
+    its number in `counts` (see `partnership_counts`). Without `generation` and `counts`:
+    the current generation, counting the partnerships counted now (unfiltered)."""
+    if generation is None or counts is None:
+        period = timeline.period_for(None)
+        generation = generation or Generation.objects.get(pk=period.generation_id)
+        if counts is None:
+            counts = now_counts()
+    if bbox is None and member_codes is None:
+        # The national view: the same body for everyone with the same filters.
         return cache.get_or_set(
-            f"map-layers:{version}:body:{layer}:{detail}",
+            f"map-layers:v3:{version}:{generation.code}:body:{layer}:{detail}:"
+            + counts_key(counts),
             lambda: _collection(
-                [f for f in council_features(detail=detail, version=version) if f.layer == layer]
+                council_features(
+                    generation=generation, detail=detail, layer=layer, version=version
+                ),
+                counts,
             ),
             timeout=_CACHE_SECONDS,
         )
-    features = council_features(detail=detail, version=version)
     if member_codes is not None:
-        chosen = sorted(
-            (f for f in features if f.gss_code in member_codes), key=lambda f: not f.upper_tier
-        )
+        chosen = [
+            f
+            for tier in ("counties", "districts")
+            for f in council_features(
+                generation=generation, detail=detail, layer=tier, version=version
+            )
+            if f.gss_code in member_codes
+        ]
     else:
-        chosen = [f for f in features if f.layer == layer]
+        chosen = council_features(
+            generation=generation, detail=detail, layer=layer, version=version
+        )
     if bbox is not None:
         chosen = [f for f in chosen if f.intersects(bbox)]
     return _collection(chosen, counts)
 
 
-def partnership_counts(*, partnerships: QuerySet[Partnership]) -> dict[str, int]:
-    """How many of `partnerships` (a filtered set) each current council is in, by GSS
-    code; councils in none are left out. One query."""
+def partnership_counts(*, partnerships: QuerySet[Partnership], period: Period) -> dict[str, int]:
+    """How many distinct partnerships of `partnerships` (a filtered set) each council of
+    the period's generation counts, through the members it stands for (a successor for
+    its predecessors), by the council's GSS code; councils in none are left out. One
+    query."""
+    if period.generation_id is None:
+        return {}
     rows = (
         PartnershipCouncil.objects.filter(
-            council__current=True, partnership__in=partnerships.order_by().values("pk")
+            membership_in(period), partnership__in=partnerships.order_by().values("pk")
         )
+        .filter(**stand_in_lookup(period))
         .order_by()
-        .values_list("council__gss_code")
-        .annotate(n=Count("pk"))
+        .values_list(f"{SHOWN}council__gss_code")
+        .annotate(n=Count("partnership", distinct=True))
     )
     return dict(rows)
 
 
-def partnership_member_codes(*, slug: str) -> set[str] | None:
-    """GSS codes of the member councils of a published partnership; None if there is no
-    such published partnership."""
-    rows = list(
-        Partnership.objects.filter(slug=slug, published=True).values_list(
-            "council_memberships__council__gss_code", flat=True
-        )
+def now_counts() -> dict[str, int]:
+    """Each current council's count of the published partnerships counted now."""
+    period = timeline.period_for(None)
+    return partnership_counts(
+        partnerships=timeline.partnerships_running(
+            Partnership.objects.filter(published=True), period
+        ),
+        period=period,
     )
-    if not rows:
+
+
+def partnership_member_codes(*, slug: str, period: Period | None = None) -> set[str] | None:
+    """GSS codes of the councils of the period's generation that a published partnership
+    counts (its members, or the councils standing for them); None if there is no such
+    published partnership."""
+    if not Partnership.objects.filter(slug=slug, published=True).exists():
         return None
-    return {code for code in rows if code}
+    period = period or timeline.period_for(None)
+    counted = timeline.counted_councils(
+        Partnership.objects.filter(slug=slug, published=True).values("pk"), period
+    )
+    return {c.gss_code for councils in counted.values() for c in councils}
+
+
+def _counted_through(council: Council, period: Period) -> dict[int, str]:
+    """{partnership id: the former member it counts through}, for the partnerships
+    `council` counts in the period through a predecessor only (Forest Heath for West
+    Suffolk now)."""
+    rows = (
+        PartnershipCouncil.objects.filter(membership_in(period))
+        .filter(**stand_in_lookup(period), **{f"{SHOWN}council": council})
+        .values_list("partnership_id", "council_id", "council__short_name")
+        .order_by("council__short_name")
+    )
+    through: dict[int, str] = {}
+    direct: set[int] = set()
+    for pid, member_id, member_name in rows:
+        if member_id == council.pk:
+            direct.add(pid)
+        else:
+            through.setdefault(pid, member_name)
+    return {pid: name for pid, name in through.items() if pid not in direct}
+
+
+def council_partnerships(
+    *, council: Council, partnerships: QuerySet[Partnership], period: Period
+) -> list[Partnership]:
+    """The partnerships of `partnerships` (a filtered set) that `council` counts in the
+    period, as itself or through a predecessor, each with its categories, members and
+    counted savings (`savings_years`), and `through`: the former council it counts
+    through, or "". Seven queries."""
+    through = _counted_through(council, period)
+    counted = PartnershipCouncil.objects.filter(
+        membership_in(period), partnership=OuterRef("pk")
+    ).filter(**stand_in_lookup(period), **{f"{SHOWN}council": council})
+    rows = list(
+        partnerships.filter(Exists(counted))
+        .prefetch_related("categories", "savings_years", *members_prefetches())
+        .order_by("name")
+    )
+    for partnership in rows:
+        partnership.through = through.get(partnership.pk, "")
+    return rows
 
 
 def council_panel_council(
-    *, gss_code: str, partnerships: QuerySet[Partnership] | None = None
+    *,
+    gss_code: str,
+    partnerships: QuerySet[Partnership] | None = None,
+    period: Period | None = None,
 ) -> Council | None:
-    """A council with its published partnerships (`published_partnerships`; only those in
-    `partnerships`, a filtered set, if given), each with its categories, its other member
-    councils (`partner_councils`) and the names of all its other members
-    (`other_members`), for the side panel and the highlights it drives. Five queries."""
+    """A council with the partnerships it counts in the period (`published_partnerships`;
+    only those in `partnerships`, a filtered set, if given), each with its categories,
+    its other member councils (`partner_councils`), the names of all its other members
+    (`other_members`) and `through`, plus the achieved and expected savings totals of
+    those partnerships (`achieved_total`, `expected_total`), for the side panel and the
+    highlights it drives. Eight queries."""
+    if period is None:
+        period = timeline.period_for(None)
     if partnerships is None:
-        partnerships = Partnership.objects.filter(published=True).order_by("name")
-    partnerships = partnerships.prefetch_related("categories", *members_prefetches())
-    council = (
-        Council.objects.filter(gss_code=gss_code)
-        .prefetch_related(
-            Prefetch("partnerships", queryset=partnerships, to_attr="published_partnerships")
+        partnerships = timeline.partnerships_running(
+            Partnership.objects.filter(published=True), period
         )
-        .first()
+    council = Council.objects.filter(gss_code=gss_code).first()
+    if council is None:
+        return None
+    council.published_partnerships = council_partnerships(
+        council=council, partnerships=partnerships, period=period
     )
-    if council is not None:
-        for partnership in council.published_partnerships:
-            partnership.partner_councils = [
-                m.council
-                for m in partnership.council_memberships.all()
-                if m.council_id != council.pk
-            ]
-            partnership.other_members = [str(c) for c in partnership.partner_councils] + [
-                m.public_body.name for m in partnership.body_memberships.all()
-            ]
+    achieved = expected = None
+    for partnership in council.published_partnerships:
+        partnership.partner_councils = [
+            m.council for m in partnership.council_memberships.all() if m.council_id != council.pk
+        ]
+        partnership.other_members = [str(c) for c in partnership.partner_councils] + [
+            m.public_body.name for m in partnership.body_memberships.all()
+        ]
+        if partnership.achieved_savings_total is not None:
+            achieved = (achieved or 0) + partnership.achieved_savings_total
+        if partnership.expected_savings_total is not None:
+            expected = (expected or 0) + partnership.expected_savings_total
+    council.achieved_total = achieved
+    council.expected_total = expected
     return council
 
 
-def map_summary(*, partnerships: QuerySet[Partnership] | None = None) -> dict[str, int]:
-    """The numbers the map page states in words: councils on each layer, how many are in a
-    published partnership (of `partnerships`, a filtered set, if given), and how many
-    partnerships there are. Two queries."""
-    if partnerships is None:
-        partnerships = Partnership.objects.filter(published=True)
-    current: QuerySet[Council] = Council.objects.filter(current=True)
-    in_partnership = Q(memberships__partnership__in=partnerships.order_by().values("pk"))
-    summary = current.aggregate(
-        districts=Count("id", filter=~Q(council_type__in=UPPER_TIER_TYPES), distinct=True),
-        counties=Count("id", filter=Q(council_type=CouncilType.COUNTY), distinct=True),
-        sharing=Count("id", filter=in_partnership, distinct=True),
+def map_summary(*, partnerships: QuerySet[Partnership], period: Period) -> dict[str, int]:
+    """The numbers the map page states in words: councils on each layer of the period's
+    generation, how many of them count one of `partnerships` (a filtered set), and how
+    many partnerships there are. Three queries."""
+    layers = GenerationCouncil.objects.filter(generation_id=period.generation_id).aggregate(
+        districts=Count("id", filter=Q(is_county=False)),
+        counties=Count("id", filter=Q(is_county=True)),
     )
-    summary["partnerships"] = partnerships.order_by().count()
-    return summary
+    sharing = (
+        PartnershipCouncil.objects.filter(
+            membership_in(period), partnership__in=partnerships.order_by().values("pk")
+        )
+        .filter(**stand_in_lookup(period))
+        .order_by()
+        .aggregate(n=Count(f"{SHOWN}council", distinct=True))["n"]
+    )
+    return {
+        "districts": layers["districts"] or 0,
+        "counties": layers["counties"] or 0,
+        "sharing": sharing or 0,
+        "partnerships": partnerships.order_by().count(),
+    }
 
 
 # Colours for the councils a chosen council shares with, by the service category of the

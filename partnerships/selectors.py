@@ -2,14 +2,13 @@
 page costs the same number of queries however many councils and partnerships there are."""
 
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.text import slugify
 
 from partnerships.models import (
     Council,
     CouncilType,
     DataLoad,
+    GenerationCouncil,
     Partnership,
     PartnershipCouncil,
     PartnershipPublicBody,
@@ -17,6 +16,7 @@ from partnerships.models import (
     Region,
     SavingsRecord,
 )
+from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
 
 def members_prefetches() -> list[Prefetch]:
@@ -64,49 +64,45 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
 
 def council_list(
     *,
-    partnerships: QuerySet[Partnership] | None = None,
-    region_slug: str | None = None,
-    council_type: str | None = None,
-) -> QuerySet[Council]:
-    """Current councils in region order, each with its region and
-    `published_partnership_count`: how many of `partnerships` (the filtered published
-    partnerships; all of them by default) it is a member of. One query."""
-    if partnerships is None:
-        partnerships = Partnership.objects.filter(published=True)
-    councils = Council.objects.filter(current=True)
-    if region_slug:
-        names = [
-            n for n in Region.objects.values_list("name", flat=True) if slugify(n) == region_slug
-        ]
-        councils = councils.filter(region__name__in=names)
-    if council_type:
-        councils = councils.filter(council_type=council_type)
-    counted = (
+    partnerships: QuerySet[Partnership],
+    period: Period,
+    narrowed: bool = False,
+) -> list[GenerationCouncil]:
+    """The councils of the period's generation in region order, each with its region and
+    `published_partnership_count`: how many distinct partnerships of `partnerships` (a
+    filtered set) it counts in the period, as itself or through the former councils it
+    stands for (the map's shading). `narrowed` (any filter set) keeps only councils
+    with at least one. Two queries."""
+    if period.generation_id is None:
+        return []
+    counts = dict(
         PartnershipCouncil.objects.filter(
-            council=OuterRef("pk"), partnership__in=partnerships.order_by().values("pk")
+            membership_in(period), partnership__in=partnerships.order_by().values("pk")
         )
+        .filter(**stand_in_lookup(period))
         .order_by()
-        .values("council")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values_list(f"{SHOWN}id")
+        .annotate(n=Count("partnership", distinct=True))
     )
-    return (
-        councils.select_related("region")
-        .annotate(published_partnership_count=Coalesce(Subquery(counted), 0))
-        .order_by(F("region__name").asc(nulls_last=True), "short_name")
+    councils = (
+        GenerationCouncil.objects.filter(generation_id=period.generation_id)
+        .select_related("region", "council")
+        .order_by(F("region__name").asc(nulls_last=True), "name")
     )
+    if narrowed:
+        councils = councils.filter(pk__in=list(counts))
+    listed = list(councils)
+    for council in listed:
+        council.published_partnership_count = counts.get(council.pk, 0)
+    return listed
 
 
 def council_get(*, gss_code: str) -> Council | None:
     """One council, current or former, with the bodies that cover it, its neighbours,
-    predecessors and successors, and its published partnerships (as
-    `published_partnerships`, each with categories and members); None if unknown."""
-    partnerships = (
-        Partnership.objects.filter(published=True)
-        .prefetch_related("categories", *members_prefetches())
-        .order_by("name")
-    )
-    return (
+    predecessors and successors (each way), and `latest_boundary`: the boundary of the
+    latest generation it is in (a former council draws its own); None if unknown. The
+    partnerships it counts come from `map_layers.council_partnerships`."""
+    council = (
         Council.objects.filter(gss_code=gss_code)
         .select_related(
             "region",
@@ -120,10 +116,18 @@ def council_get(*, gss_code: str) -> Council | None:
             Prefetch("neighbours", queryset=Council.objects.order_by("short_name")),
             Prefetch("replaced_by", queryset=Council.objects.order_by("short_name")),
             Prefetch("predecessors", queryset=Council.objects.order_by("short_name")),
-            Prefetch("partnerships", queryset=partnerships, to_attr="published_partnerships"),
+        )
+        .annotate(
+            latest_boundary=Subquery(
+                GenerationCouncil.objects.filter(council=OuterRef("pk"))
+                .exclude(boundary="")
+                .order_by("-generation__valid_from")
+                .values("boundary")[:1]
+            )
         )
         .first()
     )
+    return council
 
 
 def reference_data_summary() -> dict:

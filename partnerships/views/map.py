@@ -7,7 +7,6 @@ partnerships.
 """
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -22,6 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 from core.parsing import ParseError, bad_request, parse_text
 from partnerships import map_layers, selectors
 from partnerships.filters import PartnershipFilter
+from partnerships.models import Generation
+from partnerships.timeline import Period, year_range_text
 from sharedmap.http import conditional_compressed
 
 # Zoom level from which the map asks for detailed boundaries of the visible area.
@@ -93,18 +94,28 @@ def map_page(request):
     # A council chosen in the address has its panel drawn on the server, so a shared
     # link shows it even before (or without) the script.
     council = None
-    if config["council"]:
+    period = filterset.period
+    # A year outside the generations is a message beside the field, and no map.
+    no_map = period.generation_id is None or (
+        filterset.is_bound and "year" in filterset.form.errors
+    )
+    if config["council"] and not no_map:
         council = map_layers.council_panel_council(
-            gss_code=config["council"], partnerships=filterset.qs
+            gss_code=config["council"], partnerships=filterset.qs, period=period
         )
     return render(
         request,
         "partnerships/map.html",
         {
             "council": council,
+            "no_map": no_map,
+            "period": period,
+            "year_range": year_range_text(),
             "form": filterset.form,
             "applied_filters": filterset.applied(),
-            "summary": map_layers.map_summary(partnerships=filterset.qs),
+            "summary": None
+            if no_map
+            else map_layers.map_summary(partnerships=filterset.qs, period=period),
             "classes": map_layers.COUNT_CLASSES,
             "map_config": config,
             "links": view_links(query),
@@ -171,13 +182,15 @@ class _LayerState:
     request: LayerRequest | None
     counts: dict[str, int] | None
     version: str
+    period: Period | None = None
+    generation: Generation | None = None
     problem: str = ""
 
 
 def _layer_state(request) -> _LayerState:
-    """The layer asked for, the data version and, when filters are set, each council's
-    count of the filtered partnerships: worked out once per request, for the ETag and
-    the body."""
+    """The layer asked for, the data version, the generation drawn (the year's) and each
+    council's count of the filtered partnerships in the period: worked out once per
+    request, for the ETag and the body."""
     if not hasattr(request, "_map_layer_state"):
         filterset = PartnershipFilter(request.GET)
         problem = ""
@@ -185,11 +198,22 @@ def _layer_state(request) -> _LayerState:
             layer_request = LayerRequest.from_query(request.GET, filterset)
         except ValueError as error:
             layer_request, problem = None, str(error)
+        period = filterset.period
+        generation = None
         counts = None
-        if layer_request is not None and layer_request.filters:
-            counts = map_layers.partnership_counts(partnerships=filterset.qs)
+        if layer_request is not None:
+            generation = Generation.objects.filter(pk=period.generation_id).first()
+            if generation is None:
+                layer_request, problem = None, year_range_text()
+            else:
+                counts = map_layers.partnership_counts(partnerships=filterset.qs, period=period)
         request._map_layer_state = _LayerState(
-            layer_request, counts, map_layers.map_data_version(), problem
+            layer_request,
+            counts,
+            map_layers.map_data_version(),
+            period,
+            generation,
+            problem,
         )
     return request._map_layer_state
 
@@ -200,9 +224,8 @@ def _layer_etag(request) -> str | None:
     if layer_request is None:
         return None
     # A filtered layer's counts depend on more than the memberships the data version
-    # follows (categories, savings), so they are part of its tag.
-    counted = json.dumps(sorted(counts.items())) if counts is not None else ""
-    key = f"{state.version}:{layer_request}:{counted}"
+    # follows (categories, savings, status), so they are part of its tag.
+    key = f"{state.version}:{state.generation.code}:{layer_request}:{map_layers.counts_key(counts)}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -220,11 +243,14 @@ def councils_layer(request):
         )
     member_codes = None
     if layer_request.partnership:
-        member_codes = map_layers.partnership_member_codes(slug=layer_request.partnership)
+        member_codes = map_layers.partnership_member_codes(
+            slug=layer_request.partnership, period=state.period
+        )
         if member_codes is None:
             raise Http404("No published partnership has that slug.")
     body = map_layers.councils_layer_geojson(
         version=state.version,
+        generation=state.generation,
         layer=layer_request.layer,
         detail=layer_request.detail,
         bbox=layer_request.bbox,
@@ -247,7 +273,7 @@ def council_panel(request, gss_code: str):
             request, f"The council's panel could not be shown. {filter_problems(filterset)}"
         )
     council = map_layers.council_panel_council(
-        gss_code=gss_code.strip().upper(), partnerships=filterset.qs
+        gss_code=gss_code.strip().upper(), partnerships=filterset.qs, period=filterset.period
     )
     if council is None:
         raise Http404("No council has that GSS code.")
@@ -263,6 +289,7 @@ def council_panel(request, gss_code: str):
             # Buttons that work only with the map's script.
             "with_buttons": fragment,
             "applied_filters": filterset.applied(),
+            "period": filterset.period,
             "filter_query": query,
             "map_url": reverse("partnerships:map")
             + "?"

@@ -4,12 +4,16 @@ Server-rendered and complete without JavaScript; the map on a partnership's page
 extra drawn by static/js/map.js.
 """
 
+import json
+from datetime import timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from partnerships import selectors
+from partnerships import map_layers, selectors, timeline
 from partnerships.filters import PartnershipFilter
+from partnerships.models import Partnership
 from partnerships.views.map import view_links
 
 
@@ -59,16 +63,16 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def council_list(request: HttpRequest) -> HttpResponse:
-    """Current councils, each with how many of the filtered partnerships it is in: the
-    map's shading in words. Region and council type also narrow the councils listed."""
+    """The councils of the period's generation, each with how many of the filtered
+    partnerships it counts: the map's shading in words. With any filter set, only the
+    councils counting at least one of them."""
     filterset = PartnershipFilter.for_page(request.GET)
     query = filterset.query_string()
-    councils = list(
-        selectors.council_list(
-            partnerships=filterset.qs,
-            region_slug=filterset.cleaned("region"),
-            council_type=filterset.cleaned("council_type"),
-        )
+    narrowed = any(name != "sort" for name, _value in filterset.applied()) or bool(
+        filterset.is_bound and filterset.form.errors
+    )
+    councils = selectors.council_list(
+        partnerships=filterset.qs, period=filterset.period, narrowed=narrowed
     )
     return render(
         request,
@@ -76,6 +80,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
         {
             "form": filterset.form,
             "councils": councils,
+            "period": filterset.period,
             "applied_filters": filterset.applied(),
             "links": view_links(query),
             "filter_query": query,
@@ -90,7 +95,25 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
         raise Http404("There is no council with this GSS code.")
     if gss_code != council.gss_code:
         return redirect(council, permanent=True)
-    for partnership in council.published_partnerships:
+    filterset = PartnershipFilter.for_page(request.GET)
+    period = filterset.period
+    if not council.current and period.is_now:
+        # A former council counts nothing now: its page lists what it belonged to in
+        # the last year it existed.
+        if council.end_date:
+            last_day = council.end_date - timedelta(days=1)
+            period = timeline.period_for(
+                max(timeline.FIRST_YEAR, timeline.current_financial_year(last_day))
+            )
+        partnerships = timeline.partnerships_running(
+            Partnership.objects.filter(published=True), period
+        )
+    else:
+        partnerships = filterset.qs
+    rows = map_layers.council_partnerships(
+        council=council, partnerships=partnerships, period=period
+    )
+    for partnership in rows:
         memberships = partnership.council_memberships.all()
         partnership.partner_memberships = [m for m in memberships if m.council_id != council.pk]
         partnership.led_by_this_council = any(
@@ -101,7 +124,9 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
         "partnerships/council_detail.html",
         {
             "council": council,
-            "partnerships": council.published_partnerships,
+            "boundary": json.loads(council.latest_boundary) if council.latest_boundary else None,
+            "partnerships": rows,
+            "period": period,
             "breadcrumbs": _crumbs(
                 ("Councils", reverse("partnerships:council-list")),
                 (council.short_name, None),
