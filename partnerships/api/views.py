@@ -35,7 +35,7 @@ from partnerships.api.caching import (
 )
 from partnerships.api.filters import CouncilFilter, PublicBodyFilter, SavingsRecordFilter
 from partnerships.filters import PartnershipFilter
-from partnerships.models import Council, PublicBody, Region
+from partnerships.models import Council, Generation, PublicBody, Region
 from partnerships.views.map import LayerRequest
 
 GEOJSON_RENDERERS = [JSONRenderer, GeoJSONRenderer]
@@ -253,27 +253,42 @@ class CouncilViewSet(ReadOnlyViewSet):
     ),
 )
 class CouncilsLayerView(StrictQueryMixin, APIView):
-    """The same GeoJSON layers the site's map draws, built and cached by the map. A box
-    whose west is east of its east, or south north of its north, touches no council."""
+    """The same GeoJSON layers the site's map draws, built and cached by the map: the
+    councils of the period's generation (`year` draws that year's councils), each with
+    how many of the partnerships matching the site's filters it counts. A box whose west
+    is east of its east, or south north of its north, touches no council."""
 
     renderer_classes = GEOJSON_RENDERERS
 
     def query_parameters(self) -> list[params.QueryParameter]:
-        return [LAYER, DETAIL, BBOX, PARTNERSHIP]
+        filters = params.FilterParameters(PartnershipFilter, {"council": params.GSS_CODE})
+        return [LAYER, DETAIL, BBOX, PARTNERSHIP, *(f for f in filters if f.name != "sort")]
+
+    def filter_errors(self) -> dict:
+        filterset = PartnershipFilter(self.request.query_params)
+        return {} if filterset.is_valid() else {k: list(v) for k, v in filterset.errors.items()}
 
     def get(self, request):
         query = request.query_params
         bbox = query.get("bbox")
-        # Only the parameters checked above: the site's map also reads its filters here.
+        filterset = PartnershipFilter(query)
+        if not filterset.is_valid():
+            raise ValidationError(self.filter_errors())
+        period = filterset.period
+        generation = Generation.objects.get(pk=period.generation_id)
+        counts = map_layers.partnership_counts(partnerships=filterset.qs, period=period)
         layer_request = LayerRequest(
             layer=query.get("layer", LAYER.default),
             detail=query.get("detail", DETAIL.default),
             bbox=params.bbox_value(bbox) if bbox else None,
             partnership=query.get("partnership") or None,
+            filters="&".join(sorted(filterset.query_string().split("&"))),
         )
         member_codes = None
         if layer_request.partnership:
-            member_codes = map_layers.partnership_member_codes(slug=layer_request.partnership)
+            member_codes = map_layers.partnership_member_codes(
+                slug=layer_request.partnership, period=period
+            )
             if member_codes is None:
                 raise Http404("No published partnership has that slug.")
         version = layers_version()
@@ -281,13 +296,17 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
         def body() -> str:
             return map_layers.councils_layer_geojson(
                 version=version,
+                generation=generation,
+                counts=counts,
                 layer=layer_request.layer,
                 detail=layer_request.detail,
                 bbox=layer_request.bbox,
                 member_codes=member_codes,
             )
 
-        etag = etag_for("councils-layer", version, layer_request)
+        etag = etag_for(
+            "councils-layer", version, generation.code, layer_request, map_layers.counts_key(counts)
+        )
         return conditional_geojson(request, etag=etag, body=body)
 
 

@@ -4,6 +4,7 @@ councils: the partnership list, the downloads, the API and the map's counts."""
 import csv
 import html as html_module
 import io
+import json
 import re
 from urllib.parse import urlencode
 
@@ -152,3 +153,34 @@ def test_any_year_gives_that_years_view_or_the_message_never_an_error(client, ye
         assert not re.search(r"As at \d{4}/\d\d", page)
     api = client.get("/api/partnerships/", {"year": str(year)})
     assert api.status_code == (200 if FIRST_YEAR <= year <= current_financial_year() else 400)
+
+
+def _shaded(client, url: str) -> tuple[set[str], int]:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+    features = json.loads(response.content)["features"]
+    return {f["properties"]["gss_code"] for f in features if f["properties"]["partnerships"]}, len(
+        features
+    )
+
+
+@pytest.mark.parametrize("params", COMBINATIONS, ids=lambda p: urlencode(p) or "none")
+def test_the_map_layers_shade_the_councils_the_download_counts(client, params):
+    _names, counted = _csv(client, params)
+    shaded = set()
+    for layer in ("districts", "counties"):
+        query = urlencode({**params, "layer": layer})
+        on_the_map, _ = _shaded(client, f"/map/councils.geojson?{query}")
+        from_api, _ = _shaded(client, f"/api/councils.geojson?{query}")
+        assert on_the_map == from_api
+        shaded |= on_the_map
+    assert shaded == counted
+
+
+def test_the_api_layer_honours_the_filters_and_draws_the_years_councils(client):
+    everything, drawn_now = _shaded(client, "/api/councils.geojson")
+    legal, _ = _shaded(client, "/api/councils.geojson?category=legal")
+    assert legal and legal < everything
+    _then, drawn_then = _shaded(client, "/api/councils.geojson?year=2012")
+    assert (drawn_now, drawn_then) == (296, 326)
+    assert client.get("/api/councils.geojson?year=1800").status_code == 400
