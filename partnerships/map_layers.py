@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import shapely
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from shapely.geometry import MultiPolygon, Polygon
@@ -138,11 +138,13 @@ def _layer_rows(generation: Generation, detail: str, layer: str) -> QuerySet:
     ).exclude(boundary="")
     geometry = F("boundary")
     if detail == "high" and generation.valid_to is None:
-        geometry = Coalesce(NullIf(F("council__boundary"), Value("")), F("boundary"))
+        geometry = Coalesce(
+            NullIf(F("council__boundary"), Value("")), F("boundary"), output_field=TextField()
+        )
     return (
         rows.annotate(geometry=geometry)
         .order_by("name")
-        .values_list("council__gss_code", "name", "council_type", "geometry")
+        .values_list("council__gss_code", "council__short_name", "council_type", "geometry")
     )
 
 
