@@ -8,7 +8,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from partnerships.models import Partnership, SavingsRecord
+from partnerships.models import Partnership, SavingsOrigin, SavingsRecord
 from submissions.models import ChangeHistory, ProposedChange
 
 Kind = ProposedChange.Kind
@@ -79,6 +79,8 @@ def _savings_clean(proposed: dict) -> dict:
         "cashable": proposed.get("cashable"),
         "recurrence": proposed.get("recurrence") or "unknown",
         "note": proposed.get("note") or "",
+        "origin": proposed.get("origin") or "",
+        "origin_detail": (proposed.get("origin_detail") or "")[:200],
     }
 
 
@@ -128,13 +130,38 @@ def _savings_fields(proposed: dict) -> dict:
     return fields
 
 
+def savings_origin(change: ProposedChange) -> tuple[str, str]:
+    """Where an accepted figure came from, and which questionnaire, tracker or
+    application: given by the proposer, or read from the change itself."""
+    proposed = change.proposed or {}
+    if proposed.get("origin") in SavingsOrigin.values:
+        return proposed["origin"], (proposed.get("origin_detail") or "")[:200]
+    if change.questionnaire_id:
+        questionnaire = change.questionnaire
+        return SavingsOrigin.REFRESH, (
+            f"{questionnaire.council.short_name}, {questionnaire.cycle}"
+        )[:200]
+    if change.source.startswith("Expert Programme"):
+        return SavingsOrigin.EXPERT_PROGRAMME, change.source.removeprefix("Expert Programme ")
+    if change.source.startswith("Benefits tracker"):
+        return SavingsOrigin.TRACKER, change.source[:200]
+    if change.submitted_by_email and not change.questionnaire_id:
+        return SavingsOrigin.PROPOSAL, change.source[:200]
+    return SavingsOrigin.STAFF, change.source[:200]
+
+
 def savings_record_save(
     *, partnership: Partnership, proposed: dict, change: ProposedChange, user
 ) -> None:
-    """Publish an accepted savings figure (replacing the one for the same years and
-    kind) and keep it in the history."""
+    """Publish an accepted savings figure and keep it in the history. It replaces only a
+    figure of the same origin (the same questionnaire's council and cycle, the same
+    application) for the same years and kind: figures from different sources both
+    stand, and the ledger decides which counts."""
     fields = _savings_fields(proposed)
+    origin, origin_detail = savings_origin(change)
     key = {name: fields.pop(name) for name in ("start_year", "end_year", "kind")}
+    key.update(origin=origin, origin_detail=origin_detail)
+    fields["reported_on"] = timezone.localdate(change.created_at) if change.created_at else None
     record = SavingsRecord.objects.filter(partnership=partnership, **key).first()
     before = snapshot(record) if record else None
     if record is None:

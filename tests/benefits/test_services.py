@@ -129,10 +129,6 @@ def test_staff_see_the_creator_and_can_revoke_or_reissue_the_link_in_the_admin(
     assert client.get(new_link).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the review queue does not yet carry a figure's origin (submissions.services.review)",
-)
 def test_an_accepted_tracker_figure_says_it_came_from_the_tracker():
     from partnerships.models import SavingsOrigin
 

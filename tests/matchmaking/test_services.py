@@ -495,12 +495,6 @@ def test_each_expert_programme_decision_is_allowed_only_from_its_status(status, 
             assert application.status == status, name
 
 
-# Needs submissions.services.review to keep "origin" and "origin_detail" from the proposed
-# dict (its _savings_clean drops them) and to replace only a figure of the same origin.
-@pytest.mark.xfail(
-    strict=True,
-    reason="the review queue does not yet carry a figure's origin (submissions.services.review)",
-)
 def test_an_accepted_outcome_stands_beside_the_councils_refresh_figure_for_that_year(staff):
     from partnerships.models import SavingsOrigin
     from tests.partnerships.factories import SavingsRecordFactory
