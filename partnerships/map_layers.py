@@ -129,15 +129,16 @@ def _without_specks(shape) -> str | None:
     return shapely.to_geojson(kept[0] if len(kept) == 1 else MultiPolygon(kept))
 
 
-def _layer_rows(generation: Generation, detail: str, layer: str) -> QuerySet:
+def _layer_rows(generation_id: int, detail: str, layer: str) -> QuerySet:
     """One layer's councils of a generation with the geometry the layer draws, and only
     that: the generation's boundary; detailed ones, for the current generation, from the
     council's own detailed boundary where there is one."""
     rows = GenerationCouncil.objects.filter(
-        generation=generation, is_county=layer == "counties"
+        generation_id=generation_id, is_county=layer == "counties"
     ).exclude(boundary="")
     geometry = F("boundary")
-    if detail == "high" and generation.valid_to is None:
+    current = Generation.objects.filter(pk=generation_id, valid_to__isnull=True).exists()
+    if detail == "high" and current:
         geometry = Coalesce(
             NullIf(F("council__boundary"), Value("")), F("boundary"), output_field=TextField()
         )
@@ -148,8 +149,8 @@ def _layer_rows(generation: Generation, detail: str, layer: str) -> QuerySet:
     )
 
 
-def _features_build(generation: Generation, detail: str, layer: str) -> list[CouncilFeature]:
-    councils = list(_layer_rows(generation, detail, layer))
+def _features_build(generation_id: int, detail: str, layer: str) -> list[CouncilFeature]:
+    councils = list(_layer_rows(generation_id, detail, layer))
     # Bounds come from the shapes drawn, parsed in C by GEOS in one call.
     shapes = shapely.from_geojson([row[3] for row in councils])
     all_bounds = shapely.bounds(shapes)
@@ -194,13 +195,13 @@ def _features_build(generation: Generation, detail: str, layer: str) -> list[Cou
 
 
 def council_features(
-    *, generation: Generation, detail: str, layer: str, version: str
+    *, period: Period, detail: str, layer: str, version: str
 ) -> list[CouncilFeature]:
-    """One layer's councils of a generation, each with a boundary, as ready-made
-    Features (cached per data version and generation)."""
+    """One layer's councils of the period's generation, each with a boundary, as
+    ready-made Features (cached per data version and generation)."""
     return cache.get_or_set(
-        f"map-layers:v3:{version}:{generation.code}:features:{layer}:{detail}",
-        lambda: _features_build(generation, detail, layer),
+        f"map-layers:v3:{version}:{period.generation_code}:features:{layer}:{detail}",
+        lambda: _features_build(period.generation_id, detail, layer),
         timeout=_CACHE_SECONDS,
     )
 
@@ -221,6 +222,7 @@ def counts_key(counts: dict[str, int]) -> str:
 def councils_layer_geojson(
     *,
     version: str,
+    period: Period | None = None,
     generation: Generation | None = None,
     counts: dict[str, int] | None = None,
     layer: str = "districts",
@@ -232,22 +234,21 @@ def councils_layer_geojson(
     year's): one layer, or, given `member_codes`, the members of one partnership whatever
     their tier (counties first, so that smaller councils draw on top); optionally only
     those touching `bbox` (west, south, east, north). Each council's `partnerships` is
-    its number in `counts` (see `partnership_counts`). Without `generation` and `counts`:
-    the current generation, counting the partnerships counted now (unfiltered)."""
-    if generation is None or counts is None:
-        period = timeline.period_for(None)
-        generation = generation or Generation.objects.get(pk=period.generation_id)
-        if counts is None:
-            counts = now_counts()
+    its number in `counts` (see `partnership_counts`). Without `period` and `counts`:
+    the current generation, counting the partnerships counted now (unfiltered). A
+    `generation` instead of a `period` draws that generation's councils."""
+    if period is None and generation is not None:
+        period = Period(year=None, generation_id=generation.pk, generation_code=generation.code)
+    period = period or timeline.period_for(None)
+    if counts is None:
+        counts = now_counts(period)
     if bbox is None and member_codes is None:
         # The national view: the same body for everyone with the same filters.
         return cache.get_or_set(
-            f"map-layers:v3:{version}:{generation.code}:body:{layer}:{detail}:"
+            f"map-layers:v3:{version}:{period.generation_code}:body:{layer}:{detail}:"
             + counts_key(counts),
             lambda: _collection(
-                council_features(
-                    generation=generation, detail=detail, layer=layer, version=version
-                ),
+                council_features(period=period, detail=detail, layer=layer, version=version),
                 counts,
             ),
             timeout=_CACHE_SECONDS,
@@ -256,15 +257,11 @@ def councils_layer_geojson(
         chosen = [
             f
             for tier in ("counties", "districts")
-            for f in council_features(
-                generation=generation, detail=detail, layer=tier, version=version
-            )
+            for f in council_features(period=period, detail=detail, layer=tier, version=version)
             if f.gss_code in member_codes
         ]
     else:
-        chosen = council_features(
-            generation=generation, detail=detail, layer=layer, version=version
-        )
+        chosen = council_features(period=period, detail=detail, layer=layer, version=version)
     if bbox is not None:
         chosen = [f for f in chosen if f.intersects(bbox)]
     return _collection(chosen, counts)
@@ -289,9 +286,10 @@ def partnership_counts(*, partnerships: QuerySet[Partnership], period: Period) -
     return dict(rows)
 
 
-def now_counts() -> dict[str, int]:
-    """Each current council's count of the published partnerships counted now."""
-    period = timeline.period_for(None)
+def now_counts(period: Period | None = None) -> dict[str, int]:
+    """Each council's count of the published partnerships the period counts, unfiltered
+    (now by default)."""
+    period = period or timeline.period_for(None)
     return partnership_counts(
         partnerships=timeline.partnerships_running(
             Partnership.objects.filter(published=True), period

@@ -21,7 +21,6 @@ from django.views.decorators.vary import vary_on_headers
 from core.parsing import ParseError, bad_request, parse_text
 from partnerships import map_layers, selectors
 from partnerships.filters import PartnershipFilter
-from partnerships.models import Generation
 from partnerships.timeline import Period, year_range_text
 from sharedmap.http import conditional_compressed
 
@@ -183,7 +182,6 @@ class _LayerState:
     counts: dict[str, int] | None
     version: str
     period: Period | None = None
-    generation: Generation | None = None
     problem: str = ""
 
 
@@ -199,11 +197,9 @@ def _layer_state(request) -> _LayerState:
         except ValueError as error:
             layer_request, problem = None, str(error)
         period = filterset.period
-        generation = None
         counts = None
         if layer_request is not None:
-            generation = Generation.objects.filter(pk=period.generation_id).first()
-            if generation is None:
+            if period.generation_id is None:
                 layer_request, problem = None, year_range_text()
             else:
                 counts = map_layers.partnership_counts(partnerships=filterset.qs, period=period)
@@ -212,7 +208,6 @@ def _layer_state(request) -> _LayerState:
             counts,
             map_layers.map_data_version(),
             period,
-            generation,
             problem,
         )
     return request._map_layer_state
@@ -225,7 +220,14 @@ def _layer_etag(request) -> str | None:
         return None
     # A filtered layer's counts depend on more than the memberships the data version
     # follows (categories, savings, status), so they are part of its tag.
-    key = f"{state.version}:{state.generation.code}:{layer_request}:{map_layers.counts_key(counts)}"
+    key = ":".join(
+        (
+            state.version,
+            state.period.generation_code,
+            str(layer_request),
+            map_layers.counts_key(counts),
+        )
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -250,7 +252,7 @@ def councils_layer(request):
             raise Http404("No published partnership has that slug.")
     body = map_layers.councils_layer_geojson(
         version=state.version,
-        generation=state.generation,
+        period=state.period,
         layer=layer_request.layer,
         detail=layer_request.detail,
         bbox=layer_request.bbox,
