@@ -56,6 +56,7 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
             "categories",
             "public_bodies",
             "savings_records",
+            "savings_years",
             *members_prefetches(),
         )
         .first()

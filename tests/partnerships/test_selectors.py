@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from partnerships import selectors
+from partnerships import map_layers, selectors, timeline
 from partnerships.filters import PartnershipFilter
 from partnerships.models import (
     Council,
@@ -37,7 +37,9 @@ def test_the_partnership_list_holds_every_published_partnership_and_no_other():
     partnerships = listed()
 
     assert hidden not in partnerships
-    assert len(partnerships) == Partnership.objects.filter(published=True).count() == 65
+    # Now: the 109 published partnerships less the 17 ended and 2 proposed.
+    assert len(partnerships) == 90
+    assert {p.status for p in partnerships} <= {"operational", ""}
 
 
 def test_achieved_savings_add_up_achieved_figures_only():
@@ -109,31 +111,45 @@ def test_the_council_list_holds_current_councils_with_their_published_partnershi
     # Adur belongs to two published partnerships; an unpublished third is not counted.
     partnership_with_members(council(ADUR), council(WORTHING), published=False)
 
-    councils = {c.gss_code: c for c in selectors.council_list()}
+    filterset = PartnershipFilter({})
+    councils = {
+        c.council.gss_code: c
+        for c in selectors.council_list(partnerships=filterset.qs, period=filterset.period)
+    }
 
-    assert len(councils) == Council.objects.filter(current=True).count() == 332
+    # Today's generation: 296 district-level councils and 21 counties.
+    assert len(councils) == 317
     assert "E07000190" not in councils  # Taunton Deane, a former council
     assert councils[ADUR].published_partnership_count == 2
 
 
 def test_the_council_list_counts_only_the_filtered_partnerships():
     # Adur is in CenSus (revenues and benefits) and Adur and Worthing (several services).
-    filtered = PartnershipFilter({"council": ADUR, "q": "CenSus"}).qs
+    filterset = PartnershipFilter({"council": ADUR, "q": "CenSus"})
 
-    councils = {c.gss_code: c for c in selectors.council_list(partnerships=filtered)}
+    councils = {
+        c.council.gss_code: c
+        for c in selectors.council_list(
+            partnerships=filterset.qs, period=filterset.period, narrowed=True
+        )
+    }
 
     assert councils[ADUR].published_partnership_count == 1
-    assert councils[WORTHING].published_partnership_count == 0
+    assert WORTHING not in councils  # in none of them, so not listed
     assert councils["E07000228"].published_partnership_count == 1  # Mid Sussex
 
 
 def test_the_council_list_filters_by_region_and_type():
+    # Region and type narrow the partnerships; the councils listed are all those in
+    # them, wherever they are (the map shades the same councils).
+    filterset = PartnershipFilter({"region": "london", "council_type": "county"})
+    councils = selectors.council_list(
+        partnerships=filterset.qs, period=filterset.period, narrowed=True
+    )
     london = Region.objects.get(name="London")
-
-    boroughs = list(selectors.council_list(region_slug="london", council_type="london_borough"))
-
-    assert len(boroughs) == 32
-    assert {c.region_id for c in boroughs} == {london.pk}
+    assert any(c.region_id == london.pk for c in councils)
+    assert any(c.is_county for c in councils)
+    assert all(c.published_partnership_count >= 1 for c in councils)
 
 
 def test_name_search_finds_councils_and_partnerships_names_starting_with_the_text_first():
@@ -150,16 +166,23 @@ def test_name_search_finds_councils_and_partnerships_names_starting_with_the_tex
 def test_a_council_comes_with_everything_its_page_shows(django_assert_num_queries):
     adur = selectors.council_get(gss_code=ADUR)
 
+    period = timeline.period_for(None)
+    partnerships = map_layers.council_partnerships(
+        council=adur,
+        partnerships=timeline.partnerships_running(
+            Partnership.objects.filter(published=True), period
+        ),
+        period=period,
+    )
     with django_assert_num_queries(0):
         neighbours = {n.short_name for n in adur.neighbours.all()}
         fire = adur.fire_rescue_authority.name
         county = adur.county.short_name
-        partners = {
-            m.council.short_name
-            for p in adur.published_partnerships
-            for m in p.council_memberships.all()
-        }
-        categories = {c.name for p in adur.published_partnerships for c in p.categories.all()}
+        partners = {m.council.short_name for p in partnerships for m in p.council_memberships.all()}
+        categories = {c.name for p in partnerships for c in p.categories.all()}
+        totals = [p.achieved_savings_total for p in partnerships]
+    assert any(t is not None for t in totals)
+    assert adur.latest_boundary
 
     assert {"Worthing", "Arun", "Horsham"} <= neighbours
     assert fire == "West Sussex"
@@ -173,7 +196,17 @@ def test_a_former_council_comes_with_its_successors_and_partnerships():
 
     assert not taunton_deane.current
     assert [c.short_name for c in taunton_deane.replaced_by.all()] == ["Somerset West and Taunton"]
-    assert [p.name for p in taunton_deane.published_partnerships] == ["Somerset Waste Partnership"]
+    assert [p.short_name for p in taunton_deane.predecessors.all()] == []
+    assert taunton_deane.latest_boundary  # its own, from the last generation it was in
+    period = timeline.period_for(2018)
+    partnerships = map_layers.council_partnerships(
+        council=taunton_deane,
+        partnerships=timeline.partnerships_running(
+            Partnership.objects.filter(published=True), period
+        ),
+        period=period,
+    )
+    assert "Somerset Waste Partnership" in [p.name for p in partnerships]
     assert selectors.council_get(gss_code="E99999999") is None
 
 
@@ -184,7 +217,11 @@ def test_the_data_summary_counts_what_is_loaded():
 
     assert summary["current_councils"] == 332
     assert summary["former_councils"] == Council.objects.filter(current=False).count() > 0
-    assert summary["published_partnerships"] == 64
-    assert summary["savings_records"] == SavingsRecord.objects.count() - 1
-    assert summary["partnerships_with_savings"] == 14
+    assert summary["published_partnerships"] == 108  # the pack's 109, less Orbis
+    assert (
+        summary["savings_records"]
+        == SavingsRecord.objects.exclude(partnership__slug="orbis").count()
+        == 89
+    )
+    assert summary["partnerships_with_savings"] == 54
     assert summary["regions"] == 9
