@@ -96,7 +96,7 @@ def test_the_savings_csv_lists_each_record(client):
     assert sovw["Financial years"] == "2007/08 to 2011/12"
     assert sovw["Amount (£)"] == "5690000.00"
     assert sovw["Per year or in all"] == "in all over the period"
-    assert sovw["Where the figure came from"] == "Published source (reference data)"
+    assert sovw["Where the figure came from"] == "Published source (reference data): docslib.org"
     assert sovw["Source link"].startswith("http")
     # A figure without a period is listed, and says it counts in no year's total.
     undated = next(r for r in rows if r["Financial years"] == "no period given")
