@@ -95,7 +95,9 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
         raise Http404("There is no council with this GSS code.")
     if gss_code != council.gss_code:
         return redirect(council, permanent=True)
-    filterset = PartnershipFilter.for_page(request.GET)
+    # The page shows no filter form: the filters, the year above all, only choose
+    # which of its partnerships it lists.
+    filterset = PartnershipFilter(request.GET or None)
     period = filterset.period
     if not council.current and period.is_now:
         # A former council counts nothing now: its page lists what it belonged to in
