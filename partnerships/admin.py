@@ -27,12 +27,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.admin_forms import (
     CouncilMembersFormSet,
     PartnershipCsvUploadForm,
     SavingsRecordsFormSet,
 )
+from partnerships.history import HistoryInWordsMixin
 from partnerships.models import (
     Council,
     DataLoad,
@@ -160,7 +162,7 @@ class PublicBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "gss_code",
@@ -329,7 +331,7 @@ class PartOfPartnershipInline:
 class CouncilMemberInline(PartOfPartnershipInline, admin.TabularInline):
     model = PartnershipCouncil
     formset = CouncilMembersFormSet
-    fields = ["council", "is_lead"]
+    fields = ["council", "is_lead", "joined_year", "left_year"]
     autocomplete_fields = ["council"]
     extra = 0
     min_num = 0
@@ -337,7 +339,7 @@ class CouncilMemberInline(PartOfPartnershipInline, admin.TabularInline):
 
 class PublicBodyMemberInline(PartOfPartnershipInline, admin.TabularInline):
     model = PartnershipPublicBody
-    fields = ["public_body", "is_lead"]
+    fields = ["public_body", "is_lead", "joined_year", "left_year"]
     autocomplete_fields = ["public_body"]
     extra = 0
 
@@ -350,8 +352,14 @@ class SavingsRecordInline(PartOfPartnershipInline, admin.TabularInline):
         "start_year",
         "end_year",
         "amount",
+        "per_year",
         "cashable",
         "recurrence",
+        "origin",
+        "origin_detail",
+        "evidence",
+        "reported_on",
+        "source_url",
         "wording",
         "source",
         "note",
@@ -402,7 +410,7 @@ def _member_count(model):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
@@ -485,6 +493,8 @@ class PartnershipAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            # A published year's frozen copies are read through Map snapshots only.
+            .filter(snapshot__isnull=True)
             .annotate(
                 member_count=_member_count(PartnershipCouncil)
                 + _member_count(PartnershipPublicBody),
@@ -530,7 +540,9 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def _publish(self, request, queryset, *, published: bool) -> None:
         selected = queryset.count()
-        changed = partnerships_publish(partnerships=queryset, published=published)
+        changed = partnerships_publish(
+            partnerships=queryset, published=published, user=request.user
+        )
         verb = "published" if published else "unpublished"
         message = f"{changed} partnership{'s' if changed != 1 else ''} {verb}."
         if selected > changed:
@@ -598,9 +610,18 @@ def _report_counts(report) -> list[tuple[str, int, int, int]]:
 
 
 @admin.register(SavingsRecord)
-class SavingsRecordAdmin(admin.ModelAdmin):
-    list_display = ["partnership", "period", "kind", "amount_column", "cashable", "recurrence"]
-    list_filter = ["kind", "recurrence", "cashable", "start_year"]
+class SavingsRecordAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
+    list_display = [
+        "partnership",
+        "period",
+        "kind",
+        "amount_column",
+        "origin",
+        "evidence",
+        "cashable",
+        "recurrence",
+    ]
+    list_filter = ["kind", "origin", "evidence", "recurrence", "cashable", "start_year"]
     list_select_related = ["partnership"]
     search_fields = ["partnership__name", "wording", "note"]
     autocomplete_fields = ["partnership"]

@@ -76,7 +76,8 @@ class CouncilMembersFormSet(BaseInlineFormSet):
 
 
 class SavingsRecordsFormSet(BaseInlineFormSet):
-    """Savings figures submitted together must not cover the same year twice.
+    """Savings figures of one source submitted together must not cover the same year
+    twice (figures of different sources may: the ledger picks the one that counts).
 
     Each record's own clean() checks the figures already saved; this checks the rows on
     the page against each other.
@@ -95,14 +96,17 @@ class SavingsRecordsFormSet(BaseInlineFormSet):
         for first, second in combinations(rows, 2):
             if (
                 first["kind"] == second["kind"]
+                and first.get("origin") == second.get("origin")
+                and first.get("origin_detail", "") == second.get("origin_detail", "")
+                and first.get("origin") != "reference"
                 and first["start_year"] <= second["end_year"]
                 and second["start_year"] <= first["end_year"]
             ):
                 overlap = financial_year_label(max(first["start_year"], second["start_year"]))
                 raise ValidationError(
-                    f"Two {first['kind']} savings figures both cover {overlap}; "
-                    "a year can have only one figure of each kind. "
-                    "Merge them or change their years.",
+                    f"Two {first['kind']} savings figures from the same source both cover "
+                    f"{overlap}; one source gives one figure of a kind for a year. "
+                    "Merge them, change their years or give each its own source.",
                     code="overlapping_savings",
                 )
 

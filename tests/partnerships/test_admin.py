@@ -255,7 +255,7 @@ def messages_text(response) -> list[str]:
 
 
 def test_unpublishing_takes_partnerships_off_the_public_site(admin_client, client):
-    chosen = list(Partnership.objects.order_by("pk")[:3])
+    chosen = list(Partnership.objects.filter(status="operational").order_by("pk")[:3])
     before = public_count(client)
     response = publish_action(admin_client, "unpublish", chosen)
     assert "3 partnerships unpublished." in messages_text(response)
@@ -266,7 +266,7 @@ def test_unpublishing_takes_partnerships_off_the_public_site(admin_client, clien
 
 
 def test_publishing_puts_them_back_and_counts_only_changes(admin_client, client):
-    chosen = list(Partnership.objects.order_by("pk")[:3])
+    chosen = list(Partnership.objects.filter(status="operational").order_by("pk")[:3])
     before = public_count(client)
     publish_action(admin_client, "unpublish", chosen[:2])
     response = publish_action(admin_client, "publish", chosen)
@@ -392,7 +392,15 @@ def partnership_post(*, councils=(), bodies=(), savings=(), **fields) -> dict:
     data |= rows("council_memberships", [{"council": c.pk} for c in councils])
     data |= rows("body_memberships", [{"public_body": b.pk} for b in bodies])
     saving_rows = [
-        {"kind": "achieved", "recurrence": "unknown", "cashable": "unknown", **s} for s in savings
+        {
+            "kind": "achieved",
+            "recurrence": "unknown",
+            "cashable": "unknown",
+            "origin": "staff",
+            "evidence": "as_reported",
+            **s,
+        }
+        for s in savings
     ]
     data |= rows("savings_records", saving_rows)
     return data
@@ -477,7 +485,9 @@ def test_two_figures_of_one_kind_for_the_same_year_are_refused(admin_client):
     )
     response = admin_client.post(ADD_PARTNERSHIP, data)
     assert response.status_code == 200
-    assert "Two achieved savings figures both cover 2021/22" in text(response.content.decode())
+    assert "Two achieved savings figures from the same source both cover 2021/22" in text(
+        response.content.decode()
+    )
     assert not Partnership.objects.filter(slug="test-shared-legal-team").exists()
 
     # An expected figure for the same year is a different kind, and allowed.
@@ -509,6 +519,8 @@ def test_a_new_figure_overlapping_a_saved_one_is_refused(admin_client):
                 "amount": "100000",
                 "recurrence": "unknown",
                 "cashable": "unknown",
+                "origin": "staff",
+                "evidence": "as_reported",
             },
             {
                 "kind": "achieved",
@@ -517,14 +529,23 @@ def test_a_new_figure_overlapping_a_saved_one_is_refused(admin_client):
                 "amount": "5",
                 "recurrence": "unknown",
                 "cashable": "unknown",
+                "origin": "staff",
+                "evidence": "as_reported",
             },
         ],
         initial=1,
     )
     response = admin_client.post(admin_url(Partnership, "change", partnership.pk), data)
     assert response.status_code == 200
-    assert "cannot cover the same year" in text(response.content.decode())
+    assert "one source gives one figure of a kind for a year" in text(response.content.decode())
     assert partnership.savings_records.count() == 1
+
+    # The same year's figure from another source stands beside it.
+    data["savings_records-1-origin"] = "expert_programme"
+    data["savings_records-1-origin_detail"] = "SSEP-2026-001"
+    response = admin_client.post(admin_url(Partnership, "change", partnership.pk), data)
+    assert response.status_code == 302
+    assert partnership.savings_records.count() == 2
 
 
 def test_the_partnership_page_shows_totals_and_marks_the_contact_private(admin_client):
