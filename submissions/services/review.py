@@ -170,6 +170,9 @@ def savings_record_save(
         setattr(record, name, value)
     record.source = f"{change.source}, accepted {timezone.localdate():%d %B %Y}"
     record.full_clean()
+    # simple-history keeps who accepted it and which review it came from.
+    record._history_user = user
+    record._change_reason = f"Accepted review {change.pk}: {change.source}"[:100]
     record.save()
     history_record(
         instance=record,

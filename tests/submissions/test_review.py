@@ -66,6 +66,20 @@ def test_accepting_a_figure_for_the_same_year_updates_it_and_keeps_the_old_value
     assert (history.before["amount"], history.after["amount"]) == ("100000.00", "150000.00")
 
 
+def test_an_accepted_figure_is_in_the_history_with_the_reviewer_and_the_review(
+    partnership, reviewer
+):
+    from partnerships.history import change_in_words
+
+    change_accept(change=_propose(partnership, "100000"), reviewer=reviewer)
+    second = _propose(partnership, "150000")
+    change_accept(change=second, reviewer=reviewer)
+    latest = SavingsRecord.objects.get(partnership=partnership).history.first()
+    assert latest.history_user == reviewer
+    assert latest.history_change_reason == f"Accepted review {second.pk}: Benefits tracker 1"
+    assert "Amount (£): £100,000.00 → £150,000.00" in change_in_words(latest)
+
+
 def test_a_bad_figure_is_refused_when_proposed(partnership):
     with pytest.raises(ValidationError):
         _propose(partnership, "-5")
