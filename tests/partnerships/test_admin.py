@@ -275,6 +275,19 @@ def test_publishing_puts_them_back_and_counts_only_changes(admin_client, client)
     assert public_count(client) == before
 
 
+def test_bulk_publish_leaves_a_history_entry_that_names_the_partnership(admin_client):
+    chosen = Partnership.objects.filter(status="operational").order_by("pk").first()
+    publish_action(admin_client, "unpublish", [chosen])
+    publish_action(admin_client, "publish", [chosen])
+    latest, unpublished = list(chosen.history.all()[:2])
+    assert (latest.published, unpublished.published) == (True, False)
+    assert latest.history_user.username == "admin"
+    assert latest.history_change_reason == "Published"
+    page = admin_client.get(admin_url(Partnership, "history", chosen.pk))
+    assert chosen.name in text(page.content.decode())
+    assert "Published" in text(page.content.decode())
+
+
 # --- The CSV upload ------------------------------------------------------------------
 
 
