@@ -97,3 +97,37 @@ def test_a_rejection_needs_a_reason_and_changes_nothing(partnership, reviewer):
     assert not SavingsRecord.objects.filter(partnership=partnership).exists()
     with pytest.raises(ValidationError):
         change_accept(change=change, reviewer=reviewer)
+
+
+def test_an_expert_programme_outcome_and_the_refresh_figure_for_a_year_both_stand(
+    partnership, reviewer, client
+):
+    def accept(amount, origin, detail, source):
+        change = change_propose(
+            kind="savings_record",
+            partnership=partnership,
+            proposed={
+                "start_year": 2026,
+                "amount": amount,
+                "kind": "achieved",
+                "cashable": True,
+                "origin": origin,
+                "origin_detail": detail,
+            },
+            source=source,
+            submitted_by_name="Jo Bloggs",
+            submitted_by_email="jo@adur.gov.uk",
+        )
+        change_accept(change=change, reviewer=reviewer)
+
+    accept("40000", "refresh", "Adur refresh 2026", "Annual refresh 2026")
+    accept("90000", "expert_programme", "application EP-2026-001", "Expert Programme EP-2026-001")
+    records = SavingsRecord.objects.filter(partnership=partnership, start_year=2026)
+    assert sorted(records.values_list("origin", "amount")) == [
+        ("expert_programme", Decimal("90000")),
+        ("refresh", Decimal("40000")),
+    ]
+    partnership.refresh_from_db()
+    # By the ledger rule one counts for 2026/27, never the two added together: both as
+    # reported, on the same day, for the same year, so the one entered last.
+    assert partnership.achieved_savings_total == Decimal("90000")
