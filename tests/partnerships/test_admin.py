@@ -325,6 +325,16 @@ def test_uploading_a_csv_creates_new_partnerships_and_reports_bad_rows(admin_cli
     assert "3 Nowhere Borough Council Member is not a known council or public body" in page
 
 
+def test_a_csv_upload_leaves_history_for_the_partnership_its_members_and_savings(
+    admin_client,
+):
+    upload(admin_client, CSV_HEADER + GOOD_ROW)
+    new = Partnership.objects.get(name="Adur and Surrey Test Legal Service")
+    assert new.history.filter(history_type="+").exists()
+    assert PartnershipCouncil.history.filter(partnership_id=new.pk).count() >= 2
+    assert SavingsRecord.history.filter(partnership_id=new.pk, history_type="+").exists()
+
+
 def test_an_upload_leaves_existing_partnerships_alone_unless_asked(admin_client):
     hoople = Partnership.objects.get(name="Hoople Ltd")
     row = (
