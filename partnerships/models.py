@@ -557,6 +557,30 @@ class SavingsRecord(models.Model):
             raise ValidationError(
                 {"end_year": "The last financial year cannot be before the first."}
             )
+        # One source gives one figure of a kind for a year; another source's figure for
+        # the same years stands beside it (the ledger picks the one that counts). The
+        # reference data may quote two papers of one publisher, so it is not checked.
+        if (
+            self.partnership_id
+            and self.start_year is not None
+            and self.origin != SavingsOrigin.REFERENCE
+        ):
+            same_source = SavingsRecord.objects.filter(
+                partnership_id=self.partnership_id,
+                kind=self.kind,
+                origin=self.origin,
+                origin_detail=self.origin_detail,
+                start_year__lte=self.end_year,
+                end_year__gte=self.start_year,
+            ).exclude(pk=self.pk)
+            other = same_source.first()
+            if other is not None:
+                raise ValidationError(
+                    f"This partnership already has an {self.get_kind_display().lower()} "
+                    f"figure from {self.origin_label} covering {other.period_label}; one "
+                    "source gives one figure of a kind for a year. Change that figure, or "
+                    "record this one with its own source."
+                )
 
 
 class SavingsYear(models.Model):

@@ -7,9 +7,27 @@ from partnerships.models import Partnership
 
 
 @transaction.atomic
-def partnerships_publish(*, partnerships: QuerySet[Partnership], published: bool) -> int:
-    """Publish or unpublish partnerships; returns how many changed."""
-    return partnerships.exclude(published=published).update(published=published)
+def partnerships_publish(*, partnerships: QuerySet[Partnership], published: bool, user=None) -> int:
+    """Publish or unpublish partnerships, each change kept in the history with who made
+    it; returns how many changed."""
+    from simple_history.utils import bulk_update_with_history
+
+    changing = list(partnerships.exclude(published=published))
+    for partnership in changing:
+        partnership.published = published
+    bulk_update_with_history(
+        changing,
+        Partnership,
+        ["published"],
+        default_user=user,
+        default_change_reason="Published" if published else "Unpublished",
+    )
+    if changing:
+        # A bulk update sends no signal: start a new version of the map's caches.
+        from partnerships.map_layers import map_data_changed
+
+        map_data_changed()
+    return len(changing)
 
 
 @transaction.atomic

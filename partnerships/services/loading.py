@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -554,7 +555,16 @@ def _partnership_row(
             "note": f"Period as reported: {row['savings_period'].strip()}",
         }
 
-    existing = Partnership.objects.filter(slug=slug).first()
+    # The same partnership by its address or by its name (the pack's slugs are shorter
+    # than the slug of the name); a published year's frozen copies are never touched.
+    existing = (
+        Partnership.objects.filter(snapshot__isnull=True)
+        .filter(Q(slug=slug) | Q(name__iexact=name))
+        .order_by(Case(When(slug=slug, then=0), default=1))
+        .first()
+    )
+    if existing is not None:
+        slug = existing.slug
     if existing is not None and not update_existing:
         report.unchanged["partnerships"] += 1
         return
