@@ -260,7 +260,9 @@ class PartnershipFilter(django_filters.FilterSet):
         self.snapshot = snapshot_for(year)
         if self.snapshot is not None:
             queryset = on_snapshot(queryset, self.snapshot)
-        statuses_asked = bool(data and data.get("status"))
+        # Only a status the filter knows widens what counts; a wrong one is refused
+        # beside the field and counts as none asked for.
+        statuses_asked = bool(data and data.get("status") in self.status_values())
         queryset = partnerships_running(queryset, self.period, statuses_asked=statuses_asked)
         super().__init__(data, with_achieved_total(queryset, up_to_year=year), **kwargs)
         outside = year_range_text()
@@ -273,6 +275,10 @@ class PartnershipFilter(django_filters.FilterSet):
                 "max_value": outside,
             },
         )
+
+    @staticmethod
+    def status_values() -> set[str]:
+        return {*PartnershipStatus.values, UNKNOWN_STATUS}
 
     def memberships(self, **conditions) -> Exists:
         """Whether the partnership has a member that counts in the view's period and

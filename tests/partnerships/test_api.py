@@ -24,7 +24,6 @@ from partnerships.models import (
     Partnership,
     PublicBody,
     Region,
-    SavingsKind,
 )
 from partnerships.services import partnerships_publish
 from tests.partnerships.factories import SavingsRecordFactory, grow_data, partnership_with_members
