@@ -180,11 +180,13 @@ class RefreshCycleAdmin(admin.ModelAdmin):
             )
 
     @admin.action(
-        description="Close the selected cycle (its links stop working)", permissions=["change"]
+        description="Close the selected cycle (its links stop working; its year's map is "
+        "published)",
+        permissions=["change"],
     )
     def close_cycle(self, request, queryset):
         for cycle in queryset:
-            cycle_close(cycle=cycle)
+            cycle_close(cycle=cycle, user=request.user)
         self.message_user(request, f"Closed {queryset.count()} cycle(s).", messages.SUCCESS)
 
     def get_urls(self):

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from core.secret_links import link_issue as secret_link_issue
 from core.secret_links import token_digest
-from partnerships.models import Council, Partnership, PartnershipCouncil
+from partnerships.models import Council, MapSnapshot, Partnership, PartnershipCouncil
+from partnerships.services.snapshots import map_snapshot_publish
+from partnerships.timeline import FIRST_YEAR, current_financial_year
 from submissions.models import (
     CouncilContact,
     Questionnaire,
@@ -143,11 +145,18 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
 
 
 @transaction.atomic
-def cycle_close(*, cycle: RefreshCycle) -> RefreshCycle:
-    """Close the cycle: its links stop working."""
+def cycle_close(*, cycle: RefreshCycle, user=None) -> RefreshCycle:
+    """Close the cycle: its links stop working, and the map of its financial year is
+    published (frozen as it stands), unless that year's map was published already."""
     cycle.status = RefreshCycle.Status.CLOSED
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["status", "closed_at"])
+    year = cycle.financial_year
+    if (
+        FIRST_YEAR <= year <= current_financial_year()
+        and not MapSnapshot.objects.filter(year=year).exists()
+    ):
+        map_snapshot_publish(year=year, user=user, note=f"{cycle} closed")
     return cycle
 
 

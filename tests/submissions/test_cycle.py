@@ -67,6 +67,24 @@ def test_a_token_opens_only_its_own_questionnaire_while_the_cycle_is_open(cycle)
     assert questionnaire_for_token(token=worthing_token) is None
 
 
+def test_closing_a_cycle_publishes_its_years_map_once(cycle):
+    from partnerships.models import MapSnapshot
+    from partnerships.services.snapshots import map_snapshot_publish
+
+    cycle_open(cycle=cycle)
+    cycle_close(cycle=cycle)
+    snapshot = MapSnapshot.objects.get(year=cycle.financial_year)
+    assert snapshot.payload["partnerships"] > 0
+    assert str(cycle) in snapshot.note
+    # Published already (by staff, say): closing again leaves it as it was.
+    other_year = cycle.financial_year - 1
+    first = map_snapshot_publish(year=other_year)
+    later = RefreshCycle.objects.create(financial_year=other_year)
+    cycle_open(cycle=later)
+    cycle_close(cycle=later)
+    assert MapSnapshot.objects.get(year=other_year).published_at == first.published_at
+
+
 def test_only_one_cycle_is_open_at_a_time(cycle):
     cycle_open(cycle=cycle)
     other = RefreshCycle.objects.create(financial_year=2026)
