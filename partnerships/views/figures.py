@@ -244,7 +244,16 @@ def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) 
     ]
     text = exports.csv_export(
         rows=(
-            {"label": r.label, **{v.attribute: getattr(r, v.attribute) for v in spec.values}}
+            {
+                "label": r.label,
+                # No counted figure is an empty cell, as the page says "No figure", not £0.
+                **{
+                    v.attribute: (getattr(r, v.attribute) or None)
+                    if v.is_money
+                    else getattr(r, v.attribute)
+                    for v in spec.values
+                },
+            }
             for r in spec.rows(_figures(filterset))
         ),
         columns=tuple(columns),

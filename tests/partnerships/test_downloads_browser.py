@@ -71,7 +71,7 @@ def test_a_figures_table_downloads_with_exactly_the_rows_on_the_page(page, live_
 
     table = page.locator("#by-category-table")
     expect(table.locator("caption")).to_have_text(
-        "Partnerships and achieved savings by service category"
+        "Partnerships, achieved and expected savings by service category"
     )
     shown = [
         [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
