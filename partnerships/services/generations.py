@@ -16,6 +16,7 @@ from partnerships.models import (
     GenerationCouncil,
     Region,
 )
+from partnerships.services.rows import row_save, row_update
 
 GENERATION_FILES = ("generations/generations.csv", "generations/council_generations.csv")
 AUTHORITY_TYPES = {
@@ -72,16 +73,9 @@ def generations_load(*, data_dir: Path, report) -> None:
             f"at {row['source_commit'][:12]})",
             "licence": row["licence"],
         }
-        generation, created = Generation.objects.get_or_create(
-            code=row["generation"], defaults=fields
+        generation = row_save(
+            Generation, fields, report, "generations", {"code": row["generation"]}
         )
-        changed = [k for k, v in fields.items() if getattr(generation, k) != v]
-        if changed:
-            for name in changed:
-                setattr(generation, name, fields[name])
-            generation.save(update_fields=changed)
-        report.created["generations"] += created
-        report.updated["generations"] += bool(changed and not created)
 
         shapes = _shapes(folder / row["districts_file"]) | _shapes(folder / row["counties_file"])
         existing = {gc.council_id: gc for gc in generation.councils.all()}
@@ -107,14 +101,7 @@ def generations_load(*, data_dir: Path, report) -> None:
             if current is None:
                 new_rows.append(GenerationCouncil(generation=generation, council=council, **values))
                 continue
-            changed = [k for k, v in values.items() if getattr(current, k) != v]
-            if changed:
-                for name in changed:
-                    setattr(current, name, values[name])
-                current.save(update_fields=changed)
-                report.updated["councils in generations"] += 1
-            else:
-                report.unchanged["councils in generations"] += 1
+            row_update(current, values, report, "councils in generations")
         GenerationCouncil.objects.bulk_create(new_rows)
         report.created["councils in generations"] += len(new_rows)
         generation.councils.exclude(council_id__in=wanted).delete()

@@ -43,6 +43,7 @@ from partnerships.models import (
 from partnerships.services.generations import generations_load
 from partnerships.services.pack import partnerships_pack_load, retired_slugs
 from partnerships.services.periods import PeriodError, financial_years
+from partnerships.services.rows import row_save
 
 logger = logging.getLogger(__name__)
 
@@ -203,27 +204,6 @@ def _geometry_text(geometry: dict | None) -> str:
     return json.dumps(geometry, separators=(",", ":")) if geometry else ""
 
 
-def _save(model, fields: dict, report: LoadReport, kind: str, lookup: dict):
-    """Create or update one row, writing only when a value differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **fields)
-        obj.full_clean()
-        obj.save()
-        report.created[kind] += 1
-        return obj
-    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, fields[name])
-        obj.full_clean()
-        obj.save(update_fields=changed)
-        report.updated[kind] += 1
-    else:
-        report.unchanged[kind] += 1
-    return obj
-
-
 def files_fingerprint(data_dir: Path, names: Iterable[str] = REFERENCE_FILES) -> str:
     digest = hashlib.sha256()
     for name in names:
@@ -236,7 +216,7 @@ def categories_ensure(report: LoadReport | None = None) -> None:
     """Create the curated service categories that do not exist yet."""
     report = report or LoadReport()
     for position, name in enumerate(CATEGORIES, start=1):
-        _save(
+        row_save(
             ServiceCategory,
             {"name": name, "position": position},
             report,
@@ -249,7 +229,7 @@ def regions_load(*, data_dir: Path, report: LoadReport) -> dict[str, Region]:
     regions = {}
     for feature in _read_features(data_dir / "region_boundaries.geojson"):
         props = feature["properties"]
-        regions[props["name"]] = _save(
+        regions[props["name"]] = row_save(
             Region,
             {"name": props["name"], "boundary": _geometry_text(feature["geometry"])},
             report,
@@ -269,7 +249,7 @@ def public_bodies_load(*, data_dir: Path, report: LoadReport) -> dict[str, Publi
         if row["nation"] != "England" or row["body_type"] not in BODY_KINDS:
             continue
         kind, sector = BODY_KINDS[row["body_type"]]
-        bodies[row["code"]] = _save(
+        bodies[row["code"]] = row_save(
             PublicBody,
             {
                 "name": row["name"],
@@ -349,7 +329,7 @@ def councils_load(
                 sorted({n.strip() for n in row["alt_names"].split(",") if n.strip()})
             ),
         }
-        councils[row["local_authority_code"]] = _save(
+        councils[row["local_authority_code"]] = row_save(
             Council, fields, report, "councils", {"register_code": row["local_authority_code"]}
         )
 
@@ -577,7 +557,7 @@ def _partnership_row(
         "source": row["source_url"].strip(),
         "reported_savings": row["savings_text"].strip(),
     }
-    partnership = _save(Partnership, fields, report, "partnerships", {"slug": slug})
+    partnership = row_save(Partnership, fields, report, "partnerships", {"slug": slug})
     if set(partnership.categories.all()) != set(found_categories):
         partnership.categories.set(found_categories)
 
@@ -600,7 +580,7 @@ def _partnership_row(
     for body_name, kind, sector in member_bodies:
         body = PublicBody.objects.filter(name__iexact=body_name).first()
         if body is None:
-            body = _save(
+            body = row_save(
                 PublicBody,
                 {"sector": sector},
                 report,
@@ -632,7 +612,7 @@ def _partnership_row(
             record.save()
             report.created["savings records"] += 1
         else:
-            _save(SavingsRecord, savings, report, "savings records", {"pk": same.pk})
+            row_save(SavingsRecord, savings, report, "savings records", {"pk": same.pk})
 
 
 def partnerships_load_csv(

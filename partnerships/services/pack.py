@@ -33,6 +33,7 @@ from partnerships.models import (
     ServiceCategory,
 )
 from partnerships.services.ledger import ledger_rebuild
+from partnerships.services.rows import row_save
 
 PACK_FILES = (
     "partnerships/partnerships.csv",
@@ -68,18 +69,6 @@ def _year(text: str) -> int | None:
 def _financial_year(text: str) -> int | None:
     """ "2015/16" -> 2015."""
     return int(text[:4]) if text.strip() else None
-
-
-def _update(obj, values: dict, report, kind: str) -> None:
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.full_clean()
-        obj.save(update_fields=changed)
-        report.updated[kind] += 1
-    else:
-        report.unchanged[kind] += 1
 
 
 def _body(row: dict[str, str], areas: dict[str, PublicBody]) -> PublicBody:
@@ -138,14 +127,7 @@ def partnerships_pack_load(*, data_dir: Path, report) -> None:
             "no_savings_reason": NoSavingsReason.OTHER if reason else "",
             "no_savings_reason_other": reason[:300],
         }
-        partnership = Partnership.objects.filter(slug=slug).first()
-        if partnership is None:
-            partnership = Partnership(slug=slug, **values)
-            partnership.full_clean()
-            partnership.save()
-            report.created["partnerships"] += 1
-        else:
-            _update(partnership, values, report, "partnerships")
+        partnership = row_save(Partnership, values, report, "partnerships", {"slug": slug})
         if set(partnership.categories.all()) != {category}:
             partnership.categories.set([category])
         _members_load(partnership, members.get(slug, []), row["lead_member"], councils, areas)
