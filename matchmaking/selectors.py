@@ -21,12 +21,15 @@ from core.secret_links import token_digest
 from matchmaking.models import (
     COMMITTED_APPLICATION_STATUSES,
     ZERO,
+    AssessmentCriterion,
     ExpertApplication,
     FundingBudget,
     MatchRequest,
     MatchSuggestion,
     OutcomeReport,
+    current_financial_year,
 )
+from matchmaking.ranking import candidates_rank, weights_table
 from partnerships.models import Partnership
 
 # Every award made from a budget counts as committed, whatever the request's status now.
@@ -96,6 +99,11 @@ def budget_position(
     }
 
 
+def budget_current() -> FundingBudget | None:
+    """This financial year's budget, if staff have set one: awards default to it."""
+    return FundingBudget.objects.filter(financial_year=current_financial_year()).first()
+
+
 def match_request_get_by_token(*, token: str) -> MatchRequest | None:
     """The request a secret link opens, with what its page shows (the council, the
     services and the suggestions staff chose to share), or None."""
@@ -145,6 +153,45 @@ def match_request_duplicates(*, match_request: MatchRequest) -> QuerySet[MatchRe
         .distinct()
         .order_by("created_at")
     )
+
+
+def match_request_duplicate_exists() -> Exists:
+    """An annotation for a request query: whether another open request from the same
+    council asks for one of the same shared services."""
+    through = MatchRequest.categories.through
+    own = through.objects.filter(matchrequest=OuterRef(OuterRef("pk"))).values("servicecategory")
+    return Exists(
+        through.objects.filter(matchrequest__council=OuterRef("council"), servicecategory__in=own)
+        .exclude(matchrequest=OuterRef("pk"))
+        .exclude(matchrequest__status=MatchRequest.Status.CLOSED)
+    )
+
+
+def match_request_panel(*, match_request: MatchRequest, limit: int) -> dict:
+    """The broker's panel on a request's page: the `limit` best-ranked councils with
+    their reasons and the weights behind them, the shortlist, possible duplicates, and
+    the budget its funding comes from (the request's own, else this year's)."""
+    budget = match_request.funding_budget if match_request.funding_budget_id else budget_current()
+    return {
+        "candidates": candidates_rank(match_request=match_request, limit=limit),
+        "shortlisted": set(match_request.suggestions.values_list("council_id", flat=True)),
+        "weights": weights_table(),
+        "duplicates": list(match_request_duplicates(match_request=match_request)),
+        "budget": budget,
+        "budget_position": budget_position(budget=budget) if budget is not None else None,
+        "match_request": match_request,
+    }
+
+
+def application_criteria(*, application: ExpertApplication) -> dict:
+    """The written criteria an application is scored against, and those not yet scored."""
+    active = list(AssessmentCriterion.objects.filter(active=True))
+    scored = set(application.scores.values_list("criterion_id", flat=True))
+    return {
+        "criteria": active,
+        "unscored": [c for c in active if c.pk not in scored],
+        "application": application,
+    }
 
 
 _FORMED_STATUSES = (MatchRequest.Status.PARTNERSHIP_FORMED, MatchRequest.Status.CLOSED)

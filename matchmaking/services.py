@@ -25,6 +25,7 @@ from matchmaking.models import (
     Note,
     OutcomeReport,
 )
+from matchmaking.ranking import candidates_rank
 from matchmaking.selectors import budget_position, match_request_duplicates
 from partnerships.models import Council, Partnership, SavingsOrigin, ServiceCategory
 from submissions.models import CouncilContact
@@ -293,6 +294,41 @@ def suggestion_add(
         detail=council.short_name,
     )
     return suggestion
+
+
+def match_request_moves(*, match_request: MatchRequest) -> dict:
+    """What staff may do next with a request: the plain status moves (closing, forming a
+    partnership and introducing have pages of their own) and whether those are open."""
+    allowed = TRANSITIONS[match_request.status]
+    own_pages = (Status.CLOSED, Status.PARTNERSHIP_FORMED, Status.INTRODUCED)
+    return {
+        "transitions": [(v, Status(v).label) for v in allowed if v not in own_pages],
+        "can_close": Status.CLOSED in allowed,
+        "can_form": Status.PARTNERSHIP_FORMED in allowed,
+        "can_introduce": match_request.status in INTRODUCIBLE,
+    }
+
+
+def suggestion_shortlist(*, match_request: MatchRequest, council_id, user) -> MatchSuggestion:
+    """Shortlist one of the councils the ranking suggests for a request, with the
+    ranking's reasons and score. A council the ranking does not suggest is refused."""
+    candidate = next(
+        (
+            c
+            for c in candidates_rank(match_request=match_request, limit=None)
+            if str(c.council.pk) == str(council_id)
+        ),
+        None,
+    )
+    if candidate is None:
+        raise ValidationError("That council is not among the suggestions.")
+    return suggestion_add(
+        match_request=match_request,
+        council=candidate.council,
+        user=user,
+        reasons=candidate.reasons_text,
+        score=candidate.score,
+    )
 
 
 @transaction.atomic

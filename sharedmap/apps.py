@@ -12,10 +12,14 @@ class AdminConfig(SimpleAdminConfig):
 
     ADMIN_MODULES = (
         "django.contrib.auth.admin",
+        "core.outbox.admin",
         "partnerships.admin",
         "partnerships.admin_snapshots",
         "submissions.admin",
-        "matchmaking.admin",
+        "matchmaking.admin.requests",
+        "matchmaking.admin.expert_programme",
+        "matchmaking.admin.budgets",
+        "matchmaking.admin.activity",
     )
 
     def ready(self):

@@ -1,0 +1,94 @@
+"""What the request and application admins share: the confirm-form page of their
+actions, and their activity and notes inlines."""
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from matchmaking.models import Activity, Note
+
+NONE = "—"
+
+
+def money(amount) -> str:
+    """An amount as the admin shows it, or a dash when there is none."""
+    return NONE if amount is None else f"£{amount:,.2f}"
+
+
+class ActionPagesMixin:
+    """The back-redirect and the small confirm-form page that every custom action view of
+    a request or application admin shares."""
+
+    def _change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def _back(self, obj, anchor: str = "") -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._change_url(obj) + anchor)
+
+    def _action_page(self, request, obj, form, *, title, button, intro="", extra=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            "form": form,
+            "button": button,
+            "intro": intro,
+            "back_url": self._change_url(obj),
+            **(extra or {}),
+        }
+        return TemplateResponse(
+            request,
+            "admin/matchmaking/action_form.html",
+            context,
+            status=400 if form is not None and form.is_bound and form.errors else 200,
+        )
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    fk_name = "match_request"
+    extra = 0
+    fields = ["created_at", "actor", "action", "detail"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "activity (every action, newest first)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="by")
+    def actor(self, activity: Activity) -> str:
+        return activity.actor_label or NONE
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationActivityInline(ActivityInline):
+    fk_name = "application"
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    fk_name = "match_request"
+    extra = 1
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_change_permission(self, request, obj=None):
+        # Notes are a record: added, never rewritten.
+        return False
+
+
+class ApplicationNoteInline(NoteInline):
+    fk_name = "application"

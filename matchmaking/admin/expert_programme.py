@@ -1,0 +1,352 @@
+"""The Expert Programme: the written criteria applications are scored against, and the
+applications themselves (scores, notes, outcomes), with the award, decline and
+work-complete actions and the programme's overview."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from matchmaking import selectors, services
+from matchmaking.admin.common import (
+    NONE,
+    ActionPagesMixin,
+    ApplicationActivityInline,
+    ApplicationNoteInline,
+    money,
+)
+from matchmaking.admin_forms import AwardForm, DeclineForm
+from matchmaking.forms import form_errors_apply
+from matchmaking.models import (
+    AssessmentCriterion,
+    CriterionScore,
+    ExpertApplication,
+    Note,
+    OutcomeReport,
+)
+
+
+@admin.register(AssessmentCriterion)
+class AssessmentCriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "max_score", "position", "active"]
+    list_editable = ["max_score", "position", "active"]
+    search_fields = ["title", "guidance"]
+
+
+class CriterionScoreInline(admin.TabularInline):
+    model = CriterionScore
+    extra = 0
+    fields = ["criterion", "guidance", "score", "comment", "scored_by"]
+    readonly_fields = ["guidance", "scored_by"]
+    can_delete = False
+    verbose_name_plural = "scores against the written criteria"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion", "scored_by")
+
+    @admin.display(description="what a high score looks like")
+    def guidance(self, row: CriterionScore) -> str:
+        if not row.criterion_id:
+            return NONE
+        return f"{row.criterion.guidance} (out of {row.criterion.max_score})"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        if obj is None:
+            return 0
+        scored = obj.scores.count()
+        return max(AssessmentCriterion.objects.filter(active=True).count() - scored, 0)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criterion":
+            kwargs["queryset"] = AssessmentCriterion.objects.filter(active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OutcomeReportInline(admin.StackedInline):
+    model = OutcomeReport
+    extra = 0
+    fields = [
+        "reported_at",
+        "service_improvements",
+        "savings_amount",
+        "savings_year",
+        "savings_kind",
+        "savings_cashable",
+        "savings_recurrence",
+        "review",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposed_change")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="savings in the review queue")
+    def review(self, report: OutcomeReport) -> str:
+        change = report.proposed_change
+        if change is None:
+            return NONE
+        url = reverse("admin:submissions_proposedchange_change", args=[change.pk])
+        return format_html('<a href="{}">{}</a>', url, change.get_status_display())
+
+
+@admin.register(ExpertApplication)
+class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
+    change_form_template = "admin/matchmaking/expertapplication/change_form.html"
+    change_list_template = "admin/matchmaking/expertapplication/change_list.html"
+    list_display = [
+        "reference",
+        "partnership",
+        "council",
+        "status",
+        "requested",
+        "awarded",
+        "total_score",
+        "created_at",
+    ]
+    list_filter = ["status", "funding_budget"]
+    search_fields = [
+        "partnership__name",
+        "council__short_name",
+        "applicant_name",
+        "applicant_email",
+    ]
+    inlines = [
+        CriterionScoreInline,
+        OutcomeReportInline,
+        ApplicationNoteInline,
+        ApplicationActivityInline,
+    ]
+    readonly_fields = [
+        "reference",
+        "partnership",
+        "council",
+        "status",
+        "decision_reason",
+        "expert_name",
+        "amount_awarded",
+        "funding_budget",
+        "decided_at",
+        "decided_by",
+        "created_at",
+        "confirmed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", "partnership", "council", "status"]}),
+        (
+            "Applicant (private)",
+            {"fields": ["applicant_name", "applicant_role", "applicant_email"]},
+        ),
+        (
+            "The application",
+            {
+                "fields": [
+                    "improvement",
+                    "expertise_needed",
+                    "funding_requested",
+                    "outcomes_expected",
+                ]
+            },
+        ),
+        (
+            "Decision",
+            {
+                "fields": [
+                    "decision_reason",
+                    "expert_name",
+                    "amount_awarded",
+                    "funding_budget",
+                    "decided_at",
+                    "decided_by",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "confirmed_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partnership", "council", "decided_by", "funding_budget")
+            .annotate(score_total=Sum("scores__score"))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="asked for", ordering="funding_requested")
+    def requested(self, application):
+        return money(application.funding_requested)
+
+    @admin.display(description="awarded", ordering="amount_awarded")
+    def awarded(self, application):
+        return money(application.amount_awarded) if application.committed else NONE
+
+    @admin.display(description="score", ordering="score_total")
+    def total_score(self, application):
+        return application.score_total if application.score_total is not None else NONE
+
+    def save_model(self, request, obj, form, change):
+        services.application_details_save(
+            application=obj, changed=form.changed_data, user=request.user
+        )
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        application = form.instance
+        if formset.model is CriterionScore:
+            for score_form in formset.forms:
+                data = score_form.cleaned_data
+                if not data or not score_form.has_changed() or data.get("score") is None:
+                    continue
+                try:
+                    row = services.criterion_score_record(
+                        application=application,
+                        criterion=data["criterion"],
+                        score=data["score"],
+                        comment=data.get("comment", ""),
+                        user=request.user,
+                    )
+                except ValidationError as error:
+                    self.message_user(
+                        request, f"{data['criterion']}: {' '.join(error.messages)}", messages.ERROR
+                    )
+                else:
+                    formset.changed_objects.append((row, score_form.changed_data))
+            return
+        if formset.model is Note:
+            for note_form in formset.forms:
+                text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
+                if text and note_form.instance.pk is None:
+                    note = services.note_add(application=application, text=text, user=request.user)
+                    formset.new_objects.append(note)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if application is not None:
+            extra_context.update(selectors.application_criteria(application=application))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        def view(func, name):
+            return path(
+                f"<int:object_id>/{name}/",
+                self.admin_site.admin_view(func),
+                name=f"matchmaking_expertapplication_{name}",
+            )
+
+        return [
+            path(
+                "overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="matchmaking_expertapplication_overview",
+            ),
+            view(self.award_view, "award"),
+            view(self.decline_view, "decline"),
+            view(self.complete_view, "complete"),
+            *super().get_urls(),
+        ]
+
+    def _get_for_change(self, request, object_id) -> ExpertApplication:
+        application = get_object_or_404(
+            ExpertApplication.objects.select_related("partnership", "council"), pk=object_id
+        )
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        return application
+
+    def award_view(self, request, object_id):
+        application = self._get_for_change(request, object_id)
+        initial = {
+            "amount": application.funding_requested,
+            "budget": getattr(selectors.budget_current(), "pk", None),
+        }
+        form = AwardForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.application_award(
+                    application=application,
+                    user=request.user,
+                    expert_name=form.cleaned_data["expert_name"],
+                    amount=form.cleaned_data["amount"],
+                    budget=form.cleaned_data["budget"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form_errors_apply(form, error)
+            else:
+                self.message_user(request, "Awarded; the applicant is emailed.", messages.SUCCESS)
+                return self._back(application)
+        budgets = list(selectors.budget_list())
+        return self._action_page(
+            request,
+            application,
+            form,
+            title=f"Award {application.reference}",
+            button="Award and email the applicant",
+            intro=f"Asked for: {money(application.funding_requested)}.",
+            extra={"budgets": [(b, selectors.budget_left(b)) for b in budgets]},
+        )
+
+    def decline_view(self, request, object_id):
+        application = self._get_for_change(request, object_id)
+        form = DeclineForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.application_decline(
+                    application=application, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form_errors_apply(form, error)
+            else:
+                self.message_user(request, "Declined; the applicant is emailed.", messages.SUCCESS)
+                return self._back(application)
+        return self._action_page(
+            request,
+            application,
+            form,
+            title=f"Decline {application.reference}",
+            button="Decline and email the applicant",
+        )
+
+    def complete_view(self, request, object_id):
+        application = self._get_for_change(request, object_id)
+        if request.method == "POST":
+            try:
+                services.application_work_complete(
+                    application=application,
+                    user=request.user,
+                    link_for=lambda token: request.build_absolute_uri(
+                        reverse("matchmaking:application-page", args=[token])
+                    ),
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    "Work recorded as complete; the applicant is asked for outcomes.",
+                    messages.SUCCESS,
+                )
+        return self._back(application)
+
+    def overview_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Expert Programme overview",
+            "overview": selectors.programme_overview(),
+        }
+        return TemplateResponse(request, "admin/matchmaking/programme_overview.html", context)
