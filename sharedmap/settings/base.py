@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "core",
     "partnerships",
+    "core.activity",
     "submissions",
     "matchmaking",
     "benefits",
