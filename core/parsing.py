@@ -8,6 +8,7 @@ with an error of its own. These accept ASCII digits only, bound every length bef
 converting anything, and refuse with one exception, `ParseError`, whose message says to a
 person what is wrong.
 
+Amounts of money are read by `core.money.money_parse`; the decimal fields here use it.
 The form fields at the end (`StrictIntegerField`, `StrictDecimalField`, `MoneyField`,
 `TextField`, `BoundedEmailField`) put the same messages beside the field.
 """
@@ -23,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from core.money import money_parse
+
 # The largest id any table here has room for (a 32-bit signed integer, PostgreSQL's
 # `integer`): anything longer is not an id, whatever its digits.
 MAX_ID = 2**31 - 1
@@ -34,7 +37,6 @@ EMAIL_MAX_LENGTH = 254
 # return, DEL and the C1 controls. NUL among them: PostgreSQL cannot store it.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MONEY = re.compile(r"(?=\.?[0-9])(?P<whole>[0-9]*)(?:\.(?P<fraction>[0-9]*))?")
 
 
 class ParseError(ValueError):
@@ -130,44 +132,6 @@ def parse_text(text: str, *, max_length: int, multiline: bool = False) -> str:
     return text
 
 
-def parse_money(
-    text: str,
-    *,
-    max_digits: int = 14,
-    decimal_places: int = 2,
-    min_value: Decimal | None = Decimal("0"),
-    max_value: Decimal | None = None,
-    what: str = "an amount in pounds",
-) -> Decimal:
-    """An amount as ASCII digits with at most one decimal point ("125000", "125000.50");
-    a leading "£", thousands commas and spaces are dropped first. No sign, no exponent,
-    no NaN or Infinity, no "_"; at most `max_digits` digits, `decimal_places` after the
-    point."""
-    if not isinstance(text, str):
-        text = str(text)
-    if "\x00" in text:
-        raise ParseError(f"Give {what} without a NUL character.")
-    if len(text) > 4 * max_digits + 10:
-        raise ParseError(f"{_capital(what)} has too many digits.")
-    cleaned = text.strip().removeprefix("£").replace(",", "").replace(" ", "")
-    match = _MONEY.fullmatch(cleaned)
-    if match is None:
-        if cleaned.startswith("-") and _MONEY.fullmatch(cleaned[1:]):
-            raise ParseError(f"Give {what} of 0 or more: it cannot be negative.")
-        raise ParseError(f"Give {what} using the digits 0 to 9, like 125000 or 125,000.50.")
-    whole, fraction = match["whole"].lstrip("0"), (match["fraction"] or "").rstrip("0")
-    if len(fraction) > decimal_places:
-        raise ParseError(f"Give at most {decimal_places} digits after the decimal point.")
-    if len(whole) > max_digits - decimal_places:
-        raise ParseError(f"{_capital(what)} has too many digits.")
-    value = Decimal(f"{whole or '0'}.{fraction or '0'}")
-    if min_value is not None and value < min_value:
-        raise ParseError(f"Give {what} of {min_value:,} or more.")
-    if max_value is not None and value > max_value:
-        raise ParseError(f"Give {what} of at most {max_value:,}.")
-    return value
-
-
 # Form fields: the same rules, the message beside the field.
 
 
@@ -211,9 +175,9 @@ class StrictYearField(StrictIntegerField):
 
 
 class StrictDecimalField(forms.DecimalField):
-    """A decimal read by `parse_money`'s rules: ASCII digits and one point, no sign,
-    exponent, NaN, Infinity or "_". `min_value` below 0 is not supported: amounts here
-    are never negative."""
+    """A decimal read by `core.money.money_parse`'s rules: ASCII digits, thousands commas
+    where they belong and one point; no sign, exponent, NaN, Infinity or "_". `min_value`
+    below 0 is not supported: amounts here are never negative."""
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -223,31 +187,30 @@ class StrictDecimalField(forms.DecimalField):
         text = self.prepare(str(value))
         if text in self.empty_values:
             return None
+        places = self.decimal_places if self.decimal_places is not None else 6
+        whole_digits = (self.max_digits or 20) - places
         try:
-            return parse_money(
+            return money_parse(
                 text,
-                max_digits=self.max_digits or 20,
-                decimal_places=self.decimal_places if self.decimal_places is not None else 6,
-                min_value=Decimal("0"),
+                max_value=Decimal(10) ** whole_digits - Decimal(1).scaleb(-places),
+                decimal_places=places,
                 what="a number",
             )
-        except ParseError as error:
-            raise ValidationError(self._message_for(str(error)), code="invalid") from None
+        except ValidationError as error:
+            raise ValidationError(self._message_for(error), code="invalid") from None
 
     def prepare(self, text: str) -> str:
-        """What is typed before it is read (MoneyField drops "£" and commas)."""
+        """What is typed before it is read (MoneyField drops "£")."""
         return text.strip()
 
-    def _message_for(self, problem: str) -> str:
-        if "negative" in problem and "min_value" in self.error_messages:
+    def _message_for(self, error: ValidationError) -> str:
+        if error.code == "negative" and "min_value" in self.error_messages:
             return self.error_messages["min_value"] % {"limit_value": 0}
-        if "too many digits" in problem and "max_digits" in self.error_messages:
+        if error.code in ("max_digits", "max_value") and "max_digits" in self.error_messages:
             return self.error_messages["max_digits"] % {"max": self.max_digits}
-        if "after the decimal point" in problem and "max_decimal_places" in self.error_messages:
+        if error.code == "max_decimal_places" and "max_decimal_places" in self.error_messages:
             return self.error_messages["max_decimal_places"] % {"max": self.decimal_places}
-        if "digits 0 to 9" in problem or "NUL" in problem:
-            return self.error_messages["invalid"]
-        return problem
+        return self.error_messages["invalid"] if error.code == "invalid" else error.messages[0]
 
     def validate(self, value):
         # Django's check for NaN and Infinity compares the value, which a signalling NaN
@@ -259,7 +222,7 @@ class MoneyField(StrictDecimalField):
     """Pounds and pence, typed with or without "£" and thousands commas."""
 
     def prepare(self, text: str) -> str:
-        return text.strip().removeprefix("£").replace(",", "").replace(" ", "")
+        return text.strip().removeprefix("£").strip()
 
 
 class TextField(forms.CharField):

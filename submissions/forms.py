@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.money import money_parse
 from core.parsing import (
     MAX_ID,
     BoundedEmailField,
@@ -14,7 +15,6 @@ from core.parsing import (
     StrictIntegerField,
     TextField,
     parse_int,
-    parse_money,
 )
 from partnerships.models import NoSavingsReason, PartnershipStatus, Recurrence, SavingsKind
 from submissions.models import Questionnaire, QuestionnaireItem
@@ -239,13 +239,13 @@ class ItemForm(forms.Form):
             return None
         try:
             # Under £1 trillion: twelve digits of pounds, and pence.
-            amount = parse_money(text, max_digits=14, decimal_places=2)
-        except ParseError as error:
-            if "too many digits" in str(error):
+            amount = money_parse(text)
+        except ValidationError as error:
+            if error.code in ("max_digits", "max_value"):
                 raise ValidationError(
                     "That figure is too large: give it in pounds, like 125000."
                 ) from None
-            if "after the decimal point" in str(error):
+            if error.code == "max_decimal_places":
                 raise ValidationError("Give the savings in pounds and pence only.") from None
             raise ValidationError(SAVINGS_WORDING) from None
         return amount.quantize(Decimal("0.01"))

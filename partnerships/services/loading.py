@@ -23,7 +23,8 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.parsing import ParseError, parse_money, parse_year
+from core.money import money_parse
+from core.parsing import ParseError, parse_year
 from partnerships.models import (
     Council,
     CouncilType,
@@ -511,11 +512,11 @@ def _partnership_row(
     if row["savings_gbp_total"].strip():
         try:
             # Pence may come with more places than kept: rounded below.
-            amount = parse_money(row["savings_gbp_total"], max_digits=18, decimal_places=6)
-        except ParseError as exc:
+            amount = money_parse(row["savings_gbp_total"], decimal_places=6)
+        except ValidationError as exc:
             problem = (
                 "savings cannot be negative"
-                if "negative" in str(exc)
+                if exc.code == "negative"
                 else "savings total must be a number of pounds"
             )
             raise RowProblem(problem, row["savings_gbp_total"]) from exc

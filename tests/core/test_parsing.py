@@ -16,7 +16,6 @@ from core.parsing import (
     TextField,
     parse_ids,
     parse_int,
-    parse_money,
     parse_text,
     parse_year,
 )
@@ -119,58 +118,7 @@ def test_text_keeps_what_was_typed_and_refuses_nul_and_control_characters():
         parse_text("x" * 11, max_length=10)
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("125000", Decimal("125000")),
-        ("£125,000.50", Decimal("125000.50")),
-        ("0.5", Decimal("0.5")),
-        ("12.", Decimal("12")),
-        (".5", Decimal("0.5")),
-        ("1.10", Decimal("1.1")),
-    ],
-)
-def test_money_is_read_as_pounds_and_pence(text, expected):
-    assert parse_money(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "NaN",
-        "sNaN",
-        "-sNaN",
-        "Infinity",
-        "-Infinity",
-        "inf",
-        "1e5",
-        "1E5",
-        "1_000",
-        "٣",
-        "²",
-        "12\x00",
-        "-5",
-        ".",
-        "1.2.3",
-        "",
-        HUGE,
-    ],
-)
-def test_money_refuses_special_values_exponents_and_other_digits(text):
-    with pytest.raises(ParseError):
-        parse_money(text)
-
-
-def test_money_bounds_digits_and_places():
-    with pytest.raises(ParseError, match="too many digits"):
-        parse_money("1" * 13)  # 14 digits, 2 of them pence: 12 whole digits at most
-    assert parse_money("1" * 12) == Decimal("1" * 12)
-    with pytest.raises(ParseError, match="2 digits after the decimal point"):
-        parse_money("1.234")
-    with pytest.raises(ParseError, match="cannot be negative"):
-        parse_money("-1")
-    with pytest.raises(ParseError, match="at most 100"):
-        parse_money("101", max_value=Decimal("100"))
+# Amounts of money: tests/core/test_money.py.
 
 
 class _Form(forms.Form):
