@@ -12,23 +12,24 @@ import os
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from playwright.sync_api import sync_playwright
 
+from partnerships.map_layers import map_data_changed
 from partnerships.models import Council
 from partnerships.services.loading import reference_data_load
 from sharedmap.celery import app as celery_app
 
-# The loaded reference data as JSON, kept after the first load of the session: putting
-# it back after a flush takes about a second, loading it again from the files (shapes,
-# neighbours) four times as long, and there is a flush after every browser test.
-_snapshot: str | None = None
+# The loaded reference data, kept in memory after the first load of the session: every
+# row of the partnerships app's tables (many-to-many and history tables included). After
+# a flush (every test on a transactional database ends with one) the rows go back with
+# one bulk insert per table, in well under a second, instead of loading the files again.
+_snapshot: dict | None = None
 
 
 def _reference_models():
-    return list(apps.get_app_config("partnerships").get_models())
+    return list(apps.get_app_config("partnerships").get_models(include_auto_created=True))
 
 
 def _ensure_reference_data() -> None:
@@ -37,18 +38,19 @@ def _ensure_reference_data() -> None:
         return
     if _snapshot is None:
         reference_data_load(data_dir=settings.DATA_DIR, force=True)
-        _snapshot = serializers.serialize(
-            "json",
-            [row for model in _reference_models() for row in model._default_manager.order_by("pk")],
-        )
+        _snapshot = {
+            model: list(model._base_manager.order_by("pk")) for model in _reference_models()
+        }
         return
     with transaction.atomic(), connection.constraint_checks_disabled():
-        for row in serializers.deserialize("json", _snapshot):
-            row.save()
+        for model, rows in _snapshot.items():
+            model._base_manager.bulk_create(rows, batch_size=500)
         # Rows came back with their ids: move the sequences past them (PostgreSQL).
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), _reference_models()):
                 cursor.execute(sql)
+    # What was cached from the flushed rows is dropped with the data version.
+    map_data_changed()
 
 
 @pytest.fixture(autouse=True)
@@ -105,25 +107,32 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page(live_server, live_real_data, monkeypatch):
-    """A page in a real headless Chromium, against a live server holding the real data.
-    The test fails if the page raised a JavaScript error."""
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; each test gets a fresh context."""
     # A missing browser is a failure, never a skip: these tests are the only check of
     # what a person sees.
     assert os.access(CHROMIUM, os.X_OK), f"Chromium is needed at {CHROMIUM}"
     # Playwright's sync API runs an event loop in this thread, which Django's ORM would
-    # otherwise refuse to share (pytest-django's advice for live_server tests).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    errors: list[str] = []
+    # otherwise refuse to share (pytest-django's advice for live_server tests). Browser
+    # tests run last (they flush), so no other test runs beside this loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 1000}, accept_downloads=True
-        )
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.set_default_timeout(20_000)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, live_real_data):
+    """A page in a fresh context of the session's headless Chromium (its own cookies and
+    storage), against a live server holding the real data. The test fails if the page
+    raised a JavaScript error."""
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
     assert not errors, errors

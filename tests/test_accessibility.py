@@ -7,12 +7,12 @@ the meaning of each page are tested by the browser journeys beside each app's te
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.axe import assert_no_violations
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ADUR = "E07000223"
 
 # Every public page, as (address, what to wait for before checking). The map waits until
@@ -62,27 +62,6 @@ PUBLIC_PAGES = [
     pytest.param("/api/docs/redoc/", "redoc .api-content", id="api-reference"),
     pytest.param("/no-such-page/", None, id="not-found"),
 ]
-
-
-def violations_report(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"]:
-            lines.append(f"    {node['target']}: {node.get('failureSummary', '')!r}")
-    return "\n".join(lines)
-
-
-def assert_no_violations(page) -> None:
-    """Run axe-core on the page as it is now; fail listing each violation's rule, help
-    and the elements it found."""
-    page.wait_for_load_state("networkidle")
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}:\n{violations_report(violations)}"
 
 
 @pytest.mark.parametrize(("path", "ready"), PUBLIC_PAGES)

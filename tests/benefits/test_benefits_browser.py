@@ -1,21 +1,11 @@
 """A council officer tracks a real partnership's benefits in a real browser."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.axe import assert_no_violations
+
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    violations = results.response["violations"]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
@@ -24,7 +14,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     page.goto(live_server.url + "/partnerships/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Benefits tracker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Benefits tracker")
-    assert_accessible(page)
+    assert_no_violations(page)
 
     # Start: a mistake first (no partnership chosen), then put right.
     page.get_by_label("A partnership on the map").check()
@@ -36,7 +26,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     page.get_by_role("button", name="Start the tracker").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Choose the partnership the tracker is for.")
-    assert_accessible(page)
+    assert_no_violations(page)
     expect(page.get_by_label("Your name")).to_have_value("Jo Bloggs")
     page.get_by_label("Which partnership").select_option(
         label="Adur and Worthing Councils partnership"
@@ -47,7 +37,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your tracker is ready")
     link = page.get_by_label("Private link to the tracker").input_value()
     assert "/benefits/t/" in link
-    assert_accessible(page)
+    assert_no_violations(page)
     page.get_by_role("link", name="Enter the figures").click()
 
     # Baseline.
@@ -83,7 +73,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
 
     # Text in an amount: told where, and nothing lost.
     expect(page.get_by_role("alert")).to_contain_text("Process savings (£): Enter an amount")
-    assert_accessible(page)
+    assert_no_violations(page)
     page.get_by_role("alert").get_by_role("link").first.click()
     expect(page.get_by_label("Process savings (£), year row 2")).to_be_focused()
     expect(page.get_by_label("Staff savings (£), year row 2")).to_have_value("120000")
@@ -99,7 +89,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     expect(table.get_by_role("row", name="2025/26 (payback)")).to_contain_text("£30,000.00")
     expect(page.locator("svg[role=img]")).to_have_count(3)
     expect(page.locator("#comparison")).to_contain_text("Drawn from 13 published partnerships")
-    assert_accessible(page)
+    assert_no_violations(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download as CSV").click()

@@ -8,13 +8,15 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships.models import Council, Partnership, PublicBody
 from partnerships.services import partnerships_publish
 from sharedmap.http import ENCODERS, _LocalBodies, preferred_encoding
+from tests.partnerships.admin_posts import partnership_post
 from tests.partnerships.factories import grow_data
-from tests.partnerships.test_admin import partnership_post
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -91,11 +93,18 @@ def test_a_current_copy_is_not_sent_again(client, url):
     assert client.get(url, HTTP_IF_NONE_MATCH='"someone-elses"').status_code == 200
 
 
-def test_a_repeat_visitor_gets_the_same_stored_bytes(client):
-    first = gzipped(client, LAYER_URL)
-    second = gzipped(client, LAYER_URL)
+def test_a_repeat_visitor_gets_the_stored_bytes_without_the_boundaries_read_again(client):
+    # The first visitor's layer is built from the councils' boundaries; the second is
+    # served what was stored: the same bytes, and no query reads a boundary.
+    with CaptureQueriesContext(connection) as first_queries:
+        first = gzipped(client, LAYER_URL)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = gzipped(client, LAYER_URL)
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+    assert any("boundary" in q["sql"] for q in first_queries.captured_queries)
+    assert not any("boundary" in q["sql"] for q in second_queries.captured_queries)
+    assert len(second_queries) < len(first_queries)
 
 
 def test_unpublishing_through_the_service_changes_the_layer_at_once(client):

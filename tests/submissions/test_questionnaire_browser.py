@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from partnerships.models import Council, Partnership, SavingsRecord
 from submissions.models import CouncilContact, ProposedChange, Questionnaire, RefreshCycle
 from submissions.services import cycle_open, link_issue
-from tests.test_accessibility import assert_no_violations
+from tests.axe import assert_no_violations
 
 pytestmark = pytest.mark.browser
 
