@@ -1,0 +1,201 @@
+"""Refresh cycles: opening one and inviting every contact, catching up with what was
+added since, closing it, and its dashboard of progress and of who has not replied."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from core.exports import CsvWriter
+from submissions import tasks
+from submissions.admin.common import NONE, errors_text, site_url
+from submissions.models import (
+    RefreshCycle,
+)
+from submissions.selectors import (
+    cycle_progress,
+    partnerships_missing_figures,
+    questionnaires_not_replied,
+)
+from submissions.services import cycle_close, cycle_open
+from submissions.services.staff import (
+    cycle_catch_up,
+)
+
+
+@admin.register(RefreshCycle)
+class RefreshCycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "opens_on",
+        "deadline",
+        "reminder_days",
+        "chaser_days",
+        "questionnaire_count",
+        "dashboard_link",
+    ]
+    list_filter = ["status"]
+    actions = ["open_cycle", "catch_up", "close_cycle"]
+    readonly_fields = ["status", "opened_at", "closed_at", "dashboard_link"]
+    fieldsets = [
+        (None, {"fields": ["financial_year", "opens_on", "deadline", "status", "dashboard_link"]}),
+        (
+            "Reminder plan",
+            {
+                "description": (
+                    "Reminders go to councils that have not submitted, once each, on the "
+                    "morning of each day below; a chaser after the deadline. A step "
+                    "missed (the scheduler was down) is sent up to three days late; "
+                    "older ones are dropped, so no council gets a pile of messages."
+                ),
+                "fields": ["reminder_days", "chaser_days"],
+            },
+        ),
+        ("Record", {"fields": ["opened_at", "closed_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(questionnaire_count=Count("questionnaires"))
+
+    @admin.display(description="questionnaires", ordering="questionnaire_count")
+    def questionnaire_count(self, cycle: RefreshCycle) -> int:
+        return getattr(cycle, "questionnaire_count", 0)
+
+    @admin.display(description="dashboard")
+    def dashboard_link(self, cycle: RefreshCycle) -> str:
+        if not cycle.pk:
+            return NONE
+        url = reverse("admin:submissions_refreshcycle_dashboard", args=[cycle.pk])
+        return format_html('<a href="{}">Progress of {}</a>', url, cycle)
+
+    @admin.action(
+        description="Open the selected cycle and invite every contact", permissions=["change"]
+    )
+    def open_cycle(self, request, queryset):
+        for cycle in queryset:
+            try:
+                made = cycle_open(cycle=cycle)
+            except ValidationError as error:
+                self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
+                continue
+            tasks.invitations_send.delay_on_commit(cycle.pk, site_url(request))
+            self.message_user(
+                request,
+                f"{cycle} is open: {len(made)} questionnaire{'s' if len(made) != 1 else ''} "
+                "made; invitations are being sent to every active contact.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Add new councils, contacts and partnerships to the open cycle",
+        permissions=["change"],
+    )
+    def catch_up(self, request, queryset):
+        for cycle in queryset:
+            try:
+                made, added = cycle_catch_up(cycle=cycle)
+            except ValidationError as error:
+                self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
+                continue
+            tasks.invitations_send.delay_on_commit(cycle.pk, site_url(request))
+            self.message_user(
+                request,
+                f"{cycle}: {made} new questionnaire{'s' if made != 1 else ''}, {added} "
+                f"partnership{'s' if added != 1 else ''} added to questionnaires; new "
+                "contacts are being invited.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Close the selected cycle (its links stop working; its year's map is "
+        "published)",
+        permissions=["change"],
+    )
+    def close_cycle(self, request, queryset):
+        for cycle in queryset:
+            cycle_close(cycle=cycle, user=request.user)
+        self.message_user(request, f"Closed {queryset.count()} cycle(s).", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:cycle_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="submissions_refreshcycle_dashboard",
+            ),
+            path(
+                "<int:cycle_id>/not-replied.csv",
+                self.admin_site.admin_view(self.not_replied_csv),
+                name="submissions_refreshcycle_not_replied",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
+        """Progress of a cycle: questionnaires by status overall and by region, the
+        partnerships still missing figures, and who has not replied."""
+        cycle = get_object_or_404(RefreshCycle, pk=cycle_id)
+        if not self.has_view_permission(request, cycle):
+            raise PermissionDenied
+        overall, regions = cycle_progress(cycle=cycle)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": cycle,
+            "title": f"Progress of {cycle}",
+            "cycle": cycle,
+            "overall": overall,
+            "regions": regions,
+            "missing": partnerships_missing_figures(cycle=cycle),
+            "may_see_contacts": request.user.has_perm("submissions.view_councilcontact"),
+            "questionnaires_url": reverse("admin:submissions_questionnaire_changelist"),
+        }
+        return TemplateResponse(request, "admin/submissions/refreshcycle/dashboard.html", context)
+
+    def not_replied_csv(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
+        """Councils that have not submitted, with their contacts (private: staff only)."""
+        cycle = get_object_or_404(RefreshCycle, pk=cycle_id)
+        if not (
+            self.has_view_permission(request, cycle)
+            and request.user.has_perm("submissions.view_councilcontact")
+        ):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="not-replied-{cycle.financial_year}.csv"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        writer = CsvWriter(response)
+        writer.row(
+            [
+                "council",
+                "gss_code",
+                "region",
+                "status",
+                "contact_name",
+                "contact_email",
+                "contact_role",
+            ]
+        )
+        for questionnaire in questionnaires_not_replied(cycle=cycle):
+            council = questionnaire.council
+            region = council.region.name if council.region else ""
+            contacts = council.active_contacts or [None]
+            for contact in contacts:
+                writer.row(
+                    [
+                        council.short_name,
+                        council.gss_code,
+                        region,
+                        questionnaire.get_status_display(),
+                        contact.name if contact else "",
+                        contact.email if contact else "",
+                        contact.role if contact else "",
+                    ]
+                )
+        return response
