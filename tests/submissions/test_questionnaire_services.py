@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.activity.selectors import activity_for
 from partnerships.models import PublicBody, PublicBodyKind
-from submissions.models import OutboundEmail, ProposedChange, Questionnaire, QuestionnaireEvent
+from submissions.models import OutboundEmail, ProposedChange, Questionnaire, QuestionnaireVerb
 from submissions.services.questionnaire import (
     ItemConflict,
     QuestionnaireChanged,
@@ -75,7 +76,7 @@ def test_the_first_visit_marks_the_questionnaire_in_progress_once(adur):
     questionnaire_open(questionnaire=adur)
     adur.refresh_from_db()
     assert adur.status == Questionnaire.Status.IN_PROGRESS and adur.opened_at == first
-    assert adur.events.filter(action="opened").count() == 1
+    assert activity_for(adur).filter(verb="opened").count() == 1
 
 
 def test_an_update_keeps_the_savings_and_who_saved_it(adur):
@@ -96,8 +97,9 @@ def test_an_update_keeps_the_savings_and_who_saved_it(adur):
     saved.refresh_from_db()
     assert saved.answer == "updated" and saved.savings_amount == Decimal("125000.00")
     assert saved.updated_by == "Jo Bloggs" and saved.version == item.version + 1
-    event = adur.events.get(action="item_saved")
-    assert event.by_name == "Jo Bloggs" and event.item == saved
+    event = activity_for(adur).get(verb="item_saved")
+    assert event.actor == "Jo Bloggs" and event.detail["item"] == saved.pk
+    assert event.description == "Saved a partnership" and event.note == str(saved)
 
 
 def test_an_update_needs_a_figure_or_a_reason(adur):
@@ -300,7 +302,7 @@ def test_a_submission_proposes_each_change_and_confirms_by_email(
     assert "Adur" in confirmation.subject
     assert "http://testserver/refresh/q/x/" in confirmation.body
     assert "Sussex fire safety checks" in confirmation.body
-    assert adur.events.filter(action="submitted", by_name="Jo Bloggs").exists()
+    assert activity_for(adur).filter(verb="submitted", actor="Jo Bloggs, jo@adur.gov.uk").exists()
 
 
 def test_resubmitting_replaces_the_pending_proposals_but_keeps_reviewed_ones(adur):
@@ -388,8 +390,8 @@ def test_staff_confirm_by_phone_on_the_councils_behalf(adur):
     assert adur.confirmed_at == when
     assert not adur.items.filter(answer="unanswered").exists()
     assert all("Pat Jones" in item.updated_by for item in adur.items.all())
-    event = adur.events.get(action=QuestionnaireEvent.Action.CONFIRMED)
-    assert event.by_user == user and event.by_name == "Pat Jones, head of finance"
+    event = activity_for(adur).get(verb=QuestionnaireVerb.CONFIRMED)
+    assert event.user == user and event.actor == "Pat Jones, head of finance"
     # No address was given, so no confirmation email.
     assert not OutboundEmail.objects.filter(key__startswith=f"q{adur.pk}:confirm").exists()
 
