@@ -6,7 +6,6 @@ more than a form save (publishing, the CSV upload) go through the services.
 """
 
 import json
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -29,6 +28,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.money import money_pounds
+from partnerships import admin_extensions
 from partnerships.admin_forms import (
     CouncilMembersFormSet,
     PartnershipCsvUploadForm,
@@ -53,10 +54,6 @@ from partnerships.services.loading import name_lookup_rows, partnerships_load_cs
 NONE = "—"
 # Web addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def _pounds(amount: Decimal | None) -> str:
-    return NONE if amount is None else f"£{amount:,.0f}"
 
 
 def _boundary_summary(boundary: str) -> str:
@@ -237,6 +234,10 @@ class CouncilAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
             .annotate(partnership_count=Count("memberships"))
             .order_by(*Council._meta.ordering)
         )
+
+    def get_inlines(self, request, obj):
+        # With what other apps add to the page (partnerships.admin_extensions).
+        return [*super().get_inlines(request, obj), *admin_extensions.COUNCIL_INLINES]
 
     @admin.display(description="partnerships", ordering="partnership_count")
     def partnership_count(self, council: Council) -> int:
@@ -510,6 +511,36 @@ class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
             prefetch_related_objects([partnership], "savings_records")
         return partnership
 
+    # What other apps add to the page (partnerships.admin_extensions): read-only lines
+    # in named fieldsets, and records kept of each save by staff.
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [field.render for field in admin_extensions.PARTNERSHIP_FIELDS]
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        for field in admin_extensions.PARTNERSHIP_FIELDS:
+            options = next((o for name, o in fieldsets if name == field.fieldset), None)
+            if options is None:
+                fieldsets.append((field.fieldset, {"fields": [field.render]}))
+            else:
+                options["fields"] = [*options["fields"], field.render]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        before = Partnership.objects.get(pk=obj.pk) if change else None
+        request._partnership_snapshots = [
+            (recorder, None if before is None else recorder.snapshot(before))
+            for recorder in admin_extensions.PARTNERSHIP_EDIT_RECORDERS
+        ]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for recorder, before in getattr(request, "_partnership_snapshots", []):
+            recorder.record(partnership=form.instance, before=before, user=request.user)
+
     @admin.display(description="members", ordering="member_count")
     def member_count(self, partnership: Partnership) -> int:
         return partnership.member_count
@@ -521,20 +552,22 @@ class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
 
     @admin.display(description="achieved savings", ordering="achieved_sum")
     def achieved_total_column(self, partnership: Partnership) -> str:
-        return _pounds(partnership.achieved_sum)
+        return money_pounds(partnership.achieved_sum, none=NONE)
 
     @admin.display(description="achieved savings, all years")
     def achieved_total(self, partnership: Partnership) -> str:
-        return _pounds(partnership.achieved_savings_total)
+        return money_pounds(partnership.achieved_savings_total, none=NONE)
 
     @admin.display(description="latest achieved figure")
     def latest_achieved(self, partnership: Partnership) -> str:
         record = partnership.latest_achieved_record
-        return f"{_pounds(record.amount)} in {record.period_label}" if record else NONE
+        return (
+            f"{money_pounds(record.amount, none=NONE)} in {record.period_label}" if record else NONE
+        )
 
     @admin.display(description="expected savings, all years")
     def expected_total(self, partnership: Partnership) -> str:
-        return _pounds(partnership.expected_savings_total)
+        return money_pounds(partnership.expected_savings_total, none=NONE)
 
     # Bulk actions
 
@@ -632,7 +665,7 @@ class SavingsRecordAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
 
     @admin.display(description="amount", ordering="amount")
     def amount_column(self, record: SavingsRecord) -> str:
-        return _pounds(record.amount)
+        return money_pounds(record.amount, none=NONE)
 
 
 @admin.register(DataLoad)

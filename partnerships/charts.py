@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
+from core.money import money_short
 from partnerships.figures import Row
 
 INLINE_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -33,17 +34,6 @@ STYLE = Style(
     value_font_size=12,
     title_font_size=15,
 )
-
-
-def money(amount: Decimal | float) -> str:
-    """£1.2m / £10m / £350k / £900 for chart labels."""
-    amount = float(amount)
-    if amount >= 1_000_000:
-        millions = amount / 1_000_000
-        return f"£{millions:,.0f}m" if millions == int(millions) else f"£{millions:,.1f}m"
-    if amount >= 1_000:
-        return f"£{amount / 1_000:,.0f}k"
-    return f"£{amount:,.0f}"
 
 
 def value_ticks(largest: float, *, count: int = 5) -> list[float]:
@@ -81,7 +71,7 @@ def bar_chart_svg(
         print_values=True,
         y_labels=ticks,
         range=(0, ticks[-1]),
-        value_formatter=money if is_money else (lambda v: f"{v:,.0f}"),
+        value_formatter=money_short if is_money else (lambda v: f"{v:,.0f}"),
         truncate_label=-1,
         x_label_rotation=0 if horizontal else 45,
         margin=10,

@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
+from core.money import money_exact
 from partnerships.models import financial_year_label
 
 # Year fields that hold a financial year by its start year.
@@ -31,7 +32,7 @@ def value_in_words(model, field_name: str, value) -> str:
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field, models.DecimalField) or isinstance(value, Decimal):
-        return f"£{Decimal(value):,.2f}"
+        return money_exact(value)
     if field_name in FINANCIAL_YEAR_FIELDS and model._meta.model_name == "savingsrecord":
         return financial_year_label(int(value))
     if isinstance(field, models.ForeignKey) and not isinstance(value, models.Model):

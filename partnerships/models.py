@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.money import money_exact
+
 
 def financial_year_label(start_year: int) -> str:
     """2018 -> '2018/19' (a financial year runs from April to March)."""
@@ -520,7 +522,7 @@ class SavingsRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.amount:,.2f} {self.get_kind_display().lower()}, {self.period_label}"
+        return f"{money_exact(self.amount)} {self.get_kind_display().lower()}, {self.period_label}"
 
     @property
     def period_label(self) -> str:
@@ -610,7 +612,7 @@ class SavingsYear(models.Model):
         indexes = [models.Index(fields=["year", "kind"])]
 
     def __str__(self) -> str:
-        return f"£{self.amount:,.2f} {self.kind} in {financial_year_label(self.year)}"
+        return f"{money_exact(self.amount)} {self.kind} in {financial_year_label(self.year)}"
 
 
 class Generation(models.Model):

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from core.money import money_exact
 from partnerships.models import (
     Partnership,
     SavingsEvidence,
@@ -127,7 +128,7 @@ class FigureEntry:
             )
         if spread:
             share = self.counted[0].amount
-            label += f", spread evenly: £{share:,.2f} a year"
+            label += f", spread evenly: {money_exact(share)} a year"
         return label
 
 
