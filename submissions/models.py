@@ -5,11 +5,13 @@ the app sends."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.activity.models import ActivityEntry
 from partnerships.models import (
     Council,
     NoSavingsReason,
@@ -157,6 +159,8 @@ class Questionnaire(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Who did what to it and when (QuestionnaireVerb); deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["cycle", "council__short_name"]
@@ -396,35 +400,13 @@ class OutboundEmail(models.Model):
         return f"{self.kind} to {self.to} ({self.get_status_display().lower()})"
 
 
-class QuestionnaireEvent(models.Model):
-    """Who did what to a questionnaire and when: the council's own audit trail (the
-    history of published data is ChangeHistory)."""
+class QuestionnaireVerb(models.TextChoices):
+    """What people do to a questionnaire, as kept in its activity log (core.activity):
+    the council's own audit trail. The history of published data is simple-history's."""
 
-    class Action(models.TextChoices):
-        OPENED = "opened", "Opened"
-        ITEM_SAVED = "item_saved", "Saved a partnership"
-        ITEM_ADDED = "item_added", "Added a new collaboration"
-        ITEM_REMOVED = "item_removed", "Removed a new collaboration"
-        SUBMITTED = "submitted", "Submitted"
-        CONFIRMED = "confirmed", "Confirmed by staff on the council's behalf"
-
-    questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="events"
-    )
-    item = models.ForeignKey(
-        QuestionnaireItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
-    )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    by_name = models.CharField(max_length=200, blank=True)
-    by_email = models.EmailField(blank=True)
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    detail = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.by_name or 'someone'}"
+    OPENED = "opened", "Opened"
+    ITEM_SAVED = "item_saved", "Saved a partnership"
+    ITEM_ADDED = "item_added", "Added a new collaboration"
+    ITEM_REMOVED = "item_removed", "Removed a new collaboration"
+    SUBMITTED = "submitted", "Submitted"
+    CONFIRMED = "confirmed", "Confirmed by staff on the council's behalf"

@@ -34,7 +34,10 @@ class ActivityInline(ReadOnly, GenericTabularInline):
 
     @admin.display(description="by")
     def by(self, entry: ActivityEntry) -> str:
-        return entry.actor or NONE
+        user = entry.user.get_username() if entry.user_id else ""
+        if user and entry.actor and entry.actor != user:
+            return f"{entry.actor} (recorded by {user})"
+        return entry.actor or user or NONE
 
     @admin.display(description="detail")
     def note(self, entry: ActivityEntry) -> str:

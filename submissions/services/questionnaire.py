@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.activity.selectors import activity_for
+from core.activity.services import activity_record
 from partnerships.models import (
     Council,
     NoSavingsReason,
@@ -30,8 +32,8 @@ from partnerships.models import (
 from submissions.models import (
     ProposedChange,
     Questionnaire,
-    QuestionnaireEvent,
     QuestionnaireItem,
+    QuestionnaireVerb,
 )
 from submissions.services.email import email_queue
 from submissions.services.notify import submission_received
@@ -39,7 +41,7 @@ from submissions.services.review import change_propose
 
 Answer = QuestionnaireItem.Answer
 Kind = ProposedChange.Kind
-Event = QuestionnaireEvent.Action
+Event = QuestionnaireVerb
 
 # Fields of a partnership a council may change, compared with the pre-filled values.
 DETAIL_FIELDS = (
@@ -135,15 +137,18 @@ def questionnaire_locked_reason(
     return ""
 
 
-def _event(questionnaire, action, *, item=None, name="", email="", user=None, detail=""):
-    return QuestionnaireEvent.objects.create(
-        questionnaire=questionnaire,
-        item=item,
-        action=action,
-        by_name=name[:200],
-        by_email=email,
-        by_user=user,
-        detail=detail[:300],
+def _event(questionnaire, verb, *, item=None, name="", email="", user=None, detail=""):
+    """Keep one step in the questionnaire's activity log: by whom (the name they gave,
+    with their email), on which item, and a note."""
+    actor = ", ".join(part for part in (name.strip(), email.strip()) if part)
+    return activity_record(
+        questionnaire,
+        verb,
+        description=Event(verb).label,
+        user=user,
+        actor=actor,
+        note=detail[:300],
+        detail={"item": item.pk} if item is not None and item.pk else None,
     )
 
 
@@ -556,7 +561,9 @@ def questionnaire_submit(
     questionnaire.version += 1
     questionnaire.full_clean()
     questionnaire.save()
-    number = questionnaire.events.filter(action__in=[Event.SUBMITTED, Event.CONFIRMED]).count() + 1
+    number = (
+        activity_for(questionnaire).filter(verb__in=[Event.SUBMITTED, Event.CONFIRMED]).count() + 1
+    )
     _event(
         questionnaire,
         Event.CONFIRMED if method != Questionnaire.Method.ONLINE else Event.SUBMITTED,
