@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.money import money_pounds
+from partnerships import admin_extensions
 from partnerships.admin_forms import (
     CouncilMembersFormSet,
     PartnershipCsvUploadForm,
@@ -233,6 +234,10 @@ class CouncilAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
             .annotate(partnership_count=Count("memberships"))
             .order_by(*Council._meta.ordering)
         )
+
+    def get_inlines(self, request, obj):
+        # With what other apps add to the page (partnerships.admin_extensions).
+        return [*super().get_inlines(request, obj), *admin_extensions.COUNCIL_INLINES]
 
     @admin.display(description="partnerships", ordering="partnership_count")
     def partnership_count(self, council: Council) -> int:
@@ -505,6 +510,36 @@ class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
             # The savings totals read the records; one query serves all three.
             prefetch_related_objects([partnership], "savings_records")
         return partnership
+
+    # What other apps add to the page (partnerships.admin_extensions): read-only lines
+    # in named fieldsets, and records kept of each save by staff.
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [field.render for field in admin_extensions.PARTNERSHIP_FIELDS]
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        for field in admin_extensions.PARTNERSHIP_FIELDS:
+            options = next((o for name, o in fieldsets if name == field.fieldset), None)
+            if options is None:
+                fieldsets.append((field.fieldset, {"fields": [field.render]}))
+            else:
+                options["fields"] = [*options["fields"], field.render]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        before = Partnership.objects.get(pk=obj.pk) if change else None
+        request._partnership_snapshots = [
+            (recorder, None if before is None else recorder.snapshot(before))
+            for recorder in admin_extensions.PARTNERSHIP_EDIT_RECORDERS
+        ]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for recorder, before in getattr(request, "_partnership_snapshots", []):
+            recorder.record(partnership=form.instance, before=before, user=request.user)
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, partnership: Partnership) -> int:

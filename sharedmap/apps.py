@@ -20,11 +20,11 @@ class AdminConfig(SimpleAdminConfig):
         "submissions.admin.questionnaires",
         "submissions.admin.review",
         "submissions.admin.history",
-        "submissions.admin.partnership_pages",
         "matchmaking.admin.requests",
         "matchmaking.admin.expert_programme",
         "matchmaking.admin.budgets",
-        "matchmaking.admin.activity",
+        "core.activity.admin",
+        "benefits.admin",
     )
 
     def ready(self):

@@ -1,19 +1,9 @@
-"""The people who answer each council's refresh (private to staff), listed on their own
-and on the council's page."""
+"""The people who answer each council's refresh (private to staff). They are also on
+the council's own page (see `partnership_pages`)."""
 
 from django.contrib import admin
 
-from submissions.models import (
-    CouncilContact,
-)
-
-
-class CouncilContactInline(admin.TabularInline):
-    model = CouncilContact
-    fields = ["name", "email", "role", "active"]
-    extra = 1
-    verbose_name = "refresh contact (private)"
-    verbose_name_plural = "refresh contacts (private: LGA staff only)"
+from submissions.models import CouncilContact
 
 
 @admin.register(CouncilContact)

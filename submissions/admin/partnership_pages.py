@@ -1,65 +1,50 @@
-"""The partnerships app's Council and Partnership pages as the refresh extends them."""
+"""What the refresh adds to the partnerships app's council and partnership pages: the
+council's refresh contacts, a link to a partnership's change history, and each save of
+a partnership by staff kept in that history (before and after, members and savings
+included).
+
+Nothing here is registered with the admin: `SubmissionsConfig.ready()` hands these to
+`partnerships.admin_extensions`, which the partnerships admins read.
+"""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from partnerships.admin import CouncilAdmin, PartnershipAdmin
-from partnerships.models import Council, Partnership
+from partnerships import admin_extensions
+from partnerships.models import Partnership
 from submissions.admin.common import NONE
-from submissions.admin.contacts import CouncilContactInline
-from submissions.services.staff import (
-    partnership_edit_record,
-    partnership_snapshot,
-)
-
-admin.site.unregister(Council)
+from submissions.models import CouncilContact
+from submissions.services.staff import partnership_edit_record, partnership_snapshot
 
 
-@admin.register(Council)
-class CouncilWithContactsAdmin(CouncilAdmin):
-    """The council page with the people who answer its refresh."""
-
-    inlines = [*CouncilAdmin.inlines, CouncilContactInline]
-
-
-# --- The partnership page: its history, and staff edits kept in it ---------------------------
+class CouncilContactInline(admin.TabularInline):
+    model = CouncilContact
+    fields = ["name", "email", "role", "active"]
+    extra = 1
+    verbose_name = "refresh contact (private)"
+    verbose_name_plural = "refresh contacts (private: LGA staff only)"
 
 
-admin.site.unregister(Partnership)
+@admin.display(description="changes to this partnership")
+def history_link(partnership: Partnership) -> str:
+    if not partnership.pk:
+        return NONE
+    url = reverse("admin:submissions_changehistory_changelist")
+    return format_html(
+        '<a href="{}?partnership__id__exact={}">'
+        "Every change to {}: who, when, before and after</a>",
+        url,
+        partnership.pk,
+        partnership.name,
+    )
 
 
-@admin.register(Partnership)
-class PartnershipWithHistoryAdmin(PartnershipAdmin):
-    """The partnership page with a link to its history; each save by staff is kept in it
-    (before and after, members and savings included)."""
-
-    readonly_fields = [*PartnershipAdmin.readonly_fields, "history_link"]
-    fieldsets = [*PartnershipAdmin.fieldsets, ("History", {"fields": ["history_link"]})]
-
-    @admin.display(description="changes to this partnership")
-    def history_link(self, partnership: Partnership) -> str:
-        if not partnership.pk:
-            return NONE
-        url = reverse("admin:submissions_changehistory_changelist")
-        return format_html(
-            '<a href="{}?partnership__id__exact={}">'
-            "Every change to {}: who, when, before and after</a>",
-            url,
-            partnership.pk,
-            partnership.name,
-        )
-
-    def save_model(self, request, obj, form, change):
-        request._partnership_before = (
-            partnership_snapshot(Partnership.objects.get(pk=obj.pk)) if change else None
-        )
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        partnership_edit_record(
-            partnership=form.instance,
-            before=getattr(request, "_partnership_before", None),
-            user=request.user,
-        )
+def partnership_pages_extend() -> None:
+    """Add the refresh's contacts, history link and edit record to the partnerships
+    admin's pages."""
+    admin_extensions.council_inline_add(CouncilContactInline)
+    admin_extensions.partnership_field_add(fieldset="History", render=history_link)
+    admin_extensions.partnership_edit_recorder_add(
+        snapshot=partnership_snapshot, record=partnership_edit_record
+    )
