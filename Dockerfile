@@ -20,6 +20,7 @@ RUN pip install -e .
 # Hashed, compressed static files baked into the image. collectstatic needs the
 # production settings to load; these values exist only for this build step.
 RUN SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=localhost \
+    SITE_URL=https://localhost \
     python manage.py collectstatic --noinput
 
 USER sharedmap

@@ -21,6 +21,7 @@ from benefits.models import (
     TrackerYear,
 )
 from core import secret_links
+from core.outbox.services import email_queue
 from partnerships.models import (
     Council,
     Partnership,
@@ -88,8 +89,6 @@ def tracker_link_email(*, tracker: Tracker, link_for) -> None:
     """Email the tracker's secure link to its creator, so they can come back to it.
     `link_for(token)` makes the link's absolute address; the email stores which link it
     carries, not the token (core.secret_links)."""
-    from submissions.services import email_queue
-
     email_queue(
         key=f"benefits:tracker:{tracker.pk}:link:{tracker.token_issues}",
         to=tracker.creator_email,
@@ -100,6 +99,7 @@ def tracker_link_email(*, tracker: Tracker, link_for) -> None:
             secret_links.REFERENCE_KEY: secret_links.link_reference(tracker, link_for=link_for),
         },
         kind="benefits-link",
+        about=tracker,
     )
 
 

@@ -2,7 +2,7 @@
 
 Every change a person makes goes through one of these functions, which checks it is
 allowed, records it in `Activity` (who, when, what) and queues any email through
-`submissions.services.email_queue`, so that each message is recorded and sent once.
+`core.outbox.services.email_queue`, so that each message is recorded and sent once.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import secret_links
+from core.outbox.services import email_queue
 from matchmaking.models import (
     ZERO,
     Activity,
@@ -29,7 +30,7 @@ from matchmaking.ranking import candidates_rank
 from matchmaking.selectors import budget_position, match_request_duplicates
 from partnerships.models import Council, Partnership, SavingsOrigin, ServiceCategory
 from submissions.models import CouncilContact
-from submissions.services import change_propose, email_queue
+from submissions.services import change_propose
 
 Status = MatchRequest.Status
 AppStatus = ExpertApplication.Status
@@ -147,6 +148,7 @@ def match_request_create(
             ),
         },
         kind="matchmaking-confirm",
+        about=match_request,
     )
     return match_request
 
@@ -421,6 +423,7 @@ def introduction_make(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
             template="matchmaking/email/introduction",
             context={**context, "side": side, "recipient_name": name},
             kind="matchmaking-introduction",
+            about=match_request,
         )
     suggestion.introduced_at = timezone.now()
     suggestion.introduced_by = user
@@ -587,6 +590,7 @@ def application_create(
             secret_links.REFERENCE_KEY: secret_links.link_reference(application, link_for=link_for),
         },
         kind="expert-programme-confirm",
+        about=application,
     )
     return application
 
@@ -660,6 +664,7 @@ def _decision_email(application: ExpertApplication, decision: str, extra: dict) 
             **extra,
         },
         kind=f"expert-programme-{decision.replace('_', '-')}",
+        about=application,
     )
 
 

@@ -1,4 +1,5 @@
-"""Production settings: refuse to start without a secret key and the allowed hosts.
+"""Production settings: refuse to start without a secret key, the allowed hosts and the
+site's public address.
 
 Use with DJANGO_SETTINGS_MODULE=sharedmap.settings.production. Passes
 `manage.py check --deploy`.
@@ -13,10 +14,18 @@ from .base import env_bool, env_list
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The address links in emails start with (no request to build it from in a worker).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 # A blank key or a list of only commas counts as missing.
-for _required, _value in (("SECRET_KEY", SECRET_KEY.strip()), ("ALLOWED_HOSTS", ALLOWED_HOSTS)):
+for _required, _value in (
+    ("SECRET_KEY", SECRET_KEY.strip()),
+    ("ALLOWED_HOSTS", ALLOWED_HOSTS),
+    ("SITE_URL", SITE_URL),
+):
     if not _value:
         raise ImproperlyConfigured(f"{_required} must be set in the environment for production.")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must be an absolute address, such as https://example.org.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DEBUG = False
 

@@ -1,7 +1,7 @@
-"""Writes for the annual refresh, the review queue and outgoing email.
+"""Writes for the annual refresh and the review queue.
 
-Other apps use `email_queue` to send email and `change_propose` to put a change to
-published data in front of staff.
+Other apps use `change_propose` to put a change to published data in front of staff
+(email goes through the outbox, core.outbox).
 """
 
 from submissions.services.cycle import (
@@ -13,7 +13,6 @@ from submissions.services.cycle import (
     questionnaire_for_token,
     questionnaire_partnership_add,
 )
-from submissions.services.email import email_deliver, email_queue
 from submissions.services.review import (
     change_accept,
     change_propose,
@@ -35,7 +34,5 @@ __all__ = [
     "change_accept",
     "change_propose",
     "change_reject",
-    "email_deliver",
-    "email_queue",
     "history_record",
 ]

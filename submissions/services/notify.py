@@ -1,9 +1,9 @@
 """The refresh's email to councils and staff: invitations, reminders before the deadline,
 chasers after it, and a note to staff when a questionnaire is submitted.
 
-Every message goes through `email_queue` with a key that names the cycle, the
-questionnaire, the contact and the step, so an admin action pressed twice or a beat run
-that repeats never sends a message twice.
+Every message goes through the outbox (core.outbox, by `refresh_email_queue`) with a key
+that names the cycle, the questionnaire, the contact and the step, so an admin action
+pressed twice or a beat run that repeats never sends a message twice.
 
 No token is stored (core.secret_links): an email's context names the link, whose token is
 rebuilt from the link's row when the email is sent. Reminders reuse the newest link while
@@ -18,23 +18,20 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.outbox.models import OutboundEmail
 from core.secret_links import REFERENCE_KEY, link_reference, token_rebuild
 from submissions.models import (
     CouncilContact,
-    OutboundEmail,
     Questionnaire,
     QuestionnaireLink,
     RefreshCycle,
 )
 from submissions.services.cycle import link_create
-from submissions.services.email import email_queue
+from submissions.services.email import refresh_email_queue
 
 # A reminder step missed (beat was down) is still sent this many days late; older steps
 # are dropped, and only the most recent due step is ever sent.
 REMINDER_CATCH_UP_DAYS = 3
-# Without a request (a beat run) links are built on the address the invitations used,
-# or on this local default.
-LOCAL_SITE_URL = "http://127.0.0.1:8000"
 
 KIND_INVITATION = "refresh-invitation"
 KIND_NEW_LINK = "refresh-new-link"
@@ -53,15 +50,9 @@ def questionnaire_path(token: str) -> str:
         return f"/refresh/q/{token}/"
 
 
-def _site_url_for(questionnaire: Questionnaire | None = None) -> str:
-    configured = settings.SITE_URL
-    if configured:
-        return configured.rstrip("/")
-    emails = OutboundEmail.objects.filter(context__has_key="site_url")
-    if questionnaire is not None:
-        emails = emails.filter(cycle=questionnaire.cycle_id)
-    latest = emails.order_by("-created_at", "-id").values_list("context", flat=True).first()
-    return (latest or {}).get("site_url") or LOCAL_SITE_URL
+def _site_url(site_url: str = "") -> str:
+    """The address links start with: the request's when there is one, else SITE_URL."""
+    return (site_url or settings.SITE_URL).rstrip("/")
 
 
 def _base_context(questionnaire: Questionnaire, *, link: QuestionnaireLink, site_url: str) -> dict:
@@ -127,16 +118,15 @@ def invitations_send(*, questionnaire: Questionnaire, site_url: str = "") -> lis
     waiting = _contacts_waiting(questionnaire, "invitation")
     if not waiting:
         return []
-    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    site_url = _site_url(site_url)
     context = _base_context(questionnaire, link=_working_link(questionnaire), site_url=site_url)
     return [
-        email_queue(
+        refresh_email_queue(
             key=key,
             to=contact.email,
             template="submissions/email/invitation",
             context=_contact_context(contact, context),
             kind=KIND_INVITATION,
-            cycle=questionnaire.cycle,
             questionnaire=questionnaire,
         )
         for key, contact in waiting.items()
@@ -160,16 +150,15 @@ def link_reissue(*, questionnaire: Questionnaire, user=None, site_url: str = "")
     now = timezone.now()
     questionnaire.links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=user)
     link, token = link_create(questionnaire=questionnaire)
-    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    site_url = _site_url(site_url)
     context = _base_context(questionnaire, link=link, site_url=site_url)
     for contact in _contacts(questionnaire):
-        email_queue(
+        refresh_email_queue(
             key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{contact.pk}:link{link.pk}",
             to=contact.email,
             template="submissions/email/new_link",
             context=_contact_context(contact, context),
             kind=KIND_NEW_LINK,
-            cycle=questionnaire.cycle,
             questionnaire=questionnaire,
         )
     return token
@@ -218,7 +207,7 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
         .select_related("cycle", "council")
         .order_by("pk")
     )
-    site_url = _site_url_for()
+    site_url = _site_url()
     queued = 0
     for questionnaire in questionnaires:
         waiting = _contacts_waiting(questionnaire, f"{kind}:{days}")
@@ -230,13 +219,12 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
             "status": questionnaire.get_status_display(),
         }
         for key, contact in waiting.items():
-            email_queue(
+            refresh_email_queue(
                 key=key,
                 to=contact.email,
                 template=f"submissions/email/{kind}",
                 context=_contact_context(contact, context),
                 kind=KIND_REMINDER if kind == "reminder" else KIND_CHASER,
-                cycle=cycle,
                 questionnaire=questionnaire,
             )
             queued += 1
@@ -267,7 +255,7 @@ def submission_received(*, questionnaire: Questionnaire, site_url: str = "") -> 
         pk=questionnaire.pk
     )
     submitted = questionnaire.submitted_at or timezone.now()
-    site_url = (site_url or _site_url_for(questionnaire)).rstrip("/")
+    site_url = _site_url(site_url)
     review = reverse("admin:submissions_questionnaire_review", args=[questionnaire.pk])
     context = {
         "council": questionnaire.council.short_name,
@@ -280,14 +268,13 @@ def submission_received(*, questionnaire: Questionnaire, site_url: str = "") -> 
     }
     addresses = staff_addresses()
     for address in addresses:
-        email_queue(
+        refresh_email_queue(
             key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:submitted:"
             f"{submitted:%Y%m%dT%H%M%S.%f}:staff:{address}",
             to=address,
             template="submissions/email/staff_submitted",
             context=context,
             kind=KIND_STAFF_NOTE,
-            cycle=questionnaire.cycle,
             questionnaire=questionnaire,
         )
     return len(addresses)

@@ -4,9 +4,9 @@ questionnaires' changes, and the proposer is emailed a receipt."""
 
 from django.db import transaction
 
+from core.outbox.services import email_queue
 from partnerships.models import Council, PublicBody, ServiceCategory
 from submissions.models import ProposedChange
-from submissions.services.email import email_queue
 from submissions.services.review import change_propose
 
 # At most this many proposals from one address an hour (core.ratelimit): enough for an
@@ -65,5 +65,6 @@ def proposal_submit(
             "site_url": site_url,
         },
         kind="proposal-receipt",
+        about=change,
     )
     return change

@@ -35,7 +35,7 @@ from submissions.models import (
     QuestionnaireItem,
     QuestionnaireVerb,
 )
-from submissions.services.email import email_queue
+from submissions.services.email import refresh_email_queue
 from submissions.services.notify import submission_received
 from submissions.services.review import change_propose
 
@@ -475,7 +475,7 @@ def item_proposals(item: QuestionnaireItem, *, year: int) -> list[tuple[str, dic
 def _confirmation_send(questionnaire: Questionnaire, *, number: int, site_url: str, link: str):
     cycle = questionnaire.cycle
     items = questionnaire.items.select_related("partnership").order_by("partnership__name", "id")
-    return email_queue(
+    return refresh_email_queue(
         key=f"q{questionnaire.pk}:confirm:{number}",
         to=questionnaire.submitted_by_email,
         template="submissions/email/submission_confirm",
@@ -490,7 +490,6 @@ def _confirmation_send(questionnaire: Questionnaire, *, number: int, site_url: s
             "items": [{"name": str(item), "answer": item.get_answer_display()} for item in items],
         },
         kind="refresh-confirmation",
-        cycle=cycle,
         questionnaire=questionnaire,
     )
 

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.outbox.models import OutboundEmail
 from matchmaking.models import Activity, ExpertApplication, MatchRequest, MatchSuggestion
 from matchmaking.ranking import WEIGHTS
-from submissions.models import CouncilContact, OutboundEmail
+from submissions.models import CouncilContact
 from tests.matchmaking.factories import (
     CriterionFactory,
     ExpertApplicationFactory,

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from core.outbox.models import OutboundEmail
 from matchmaking.models import MatchRequest
 from partnerships.models import Council
-from submissions.models import CouncilContact, OutboundEmail
+from submissions.models import CouncilContact
 
 pytestmark = pytest.mark.browser
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.outbox.models import OutboundEmail
 from matchmaking import services
 from matchmaking.models import (
     Activity,
@@ -17,7 +18,7 @@ from matchmaking.models import (
 )
 from matchmaking.selectors import budget_position, match_request_get_by_token
 from partnerships.models import SavingsRecord
-from submissions.models import CouncilContact, OutboundEmail, ProposedChange
+from submissions.models import CouncilContact, ProposedChange
 from submissions.services import change_accept
 from tests.matchmaking.factories import (
     CriterionFactory,

@@ -11,11 +11,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from core.outbox.models import OutboundEmail
 from partnerships.models import Council, Partnership
 from submissions.models import (
     ChangeHistory,
     CouncilContact,
-    OutboundEmail,
     ProposedChange,
     Questionnaire,
     QuestionnaireLink,
@@ -26,6 +26,7 @@ from submissions.services import (
     cycle_open,
     questionnaire_for_token,
 )
+from submissions.services.email import cycle_email_group
 from submissions.services.notify import invitations_send
 from submissions.services.staff import cycle_catch_up
 from tests.partnerships.factories import SavingsRecordFactory, partnership_with_members
@@ -120,7 +121,7 @@ def _private_urls(questionnaire, change) -> list[str]:
         reverse("admin:submissions_refreshcycle_not_replied", args=[questionnaire.cycle_id]),
         reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk]),
         reverse("admin:submissions_councilcontact_changelist"),
-        reverse("admin:submissions_outboundemail_changelist"),
+        reverse("admin:outbox_outboundemail_changelist"),
         reverse("admin:submissions_changehistory_changelist"),
     ]
 
@@ -416,23 +417,23 @@ def test_staff_see_every_email_and_why_one_failed(staff, cycle):
         to="ann@adur.gov.uk",
         template="submissions/email/reminder",
         context={"token": "secret-token-value"},
-        cycle=cycle,
-        questionnaire=questionnaire,
+        about=questionnaire,
+        group=cycle_email_group(cycle.pk),
         status="failed",
         attempts=5,
         error="ConnectionRefusedError: mail server down",
     )
     listing = staff.get(
-        reverse("admin:submissions_outboundemail_changelist"), {"status__exact": "failed"}
+        reverse("admin:outbox_outboundemail_changelist"), {"status__exact": "failed"}
     )
     page = text(listing.content)
     assert "ann@adur.gov.uk" in page and "refresh-reminder" in page and "Adur" in page
     assert "mail server down" in page
     email = OutboundEmail.objects.get(key="k1")
-    detail = staff.get(reverse("admin:submissions_outboundemail_change", args=[email.pk]))
+    detail = staff.get(reverse("admin:outbox_outboundemail_change", args=[email.pk]))
     assert detail.status_code == 200
     assert "secret-token-value" not in detail.content.decode()
-    assert staff.get(reverse("admin:submissions_outboundemail_add")).status_code == 403
+    assert staff.get(reverse("admin:outbox_outboundemail_add")).status_code == 403
 
 
 def test_a_staff_edit_of_a_partnership_is_kept_in_its_history(staff, partnership):
@@ -522,8 +523,8 @@ def _refresh_rows(cycle, start: int, n: int) -> None:
             kind="refresh-invitation",
             to=f"c@{questionnaire.council.gss_code}.gov.uk",
             template="submissions/email/invitation",
-            cycle=cycle,
-            questionnaire=questionnaire,
+            about=questionnaire,
+            group=cycle_email_group(cycle.pk),
         )
         partnership = partnership_with_members(
             questionnaire.council, council(ADUR), name=f"Rows {start}-{index}"
@@ -540,7 +541,14 @@ def _refresh_rows(cycle, start: int, n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "model", ["questionnaire", "outboundemail", "proposedchange", "changehistory", "councilcontact"]
+    "model",
+    [
+        "submissions_questionnaire",
+        "outbox_outboundemail",
+        "submissions_proposedchange",
+        "submissions_changehistory",
+        "submissions_councilcontact",
+    ],
 )
 def test_the_refresh_lists_cost_the_same_queries_at_ten_times_the_rows(
     staff, model, django_assert_max_num_queries
@@ -549,7 +557,7 @@ def test_the_refresh_lists_cost_the_same_queries_at_ten_times_the_rows(
     contact(ADUR, "ann@adur.gov.uk", "Ann")
     cycle_open(cycle=cycle)
     _refresh_rows(cycle, 0, 3)
-    url = reverse(f"admin:submissions_{model}_changelist")
+    url = reverse(f"admin:{model}_changelist")
     with django_assert_max_num_queries(15) as small:
         assert staff.get(url).status_code == 200
     _refresh_rows(cycle, 3, 30)

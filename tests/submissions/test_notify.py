@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from submissions.models import OutboundEmail, Questionnaire, RefreshCycle
+from core.outbox.models import OutboundEmail
+from submissions.models import Questionnaire, RefreshCycle
 from submissions.services import cycle_open, link_revoke, questionnaire_for_token
 from submissions.services.notify import (
     cycle_invitations_send,
@@ -39,6 +40,12 @@ def _days_before(n: int) -> datetime.date:
 def _token_in(body: str) -> str:
     start = body.index(f"{SITE}/refresh/q/") + len(f"{SITE}/refresh/q/")
     return body[start:].split("/")[0]
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Emails sent without a request (beat's reminders) build their links on SITE_URL."""
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -145,6 +152,19 @@ def test_reminders_go_once_to_councils_that_have_not_submitted(
     kinds = [e.kind for e in OutboundEmail.objects.filter(to="ann@adur.gov.uk").order_by("pk")]
     assert kinds == ["refresh-invitation", "refresh-reminder", "refresh-reminder", "refresh-chaser"]
     assert "was due on 15 April 2026, 3 days ago" in mail.outbox[-1].body
+
+
+def test_reminders_sent_by_beat_link_to_the_site_url_not_to_an_earlier_email(
+    opened, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://sharedservices.example.org"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send_due(today=_days_before(7))
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "https://sharedservices.example.org/refresh/q/" in message.body
+        assert SITE not in message.body
 
 
 def test_a_closed_cycle_sends_no_reminders(opened, django_capture_on_commit_callbacks):

@@ -10,8 +10,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from core.activity.selectors import activity_for
+from core.outbox.models import OutboundEmail
 from partnerships.models import PublicBody, PublicBodyKind
-from submissions.models import OutboundEmail, ProposedChange, Questionnaire, QuestionnaireVerb
+from submissions.models import ProposedChange, Questionnaire, QuestionnaireVerb
+from submissions.services.email import emails_of_questionnaire
 from submissions.services.questionnaire import (
     ItemConflict,
     QuestionnaireChanged,
@@ -451,6 +453,6 @@ def test_staff_hear_of_each_submission(adur):
     get_user_model().objects.create_user("lga", "team@lga.gov.uk", "x", is_staff=True)
     _answer_all_unchanged(adur)
     questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
-    notes = OutboundEmail.objects.filter(questionnaire=adur, to="team@lga.gov.uk")
+    notes = emails_of_questionnaire(adur).filter(to="team@lga.gov.uk")
     assert notes.count() == 1
     assert notes.get().context["submitted_by"] == "Jo"

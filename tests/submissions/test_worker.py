@@ -26,11 +26,14 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from core.outbox import tasks as outbox_tasks
+from core.outbox.models import OutboundEmail
 from partnerships.models import Council
 from sharedmap.celery import app
 from submissions import tasks
-from submissions.models import CouncilContact, OutboundEmail, RefreshCycle
+from submissions.models import CouncilContact, RefreshCycle
 from submissions.services import cycle_open
+from submissions.services.email import emails_of_cycle
 from tests.secrets_at_rest import tables_holding, tokens_in_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,7 +70,7 @@ def _open_cycle_with_a_reminder_due_today() -> RefreshCycle:
 
 
 def _due_keys(cycle) -> set[str]:
-    keys = set(OutboundEmail.objects.filter(cycle=cycle).values_list("key", flat=True))
+    keys = set(emails_of_cycle(cycle).values_list("key", flat=True))
     assert len(keys) == DUE, keys
     assert all(key.endswith(":reminder:7") for key in keys)
     return keys
@@ -121,7 +124,7 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_every_email_once(tmp_
             deadline = time.monotonic() + WAIT_SECONDS
             while OutboundEmail.objects.filter(status="sent").count() < DUE:
                 assert time.monotonic() < deadline, worker.log()
-                worker.run(tasks.emails_send_stale)
+                worker.run(outbox_tasks.emails_send_stale)
                 time.sleep(2)
             keys = _due_keys(cycle)
             time.sleep(2)
@@ -130,13 +133,13 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_every_email_once(tmp_
         with _eager():
             cycle = _open_cycle_with_a_reminder_due_today()
             # The worker dies before any of the batch's send tasks runs.
-            with mock.patch.object(tasks.email_send, "delay"):
+            with mock.patch.object(outbox_tasks.email_send, "delay"):
                 assert tasks.reminders_send_due.delay().get() == DUE
             assert mail.outbox == []
             assert tasks.reminders_send_due.delay().get() == 0
-            with mock.patch.object(settings, "REFRESH_EMAIL_STALE_SECONDS", 0, create=True):
-                assert tasks.emails_send_stale.delay().get() == DUE
-                assert tasks.emails_send_stale.delay().get() == 0
+            with mock.patch.object(settings, "OUTBOX_STALE_SECONDS", 0, create=True):
+                assert outbox_tasks.emails_send_stale.delay().get() == DUE
+                assert outbox_tasks.emails_send_stale.delay().get() == 0
         keys = _due_keys(cycle)
         assert _outbox_ids() == {key: 1 for key in keys}
     assert OutboundEmail.objects.filter(status="sent").count() == DUE

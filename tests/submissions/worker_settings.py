@@ -12,4 +12,4 @@ EMAIL_FILE_PATH = os.environ["WORKER_TEST_EMAIL_DIR"]
 # Tasks the worker queues itself (each email's send) stay on the test's queue, where no
 # other worker on the same Redis can take them.
 CELERY_TASK_DEFAULT_QUEUE = os.environ["WORKER_TEST_QUEUE"]
-REFRESH_EMAIL_STALE_SECONDS = 1
+OUTBOX_STALE_SECONDS = 1
