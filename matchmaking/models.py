@@ -9,12 +9,14 @@ emailed to them, of which only a SHA-256 digest is stored.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.activity.models import ActivityEntry
 from partnerships.models import (
     Council,
     CouncilType,
@@ -193,6 +195,8 @@ class MatchRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every action on it, by staff or the requester (core.activity); deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -341,6 +345,8 @@ class ExpertApplication(models.Model):
     token_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Every action on it, by staff or the applicant (core.activity); deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -451,36 +457,6 @@ class OutcomeReport(models.Model):
 
     def __str__(self) -> str:
         return f"Outcomes of {self.application.reference}"
-
-
-class Activity(models.Model):
-    """One action on a request or an application, by staff or by the requester: the
-    record the LGA keeps of who did what and when."""
-
-    match_request = models.ForeignKey(
-        MatchRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
-    )
-    application = models.ForeignKey(
-        ExpertApplication,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="activity",
-    )
-    action = models.CharField(max_length=100)
-    detail = models.TextField(blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "activity"
-
-    def __str__(self) -> str:
-        return self.action
 
 
 class Note(models.Model):

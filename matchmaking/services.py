@@ -1,8 +1,9 @@
 """Writes for match-making and the Expert Programme.
 
 Every change a person makes goes through one of these functions, which checks it is
-allowed, records it in `Activity` (who, when, what) and queues any email through
-`core.outbox.services.email_queue`, so that each message is recorded and sent once.
+allowed, records it in the activity log (`core.activity`: who, when, what) and queues
+any email through `core.outbox.services.email_queue`, so that each message is recorded
+and sent once.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import secret_links
+from core.activity.services import activity_record
 from core.outbox.services import email_queue
 from matchmaking.models import (
     ZERO,
-    Activity,
     AssessmentCriterion,
     CriterionScore,
     ExpertApplication,
@@ -48,30 +49,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 # Statuses from which staff may introduce the requester to a suggested council.
 INTRODUCIBLE = (Status.EMAIL_CONFIRMED, Status.IN_DISCUSSION, Status.INTRODUCED)
-
-
-def _actor(user) -> str:
-    return user.get_username() if user is not None else ""
-
-
-def activity_record(
-    *,
-    action: str,
-    user=None,
-    actor_label: str = "",
-    detail: str = "",
-    match_request=None,
-    application=None,
-) -> Activity:
-    """Keep one action on a request or application: who did what, and when."""
-    return Activity.objects.create(
-        match_request=match_request,
-        application=application,
-        action=action,
-        detail=detail,
-        user=user,
-        actor_label=actor_label or _actor(user),
-    )
 
 
 # --- Match-making requests -------------------------------------------------------
@@ -120,19 +97,21 @@ def match_request_create(
     match_request.save()
     match_request.categories.set(categories)
     activity_record(
-        match_request=match_request,
-        action="Request made",
-        actor_label=f"Requester at {council.short_name}",
-        detail=", ".join(c.name for c in categories),
+        match_request,
+        "request_made",
+        description="Request made",
+        actor=f"Requester at {council.short_name}",
+        note=", ".join(c.name for c in categories),
     )
     duplicates = [r.reference for r in match_request_duplicates(match_request=match_request)]
     if duplicates:
         # Kept, not refused: staff decide whether to merge (the requester may be new).
         activity_record(
-            match_request=match_request,
-            action="Possible duplicate",
-            actor_label="Shared Services Map",
-            detail="Same council and service as " + ", ".join(duplicates),
+            match_request,
+            "possible_duplicate",
+            description="Possible duplicate",
+            actor="Shared Services Map",
+            note="Same council and service as " + ", ".join(duplicates),
         )
     email_queue(
         key=f"matchmaking:request:{match_request.pk}:confirm",
@@ -161,10 +140,11 @@ def match_request_details_save(*, match_request: MatchRequest, changed: list[str
     match_request.save()
     if changed:
         activity_record(
-            match_request=match_request,
+            match_request,
+            "details_edited",
+            description="Details edited",
             user=user,
-            action="Details edited",
-            detail=", ".join(changed),
+            note=", ".join(changed),
         )
 
 
@@ -179,9 +159,10 @@ def match_request_confirm(*, match_request: MatchRequest) -> MatchRequest:
     match_request.confirmed_at = timezone.now()
     match_request.save(update_fields=["status", "confirmed_at", "updated_at"])
     activity_record(
-        match_request=match_request,
-        action="Email confirmed",
-        actor_label=f"Requester at {match_request.council.short_name}",
+        match_request,
+        "email_confirmed",
+        description="Email confirmed",
+        actor=f"Requester at {match_request.council.short_name}",
     )
     return match_request
 
@@ -213,10 +194,11 @@ def match_request_transition(
     match_request.full_clean()
     match_request.save()
     activity_record(
-        match_request=match_request,
+        match_request,
+        "status_changed",
+        description=f"Status: {Status(old).label} → {Status(status).label}",
         user=user,
-        action=f"Status: {Status(old).label} → {Status(status).label}",
-        detail=reason.strip(),
+        note=reason.strip(),
     )
     return match_request
 
@@ -234,7 +216,11 @@ def match_request_partnership_link(
     match_request.partnership = partnership
     match_request.save(update_fields=["partnership", "updated_at"])
     activity_record(
-        match_request=match_request, user=user, action="Partnership linked", detail=partnership.name
+        match_request,
+        "partnership_linked",
+        description="Partnership linked",
+        user=user,
+        note=partnership.name,
     )
     return match_request_transition(
         match_request=match_request, status=Status.PARTNERSHIP_FORMED, user=user
@@ -290,10 +276,11 @@ def suggestion_add(
     suggestion.full_clean()
     suggestion.save()
     activity_record(
-        match_request=match_request,
+        match_request,
+        "council_shortlisted",
+        description="Council shortlisted" + (" by hand" if added_by_hand else ""),
         user=user,
-        action="Council shortlisted" + (" by hand" if added_by_hand else ""),
-        detail=council.short_name,
+        note=council.short_name,
     )
     return suggestion
 
@@ -360,9 +347,10 @@ def suggestion_update(
     suggestion.save()
     if changes:
         activity_record(
-            match_request=suggestion.match_request,
+            suggestion.match_request,
+            "suggestion_changed",
+            description=f"Suggestion {suggestion.council.short_name}: {', '.join(changes)}",
             user=user,
-            action=f"Suggestion {suggestion.council.short_name}: {', '.join(changes)}",
         )
     return suggestion
 
@@ -373,10 +361,11 @@ def suggestion_remove(*, suggestion: MatchSuggestion, user) -> None:
     if suggestion.introduced_at:
         raise ValidationError("An introduced council stays on the shortlist.")
     activity_record(
-        match_request=suggestion.match_request,
+        suggestion.match_request,
+        "council_removed",
+        description="Council removed from shortlist",
         user=user,
-        action="Council removed from shortlist",
-        detail=suggestion.council.short_name,
+        note=suggestion.council.short_name,
     )
     suggestion.delete()
 
@@ -429,10 +418,11 @@ def introduction_make(*, suggestion: MatchSuggestion, user) -> MatchSuggestion:
     suggestion.introduced_by = user
     suggestion.save(update_fields=["introduced_at", "introduced_by"])
     activity_record(
-        match_request=match_request,
+        match_request,
+        "introduced",
+        description="Introduced",
         user=user,
-        action="Introduced",
-        detail=f"{home.short_name} and {partner.short_name}",
+        note=f"{home.short_name} and {partner.short_name}",
     )
     if match_request.status != Status.INTRODUCED:
         match_request_transition(match_request=match_request, status=Status.INTRODUCED, user=user)
@@ -476,10 +466,11 @@ def match_request_funding_award(
     match_request.full_clean()
     match_request.save()
     activity_record(
-        match_request=match_request,
+        match_request,
+        "funding_awarded",
+        description="Funding awarded",
         user=user,
-        action="Funding awarded",
-        detail=f"{expert_days} expert days and £{mediation_amount:,.2f} mediation "
+        note=f"{expert_days} expert days and £{mediation_amount:,.2f} mediation "
         f"from {budget.label}",
     )
     return match_request
@@ -510,13 +501,18 @@ def match_request_merge(*, duplicate: MatchRequest, into: MatchRequest, user) ->
     duplicate.status = Status.CLOSED
     duplicate.save(update_fields=["merged_into", "closed_reason", "status", "updated_at"])
     activity_record(
-        match_request=duplicate,
+        duplicate,
+        "status_changed",
+        description=f"Status: {old} → Closed",
         user=user,
-        action=f"Status: {old} → Closed",
-        detail=f"Merged into {into.reference}",
+        note=f"Merged into {into.reference}",
     )
     activity_record(
-        match_request=into, user=user, action="Duplicate merged in", detail=duplicate.reference
+        into,
+        "duplicate_merged",
+        description="Duplicate merged in",
+        user=user,
+        note=duplicate.reference,
     )
     return into
 
@@ -527,9 +523,7 @@ def note_add(*, text: str, user, match_request=None, application=None) -> Note:
     note = Note(match_request=match_request, application=application, text=text, author=user)
     note.full_clean()
     note.save()
-    activity_record(
-        match_request=match_request, application=application, user=user, action="Note added"
-    )
+    activity_record(match_request or application, "note_added", description="Note added", user=user)
     return note
 
 
@@ -575,9 +569,10 @@ def application_create(
     application.full_clean()
     application.save()
     activity_record(
-        application=application,
-        action="Application made",
-        actor_label=f"Applicant at {council.short_name}",
+        application,
+        "application_made",
+        description="Application made",
+        actor=f"Applicant at {council.short_name}",
     )
     email_queue(
         key=f"matchmaking:application:{application.pk}:confirm",
@@ -602,7 +597,11 @@ def application_details_save(*, application: ExpertApplication, changed: list[st
     application.save()
     if changed:
         activity_record(
-            application=application, user=user, action="Details edited", detail=", ".join(changed)
+            application,
+            "details_edited",
+            description="Details edited",
+            user=user,
+            note=", ".join(changed),
         )
 
 
@@ -616,9 +615,10 @@ def application_confirm(*, application: ExpertApplication) -> ExpertApplication:
     application.confirmed_at = timezone.now()
     application.save(update_fields=["status", "confirmed_at"])
     activity_record(
-        application=application,
-        action="Email confirmed; submitted for assessment",
-        actor_label=f"Applicant at {application.council.short_name}",
+        application,
+        "email_confirmed",
+        description="Email confirmed; submitted for assessment",
+        actor=f"Applicant at {application.council.short_name}",
     )
     return application
 
@@ -643,10 +643,11 @@ def criterion_score_record(
     row.full_clean()
     row.save()
     activity_record(
-        application=application,
+        application,
+        "scored",
+        description="Scored",
         user=user,
-        action="Scored",
-        detail=f"{criterion.title}: {score} of {criterion.max_score}",
+        note=f"{criterion.title}: {score} of {criterion.max_score}",
     )
     return row
 
@@ -714,10 +715,11 @@ def application_award(
     application.full_clean()
     application.save()
     activity_record(
-        application=application,
+        application,
+        "awarded",
+        description="Awarded",
         user=user,
-        action="Awarded",
-        detail=f"£{amount:,.2f} from {budget.label}; expert {application.expert_name}",
+        note=f"£{amount:,.2f} from {budget.label}; expert {application.expert_name}",
     )
     _decision_email(
         application,
@@ -742,7 +744,7 @@ def application_decline(*, application: ExpertApplication, user, reason: str) ->
     application.decided_at = timezone.now()
     application.decided_by = user
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
-    activity_record(application=application, user=user, action="Declined", detail=reason)
+    activity_record(application, "declined", description="Declined", user=user, note=reason)
     _decision_email(application, "declined", {})
     return application
 
@@ -761,7 +763,9 @@ def application_work_complete(
     application.token_salt = issued.salt
     application.status = AppStatus.WORK_COMPLETE
     application.save(update_fields=["token_digest", "token_salt", "status"])
-    activity_record(application=application, user=user, action="Work complete; outcomes asked for")
+    activity_record(
+        application, "work_complete", description="Work complete; outcomes asked for", user=user
+    )
     reference = secret_links.link_reference(application, link_for=link_for)
     _decision_email(application, "work_complete", {secret_links.REFERENCE_KEY: reference})
     return application
@@ -823,9 +827,10 @@ def outcome_report(
         application.status = AppStatus.OUTCOMES_REPORTED
         application.save(update_fields=["status"])
     activity_record(
-        application=application,
-        action="Outcomes reported",
-        actor_label=f"Applicant at {application.council.short_name}",
-        detail=f"Savings £{savings_amount:,.2f}" if savings_amount is not None else "",
+        application,
+        "outcomes_reported",
+        description="Outcomes reported",
+        actor=f"Applicant at {application.council.short_name}",
+        note=f"Savings £{savings_amount:,.2f}" if savings_amount is not None else "",
     )
     return report

@@ -6,9 +6,9 @@ one module per job:
   partnership formed, merge, introductions);
 - `expert_programme`: the assessment criteria and the applications, scored, awarded or
   declined, and their outcomes;
-- `budgets`: each financial year's budget and what is committed against it;
-- `activity`: the read-only record of every action.
+- `budgets`: each financial year's budget and what is committed against it.
 
 Every action goes through `matchmaking.services`, which checks it is allowed and records
-it in the activity. `sharedmap.apps.AdminConfig.ADMIN_MODULES` lists these modules.
+it in the activity log (`core.activity`, whose admin lists every entry).
+`sharedmap.apps.AdminConfig.ADMIN_MODULES` lists these modules.
 """

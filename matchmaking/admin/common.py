@@ -1,12 +1,13 @@
 """What the request and application admins share: the confirm-form page of their
-actions, and their activity and notes inlines."""
+actions, and their notes inlines (their activity inline is the kernel's,
+`core.activity.admin.ActivityInline`)."""
 
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from matchmaking.models import Activity, Note
+from matchmaking.models import Note
 
 NONE = "—"
 
@@ -45,33 +46,6 @@ class ActionPagesMixin:
             context,
             status=400 if form is not None and form.is_bound and form.errors else 200,
         )
-
-
-class ActivityInline(admin.TabularInline):
-    model = Activity
-    fk_name = "match_request"
-    extra = 0
-    fields = ["created_at", "actor", "action", "detail"]
-    readonly_fields = fields
-    can_delete = False
-    verbose_name_plural = "activity (every action, newest first)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
-
-    @admin.display(description="by")
-    def actor(self, activity: Activity) -> str:
-        return activity.actor_label or NONE
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ApplicationActivityInline(ActivityInline):
-    fk_name = "application"
 
 
 class NoteInline(admin.StackedInline):

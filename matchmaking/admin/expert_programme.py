@@ -10,16 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.activity.admin import ActivityInline
+from core.forms import errors_onto
 from matchmaking import selectors, services
 from matchmaking.admin.common import (
     NONE,
     ActionPagesMixin,
-    ApplicationActivityInline,
     ApplicationNoteInline,
     money,
 )
 from matchmaking.admin_forms import AwardForm, DeclineForm
-from matchmaking.forms import form_errors_apply
 from matchmaking.models import (
     AssessmentCriterion,
     CriterionScore,
@@ -121,7 +121,7 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
         CriterionScoreInline,
         OutcomeReportInline,
         ApplicationNoteInline,
-        ApplicationActivityInline,
+        ActivityInline,
     ]
     readonly_fields = [
         "reference",
@@ -283,7 +283,7 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(request, "Awarded; the applicant is emailed.", messages.SUCCESS)
                 return self._back(application)
@@ -307,7 +307,7 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
                     application=application, user=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(request, "Declined; the applicant is emailed.", messages.SUCCESS)
                 return self._back(application)

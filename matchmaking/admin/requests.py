@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.activity.admin import ActivityInline
 from matchmaking import selectors, services
-from matchmaking.admin.common import NONE, ActivityInline, NoteInline, money
+from matchmaking.admin.common import NONE, NoteInline, money
 from matchmaking.admin.request_workflow import MatchRequestWorkflowViews
 from matchmaking.admin_forms import MatchRequestAdminForm
 from matchmaking.models import MatchRequest, MatchSuggestion, Note

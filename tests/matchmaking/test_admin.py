@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.activity.selectors import activity_for
 from core.outbox.models import OutboundEmail
-from matchmaking.models import Activity, ExpertApplication, MatchRequest, MatchSuggestion
+from matchmaking.models import ExpertApplication, MatchRequest, MatchSuggestion
 from matchmaking.ranking import WEIGHTS
 from submissions.models import CouncilContact
 from tests.matchmaking.factories import (
@@ -82,7 +83,7 @@ def test_shortlisting_a_suggestion_keeps_its_reasons_and_finds_the_contact(staff
     assert suggestion.council.gss_code == WORTHING
     assert "Neighbouring council" in suggestion.reasons and suggestion.score >= WEIGHTS["neighbour"]
     assert suggestion.contact_email == "wyn@worthing.gov.uk"
-    assert Activity.objects.filter(match_request=request, action="Council shortlisted").exists()
+    assert activity_for(request).filter(description="Council shortlisted").exists()
     text = staff_client.get(change_url(request)).content.decode()
     assert "Introduce…" in text
 
@@ -112,7 +113,7 @@ def test_introducing_from_the_admin_emails_both_and_records_it(
     assert response.status_code == 302
     assert {m.to[0] for m in mail.outbox} == {request.requester_email, "wyn@worthing.gov.uk"}
     assert OutboundEmail.objects.filter(kind="matchmaking-introduction", status="sent").count() == 2
-    activity = Activity.objects.get(match_request=request, action="Introduced")
+    activity = activity_for(request).get(description="Introduced")
     assert activity.user == staff
     request.refresh_from_db()
     assert request.status == MatchRequest.Status.INTRODUCED
@@ -368,7 +369,7 @@ def test_staff_add_a_council_by_hand_and_keep_a_note(staff_client, staff):
     assert suggestion.reasons == "Runs a strong building control team"
     note = request.notes.get()
     assert note.text == "Called Jo: timing is spring." and note.author == staff
-    actions = set(Activity.objects.filter(match_request=request).values_list("action", flat=True))
+    actions = set(activity_for(request).values_list("description", flat=True))
     assert {"Council shortlisted by hand", "Note added"} <= actions
 
 

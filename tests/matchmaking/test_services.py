@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.activity.selectors import activity_for
 from core.outbox.models import OutboundEmail
 from matchmaking import services
 from matchmaking.models import (
-    Activity,
     AssessmentCriterion,
     ExpertApplication,
     MatchRequest,
@@ -90,7 +90,7 @@ def test_a_new_request_waits_for_its_email_to_be_confirmed(django_capture_on_com
     assert request.status == S.EMAIL_CONFIRMED and request.confirmed_at
     # Confirming again changes nothing.
     services.match_request_confirm(match_request=request)
-    assert Activity.objects.filter(match_request=request, action="Email confirmed").count() == 1
+    assert activity_for(request).filter(description="Email confirmed").count() == 1
 
 
 def test_a_request_needs_a_service_and_an_estimate_for_the_funding_it_wants():
@@ -116,8 +116,8 @@ def test_each_status_change_is_allowed_or_refused(old, new, staff):
         )
         request.refresh_from_db()
         assert request.status == new
-        activity = Activity.objects.filter(match_request=request).first()
-        assert activity.user == staff and activity.action.endswith(S(new).label)
+        activity = activity_for(request).first()
+        assert activity.user == staff and activity.description.endswith(S(new).label)
     else:
         with pytest.raises(ValidationError):
             services.match_request_transition(
@@ -446,11 +446,11 @@ def test_a_second_request_for_the_same_service_is_kept_and_flagged_for_staff():
     first = MatchRequestFactory(council=council("E07000223"))
     second = make_request()
     assert MatchRequest.objects.count() == 2  # kept, not silently dropped or merged
-    flag = Activity.objects.get(match_request=second, action="Possible duplicate")
-    assert first.reference in flag.detail
+    flag = activity_for(second).get(description="Possible duplicate")
+    assert flag.verb == "possible_duplicate" and first.reference in flag.note
     # A request for another service from the same council is not a duplicate.
     third = make_request(categories=[category("legal")])
-    assert not Activity.objects.filter(match_request=third, action="Possible duplicate").exists()
+    assert not activity_for(third).filter(description="Possible duplicate").exists()
 
 
 @pytest.mark.parametrize("status", list(A.values))
