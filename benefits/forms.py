@@ -23,6 +23,7 @@ from core.parsing import (
 )
 from core.parsing import MoneyField as StrictMoneyField
 from partnerships.models import financial_year_label
+from partnerships.rules import members_check
 
 FIRST_YEAR = 2000
 LAST_YEAR_AHEAD = 15
@@ -173,8 +174,11 @@ class TrackerStartForm(HoneypotForm):
                 self.add_error("name", "Enter a name for the planned partnership.")
             if not data.get("category") and "category" not in self.errors:
                 self.add_error("category", "Choose the main service to be shared.")
-            if len(data.get("councils") or []) < 2 and "councils" not in self.errors:
-                self.add_error("councils", "Choose at least two councils.")
+            if "councils" not in self.errors:
+                try:
+                    members_check(data.get("councils") or [])
+                except ValidationError as error:
+                    self.add_error("councils", error)
         return data
 
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from partnerships.models import PartnershipPublicBody, financial_year_label
+from partnerships.rules import members_check
 from partnerships.services.loading import PARTNERSHIP_COLUMNS
 
-MIN_MEMBERS = 2
 # Far above the known partnerships file (about 60 kB); a larger upload is a mistake.
 CSV_MAX_BYTES = 5 * 1024 * 1024
 
@@ -29,8 +29,8 @@ class CouncilMembersFormSet(BaseInlineFormSet):
     """The member councils of a partnership, checked together with its other members.
 
     The admin validates each inline on its own, so the public-body rows submitted on the
-    same page are read from the POSTed data: a partnership needs at least two members
-    in all, not counting rows marked for deletion.
+    same page are read from the POSTed data: rows marked for deletion do not count
+    towards the members `rules.members_check` asks for.
     """
 
     body_prefix = PartnershipPublicBody._meta.get_field(
@@ -64,15 +64,12 @@ class CouncilMembersFormSet(BaseInlineFormSet):
         bodies = self._submitted_body_ids()
         if bodies is None:
             # Someone who may not edit the bodies keeps the ones already saved.
-            body_count = self.instance.body_memberships.count() if self.instance.pk else 0
-        else:
-            body_count = len(bodies)
-        if len(councils) + body_count < MIN_MEMBERS:
-            raise ValidationError(
-                "A partnership needs at least two members: add another council or "
-                "public body (rows marked for deletion do not count).",
-                code="too_few_members",
+            bodies = (
+                set(self.instance.body_memberships.values_list("public_body_id", flat=True))
+                if self.instance.pk
+                else set()
             )
+        members_check(councils, bodies)
 
 
 class SavingsRecordsFormSet(BaseInlineFormSet):

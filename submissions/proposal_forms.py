@@ -1,10 +1,12 @@
 """The public "tell us about a shared service" form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.honeypot import HoneypotForm
 from core.parsing import BoundedEmailField, StrictIntegerField, TextField
 from partnerships.models import Council, PublicBody, ServiceCategory
+from partnerships.rules import members_check
 
 # Drawn as a fieldset of tick boxes: the error summary links to the fieldset.
 GROUPED = {"categories"}
@@ -107,17 +109,13 @@ class ProposalForm(HoneypotForm):
     def clean(self):
         cleaned = super().clean()
         council = cleaned.get("council")
-        others = [c for c in cleaned.get("councils") or [] if c != council]
-        if (
-            council
-            and not others
-            and not cleaned.get("public_bodies")
-            and not [p for p in (cleaned.get("other_partners") or "").splitlines() if p.strip()]
-            and "councils" not in self.errors
-        ):
-            self.add_error(
-                "councils",
-                "Choose at least one partner besides your council: another council, a public "
-                "body, or type one under other partners.",
-            )
+        if council and "councils" not in self.errors:
+            typed = [line.strip() for line in (cleaned.get("other_partners") or "").splitlines()]
+            try:
+                members_check(
+                    [council, *(cleaned.get("councils") or [])],
+                    [*(cleaned.get("public_bodies") or []), *filter(None, typed)],
+                )
+            except ValidationError as error:
+                self.add_error("councils", error)
         return cleaned

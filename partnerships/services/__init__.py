@@ -41,14 +41,12 @@ def partnership_create(
     categories: list | None = None,
     **fields,
 ) -> Partnership:
-    """Create a partnership with its members; it needs at least two members in all."""
-    from django.core.exceptions import ValidationError
-
+    """Create a partnership with its members (`rules.members_check`)."""
     from partnerships.models import PartnershipCouncil, PartnershipPublicBody
+    from partnerships.rules import members_check
 
     public_bodies = public_bodies or []
-    if len(set(councils)) + len(set(public_bodies)) < 2:
-        raise ValidationError("A partnership needs at least two members.")
+    members_check(councils, public_bodies)
     partnership = Partnership(name=name, slug=slug, **fields)
     partnership.full_clean()
     partnership.save()

@@ -41,6 +41,7 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
+from partnerships.rules import members_check
 from partnerships.services.generations import generations_load
 from partnerships.services.pack import partnerships_pack_load, retired_slugs
 from partnerships.services.periods import PeriodError, financial_years
@@ -490,8 +491,7 @@ def _partnership_row(
             member_bodies.append((member, *_body_for(member, sectors)))
         else:
             raise RowProblem("member is not a known council or public body", member)
-    if len(member_councils) + len(member_bodies) < 2:
-        raise RowProblem("a partnership needs at least two members", name)
+    members_check(member_councils, member_bodies)
 
     lead = row["lead_member"].strip()
     lead_council = names.find(lead) if lead else None

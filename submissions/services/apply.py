@@ -27,6 +27,7 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
+from partnerships.rules import members_check
 from partnerships.services import partnership_create
 from submissions.models import ProposedChange
 from submissions.services.review import APPLIERS, history_record, savings_record_save, snapshot
@@ -127,13 +128,8 @@ def partnership_update_apply(change: ProposedChange, *, user) -> None:
             else list(partnership.public_bodies.all())
         )
         bodies += [b for b in _typed_bodies(proposed.get("other_partners")) if b not in bodies]
-    if (
-        councils is not None
-        and len(councils)
-        + len(bodies if bodies is not None else partnership.body_memberships.all())
-        < 2
-    ):
-        raise ValidationError("A partnership needs at least two members.")
+    if councils is not None:
+        members_check(councils, bodies if bodies is not None else partnership.public_bodies.all())
     if _members_set(partnership, councils=councils, public_bodies=bodies):
         _map_changed()
     history_record(

@@ -29,6 +29,7 @@ from partnerships.models import (
     SavingsKind,
     ServiceCategory,
 )
+from partnerships.rules import members_check
 from submissions.models import (
     ProposedChange,
     Questionnaire,
@@ -164,9 +165,13 @@ def questionnaire_open(*, questionnaire: Questionnaire) -> Questionnaire:
     return questionnaire
 
 
-def _members_count(data: dict) -> int:
-    typed = [line for line in (data.get("other_partners") or "").splitlines() if line.strip()]
-    return len(data.get("councils") or []) + len(data.get("public_bodies") or []) + len(typed)
+def _members_check(data: dict) -> None:
+    """`rules.members_check` over an answer's members: partners typed one per line count
+    beside the public bodies chosen."""
+    typed = [line.strip() for line in (data.get("other_partners") or "").splitlines()]
+    members_check(
+        _ids(data.get("councils")), [*_ids(data.get("public_bodies")), *filter(None, typed)]
+    )
 
 
 def item_validate(
@@ -212,8 +217,10 @@ def item_validate(
             "there is no figure."
         )
     if answer in (Answer.UPDATED, Answer.NEW):
-        if _members_count(data) < 2:
-            errors["councils"] = "A partnership needs at least two partners in all."
+        try:
+            _members_check(data)
+        except ValidationError as error:
+            errors["councils"] = error.messages[0]
         if not data.get("categories"):
             errors["categories"] = "Choose at least one service that is shared."
     if answer == Answer.NEW:

@@ -109,7 +109,7 @@ def test_a_planned_tracker_needs_a_name_a_service_and_two_councils(client):
     assert "There is a problem" in page
     assert "Enter a name for the planned partnership." in page
     assert "Choose the main service to be shared." in page
-    assert "Choose at least two councils." in page
+    assert "A partnership needs at least two members." in page
     assert "Enter an email address like name@council.gov.uk." in page
     # What was typed is still there.
     html = response.content.decode()

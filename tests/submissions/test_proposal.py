@@ -11,10 +11,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from core.outbox.models import OutboundEmail
 from core.ratelimit import rate_key
 from partnerships.models import Partnership, PublicBody, ServiceCategory
-from submissions.models import ProposedChange
+from submissions.models import OutboundEmail, ProposedChange
 from submissions.services import change_accept
 from submissions.services.proposal import RATE_LIMIT, RATE_SCOPE
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
@@ -146,7 +145,7 @@ def test_bad_input_is_explained_beside_each_field_and_nothing_is_lost(client):
     assert 'href="#id_email"' in page and 'href="#id_partnership_name"' in page
     assert "Give an email address like name@council.gov.uk." in reader
     assert "Give the shared service a name." in reader
-    assert "Choose at least one partner besides your council" in reader
+    assert "A partnership needs at least two members." in reader
     # What was typed is still there.
     assert 'value="not-an-email"' in page
     assert "One estates team for the councils&#x27; and the fire service&#x27;s buildings." in page
