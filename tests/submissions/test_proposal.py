@@ -11,9 +11,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.outbox.models import OutboundEmail
 from core.ratelimit import rate_key
 from partnerships.models import Partnership, PublicBody, ServiceCategory
-from submissions.models import OutboundEmail, ProposedChange
+from submissions.models import ProposedChange
 from submissions.services import change_accept
 from submissions.services.proposal import RATE_LIMIT, RATE_SCOPE
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
