@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import money_round
 from partnerships.models import financial_year_label
 
 PENNY = Decimal("0.01")
@@ -43,11 +44,6 @@ SAVING_GROUPS = (
 
 NO_PAYBACK = "Savings do not cover the costs within the years entered"
 NO_COSTS = "There are no costs to pay back"
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    """Pounds rounded to the penny, halves up: 0.005 -> 0.01, -0.005 -> -0.01."""
-    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def year_fraction(*, months: int) -> Decimal:
@@ -159,7 +155,7 @@ def years_compute(
     entered years with nothing entered counts as zero."""
     setup_by_year: dict[int, Decimal] = {}
     for cost in setup_costs:
-        setup_by_year[cost.year] = setup_by_year.get(cost.year, ZERO) + money(cost.amount)
+        setup_by_year[cost.year] = setup_by_year.get(cost.year, ZERO) + money_round(cost.amount)
     entered = {y.year: y for y in years}
     all_years = set(entered) | set(setup_by_year)
     if not all_years:
@@ -177,11 +173,11 @@ def years_compute(
             else Decimal(1)
         )
         savings = {
-            kind: money((figures.savings.get(kind) or ZERO) * fraction) if figures else ZERO
+            kind: money_round((figures.savings.get(kind) or ZERO) * fraction) if figures else ZERO
             for kind in SAVING_KINDS
         }
         gross = sum(savings.values(), ZERO)
-        running = money(figures.running_costs * fraction) if figures else ZERO
+        running = money_round(figures.running_costs * fraction) if figures else ZERO
         setup = setup_by_year.get(year, ZERO)
         costs = setup + running
         cumulative_gross += gross
@@ -235,9 +231,9 @@ def split(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
     """`total` split by percentages that add up to 100, each part rounded to the penny
     (half up). If rounding leaves the parts a penny or so off the total, the difference
     goes to the largest part (the first of equals), so the parts always add up."""
-    parts = [money(total * p / HUNDRED) for p in percents]
+    parts = [money_round(total * p / HUNDRED) for p in percents]
     if parts:
-        difference = money(total) - sum(parts, ZERO)
+        difference = money_round(total) - sum(parts, ZERO)
         if difference:
             largest = max(range(len(percents)), key=lambda i: (percents[i], -i))
             parts[largest] += difference
@@ -279,7 +275,7 @@ def partner_shares(
     else:
         if any(p.agreed_share is None for p in partners):
             return [], "Give every partner an agreed share to split the figures by ratio."
-        percents = [money(p.agreed_share) for p in partners]
+        percents = [money_round(p.agreed_share) for p in partners]
         if sum(percents, ZERO) != HUNDRED:
             return [], (
                 f"The agreed shares add up to {sum(percents, ZERO)}%, not 100%, "
@@ -291,7 +287,7 @@ def partner_shares(
     return [
         PartnerShare(
             name=p.name,
-            baseline=money(p.baseline),
+            baseline=money_round(p.baseline),
             share=percent,
             gross=g,
             costs=c,
@@ -338,7 +334,7 @@ def results_compute(
     savings_by_kind = {k: sum((r.savings[k] for r in rows), ZERO) for k in SAVING_KINDS}
     setup_by_kind: dict[str, Decimal] = {}
     for cost in setup_costs:
-        setup_by_kind[cost.kind] = setup_by_kind.get(cost.kind, ZERO) + money(cost.amount)
+        setup_by_kind[cost.kind] = setup_by_kind.get(cost.kind, ZERO) + money_round(cost.amount)
     groups = [
         (key, label, sum((savings_by_kind[k] for k in kinds), ZERO))
         for key, label, kinds in SAVING_GROUPS
@@ -350,7 +346,9 @@ def results_compute(
     # annual figures other partnerships publish.
     entered = [r for r in rows if r.entered and r.gross]
     equivalent_years = sum((r.fraction for r in entered), Decimal(0))
-    average = money(sum((r.gross for r in entered), ZERO) / equivalent_years) if entered else None
+    average = (
+        money_round(sum((r.gross for r in entered), ZERO) / equivalent_years) if entered else None
+    )
     return Results(
         years=rows,
         gross=gross,
@@ -366,7 +364,7 @@ def results_compute(
         groups=groups,
         shares=shares,
         share_problem=problem,
-        baseline_total=money(sum((p.baseline for p in partners), ZERO)),
+        baseline_total=money_round(sum((p.baseline for p in partners), ZERO)),
         average_annual_gross=average,
     )
 
@@ -378,5 +376,5 @@ def median(values: Sequence[Decimal]) -> Decimal:
         raise ValueError("No values.")
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return money(ordered[middle])
-    return money((ordered[middle - 1] + ordered[middle]) / 2)
+        return money_round(ordered[middle])
+    return money_round((ordered[middle - 1] + ordered[middle]) / 2)

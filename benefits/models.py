@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.money import money_exact
 from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Enter an amount of £0 or more.")]
@@ -179,7 +180,8 @@ class SetupCost(models.Model):
         ordering = ["year", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {financial_year_label(self.year)}: £{self.amount}"
+        year = financial_year_label(self.year)
+        return f"{self.get_kind_display()} {year}: {money_exact(self.amount)}"
 
     @property
     def year_label(self) -> str:
@@ -267,7 +269,7 @@ class TrackerProposal(models.Model):
         ordering = ["year", "pk"]
 
     def __str__(self) -> str:
-        return f"{financial_year_label(self.year)}: £{self.amount}"
+        return f"{financial_year_label(self.year)}: {money_exact(self.amount)}"
 
     def get_absolute_url(self) -> str:  # pragma: no cover - admin convenience
         return reverse("admin:submissions_proposedchange_change", args=[self.change_id])

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from benefits import calculations
 from benefits.models import Tracker, TrackerProposal
+from core.money import money_round
 from core.secret_links import token_digest
 from partnerships.models import (
     Council,
@@ -180,7 +181,7 @@ def tracker_comparison(
     for pk, year, amount in ledger:
         totals[pk] += amount
         years[pk].add(year)
-    per_year = {pk: calculations.money(totals[pk] / len(years[pk])) for pk in totals}
+    per_year = {pk: money_round(totals[pk] / len(years[pk])) for pk in totals}
     comparison.count = len(per_year)
     comparison.rows = sorted(((similar[pk], v) for pk, v in per_year.items()), key=lambda r: r[1])
     if per_year and comparison.enough:

@@ -21,6 +21,7 @@ from benefits.models import (
     TrackerYear,
 )
 from core import secret_links
+from core.money import money_exact
 from core.outbox.services import email_queue
 from partnerships.models import (
     Council,
@@ -246,15 +247,17 @@ def tracker_results(*, tracker: Tracker) -> calculations.Results:
 
 def _proposal_note(result: calculations.YearResult, tracker: Tracker) -> str:
     parts = ", ".join(
-        f"{calculations.SAVING_KIND_LABELS[k]} £{v:,.2f}" for k, v in result.savings.items() if v
+        f"{calculations.SAVING_KIND_LABELS[k]} {money_exact(v)}"
+        for k, v in result.savings.items()
+        if v
     )
     months = (
         f" Part year: {tracker.first_year_months} months in operation." if result.partial else ""
     )
     return (
-        f"From benefits tracker {tracker.pk}. Gross savings £{result.gross:,.2f} ({parts}) "
-        f"less new running costs £{result.running_costs:,.2f}; one-off set-up costs that "
-        f"year £{result.setup_costs:,.2f} are not deducted.{months}"
+        f"From benefits tracker {tracker.pk}. Gross savings {money_exact(result.gross)} ({parts}) "
+        f"less new running costs {money_exact(result.running_costs)}; one-off set-up costs that "
+        f"year {money_exact(result.setup_costs)} are not deducted.{months}"
     )
 
 

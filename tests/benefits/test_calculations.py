@@ -11,12 +11,12 @@ from benefits.calculations import (
     SetupCostInput,
     YearInput,
     median,
-    money,
     results_compute,
     shares_by_baseline,
     split,
     year_fraction,
 )
+from core.money import money_round
 
 
 def year(y, running="0", achieved=False, **savings):
@@ -162,9 +162,9 @@ def test_rounding_is_to_the_penny_half_up():
     assert results.years[0].gross == D("50.03")
     # 7 of 12 months of £1,000.00 is £583.3333... -> £583.33;
     # of £1,000.01 it is £583.3391... -> £583.34
-    assert money(D("1000.00") * year_fraction(months=7)) == D("583.33")
-    assert money(D("1000.01") * year_fraction(months=7)) == D("583.34")
-    assert money("-0.005") == D("-0.01")
+    assert money_round(D("1000.00") * year_fraction(months=7)) == D("583.33")
+    assert money_round(D("1000.01") * year_fraction(months=7)) == D("583.34")
+    assert money_round("-0.005") == D("-0.01")
     with pytest.raises(ValueError):
         year_fraction(months=13)
 
