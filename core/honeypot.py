@@ -1,9 +1,11 @@
 """A trap field for robots on the public forms.
 
-People never see the field (templates/_honeypot.html hides it from sight, screen readers
-and the keyboard), so a value in it means a program filled the form in. Every public form
+People never see the field (core/templates/core/forms/honeypot.html, drawn by
+`{{ form.website.as_field_group }}` or `{{ form }}`, hides it from sight, screen readers and
+the keyboard), so a value in it means a program filled the form in. Every public form
 treats such a send the same way: it is thanked as if it had worked, and nothing is
-written, counted or emailed, so the robot learns nothing to adapt to.
+written, counted or emailed. A visible refusal would help no person (none can see the
+field) and would tell the robot what to change; pretending success tells it nothing.
 """
 
 from django import forms
@@ -17,6 +19,7 @@ class HoneypotForm(forms.Form):
     website = forms.CharField(
         label="Leave this field empty",
         required=False,
+        template_name="core/forms/honeypot.html",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

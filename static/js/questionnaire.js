@@ -41,23 +41,10 @@
   });
 })();
 
-// After a save that went wrong, start at the list of problems (or the colleague's
-// change), and let each link in it land on the first input of its question.
+// After a save that a colleague's change stopped, start at what they changed (the error
+// summary takes the focus by itself: static/js/error-summary.js).
 (function () {
   "use strict";
-  var summary = document.getElementById("error-summary") || document.getElementById("conflict");
-  if (summary && !window.location.hash) { summary.focus(); }
-  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (!target) { return; }
-      var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
-      if (!input) { return; }
-      event.preventDefault();
-      var details = input.closest("details");
-      if (details) { details.open = true; }
-      input.focus();
-      (target.closest(".field") || target).scrollIntoView();
-    });
-  });
+  var conflict = document.getElementById("conflict");
+  if (conflict && !document.getElementById("error-summary") && !window.location.hash) { conflict.focus(); }
 })();
