@@ -51,8 +51,9 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "core",
-    "partnerships",
+    "core.outbox",
     "core.activity",
+    "partnerships",
     "submissions",
     "matchmaking",
     "benefits",
@@ -170,19 +171,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.tasks.reminders_send_due",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Every 15 minutes: emails whose task was lost (a worker stopped mid-batch) are
-    # queued again; each is still sent once.
+    # Every 15 minutes: emails whose task or worker was lost (left queued, or stuck in
+    # sending) are queued again; each is still sent once.
     "refresh-emails-stale": {
-        "task": "submissions.tasks.emails_send_stale",
+        "task": "core.outbox.tasks.emails_send_stale",
         "schedule": crontab(minute="*/15"),
     },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sharedservices@local.gov.uk")
+# Seconds a mail server may take to answer before a send fails (and is retried), so a
+# hung server never holds a worker. https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # The site's public address, for links in emails sent without a request (Celery beat's
-# reminders and chasers); empty means the address the cycle's invitations were sent from.
-SITE_URL = os.environ.get("SITE_URL", "")
+# reminders and chasers). Production refuses to start without it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Extra addresses told of each submitted questionnaire, besides active staff users.
 REFRESH_STAFF_EMAILS = [a for a in os.environ.get("REFRESH_STAFF_EMAILS", "").split(",") if a]
 
