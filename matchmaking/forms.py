@@ -1,11 +1,9 @@
 """The public forms: asking for a match, applying to the Expert Programme, reporting
-outcomes. Each field in error points at its message (WCAG 3.3.1) and a bad submission
-comes back with everything typed still in place. The hidden `website` field is a trap
-for robots: people never see it, so a value in it means the form was not filled by a
-person."""
+outcomes. They are drawn by the site's one field template (core.forms), and a bad
+submission comes back with everything typed still in place. The hidden `website` field is
+a trap for robots (core.honeypot)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from core.honeypot import HoneypotForm
 from core.parsing import BoundedEmailField, StrictDecimalField, TextField
@@ -29,29 +27,12 @@ from partnerships.models import (
 COUNCIL_FIELDS = ("pk", "gss_code", "official_name", "short_name", "council_type", "current")
 
 
-def form_errors_apply(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal beside the field it is about, or at the top (public forms
-    and the admin's action forms alike)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class AccessibleForm(HoneypotForm):
-    """Fields in error are described by their message and hint; a trap field for robots
-    (core.honeypot)."""
+    """A public form with a trap field for robots (core.honeypot), whose optional fields
+    say so and whose list of services is drawn in columns (core/forms/field.html)."""
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described_by = [f"{bound.auto_id}-error"]
-                if bound.help_text:
-                    described_by.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+    mark_optional = True
+    column_choices = frozenset({"categories"})
 
 
 class CouncilChoiceField(forms.ModelChoiceField):

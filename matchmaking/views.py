@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core.forms import errors_onto
 from core.ratelimit import allowance_refused, allowance_return, client_address
 from core.secret_links import secret_page
 from matchmaking import selectors, services
@@ -19,7 +20,6 @@ from matchmaking.forms import (
     ExpertApplicationForm,
     MatchRequestForm,
     OutcomeReportForm,
-    form_errors_apply,
 )
 from matchmaking.models import ExpertApplication, MatchRequest
 
@@ -85,7 +85,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 allowance_return(scope="matchmaking-request", address=client_address(request))
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 return redirect("matchmaking:request-sent")
     return render(
@@ -180,7 +180,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 allowance_return(scope="matchmaking-application", address=client_address(request))
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 return redirect("matchmaking:application-sent")
     return render(
@@ -249,7 +249,7 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 allowance_return(scope="matchmaking-outcomes", address=client_address(request))
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
         status = 429 if refused else 400

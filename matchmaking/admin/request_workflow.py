@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
+from core.forms import errors_onto
 from matchmaking import selectors, services
 from matchmaking.admin.common import ActionPagesMixin, money
 from matchmaking.admin_forms import CloseForm, FundingAwardForm, MergeForm, PartnershipLinkForm
-from matchmaking.forms import form_errors_apply
 from matchmaking.models import MatchRequest, MatchSuggestion
 
 Status = MatchRequest.Status
@@ -118,7 +118,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(request, "The request is closed.", messages.SUCCESS)
                 return self._back(match_request)
@@ -153,7 +153,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                     user=request.user,
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(request, "Funding recorded.", messages.SUCCESS)
                 return self._back(match_request)
@@ -183,7 +183,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                     user=request.user,
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(request, "Partnership linked; request formed.", messages.SUCCESS)
                 return self._back(match_request)
@@ -205,7 +205,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                     duplicate=match_request, into=form.cleaned_data["into"], user=request.user
                 )
             except ValidationError as error:
-                form_errors_apply(form, error)
+                errors_onto(form, error)
             else:
                 self.message_user(
                     request,

@@ -113,7 +113,10 @@ def test_a_bad_request_keeps_what_was_typed_and_says_what_is_wrong_beside_each_f
     assert "Our team is too small to cover leave." in text
     assert 'value="lots"' in text
     assert re.search(r'value="district"[^>]*checked', text)
-    assert 'aria-describedby="id_requester_email-error' in text
+    # The input is described by its hint and its message (the one id convention,
+    # Django's own: <id>_error).
+    assert re.search(r'aria-describedby="[^"]*\bid_requester_email_error\b', text)
+    assert 'id="id_requester_email_error"' in text
     assert not MatchRequest.objects.exists()
 
 
@@ -249,7 +252,7 @@ def test_an_application_from_a_council_outside_the_partnership_is_refused_beside
     assert response.status_code == 400
     text = response.content.decode()
     assert "is not a member of" in text
-    assert 'id="id_council-error"' in text
+    assert 'id="id_council_error"' in text
     assert not ExpertApplication.objects.exists()
 
 
