@@ -4,6 +4,8 @@
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test`: one per CPU (each has its own test database).
+TEST_WORKERS ?= auto
 
 # Python 3.11 when there is one (the version CI uses), otherwise whatever python3 is.
 PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
@@ -50,7 +52,7 @@ run: data
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 admin: migrate
 	$(MANAGE) ensure_admin

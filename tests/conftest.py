@@ -93,6 +93,11 @@ def pytest_collection_modifyitems(config, items):
         return any(n in names for n in ("transactional_db", "live_server", "live_real_data"))
 
     items.sort(key=flushes)
+    # Every test that drives the browser is marked so, whether or not its module says it,
+    # so that `-m "not browser"` (CI's second run) leaves out exactly the browser tests.
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 CHROMIUM = "/usr/bin/chromium"
