@@ -16,6 +16,7 @@ from partnerships.models import (
     Region,
     SavingsRecord,
 )
+from partnerships.page_extensions import partnership_note_annotations, partnership_notes
 from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
 
@@ -45,13 +46,11 @@ def partnership_list(*, partnerships: QuerySet[Partnership]) -> QuerySet[Partner
 
 def partnership_get_published(*, slug: str) -> Partnership | None:
     """One published partnership with everything its page shows (members, public bodies,
-    categories, savings records), or None if there is none by that slug."""
-    # Imported here: match-making builds on partnerships, not the other way round.
-    from matchmaking.selectors import from_matchmaking
-
-    return (
+    categories, savings records), or None if there is none by that slug. The notes
+    other apps add to the page (`page_extensions`) are in `page_notes`."""
+    partnership = (
         Partnership.objects.filter(published=True, slug=slug)
-        .annotate(from_matchmaking=from_matchmaking())
+        .annotate(**partnership_note_annotations())
         .prefetch_related(
             "categories",
             "public_bodies",
@@ -61,6 +60,9 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
         )
         .first()
     )
+    if partnership is not None:
+        partnership.page_notes = partnership_notes(partnership)
+    return partnership
 
 
 def council_list(
