@@ -6,7 +6,6 @@ tells nothing about any other. The pages are never cached and send no referrer, 
 token stays out of caches, logs and other sites' referrer logs.
 """
 
-from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.money import money_pounds
 from core.secret_links import secret_page
 from partnerships.models import financial_year_label
 from submissions.forms import ItemForm, SubmitForm, item_initial
@@ -175,7 +175,7 @@ def _savings_text(latest: dict | None) -> str:
     years = financial_year_label(latest["start_year"])
     if latest.get("end_year") and latest["end_year"] != latest["start_year"]:
         years = f"{years} to {financial_year_label(latest['end_year'])}"
-    return f"£{Decimal(latest['amount']):,.0f} {latest.get('kind', 'achieved')}, {years}"
+    return f"{money_pounds(latest['amount'])} {latest.get('kind', 'achieved')}, {years}"
 
 
 def _item_form(request, questionnaire, item, choices, *, data=None) -> ItemForm:

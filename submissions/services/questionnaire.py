@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.activity.selectors import activity_for
 from core.activity.services import activity_record
+from core.money import money_exact
 from partnerships.models import (
     Council,
     NoSavingsReason,
@@ -274,7 +275,7 @@ def _display(field: str, value) -> str:
     if field == "savings_cashable":
         return {True: "yes", False: "no"}.get(value, "not known")
     if field == "savings_amount":
-        return f"£{Decimal(value):,.2f}"
+        return money_exact(value)
     if field == "answer":
         return dict(Answer.choices).get(value, value)
     return str(value)
