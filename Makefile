@@ -21,7 +21,7 @@ help:
 	@echo "make run      the site on http://127.0.0.1:$(PORT)/ (PORT=8123 for another port)"
 	@echo "make test     the whole test suite (PYTEST_ARGS='-k map -x' to narrow it)"
 	@echo "make admin    a local superuser for /admin/ (admin / admin unless ADMIN_PASSWORD)"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check and the import contracts"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     Celery beat, the scheduler (needs REDIS_URL)"
@@ -61,6 +61,7 @@ admin: migrate
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .

@@ -274,8 +274,7 @@ def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
     review queue as a savings figure for the tracker's partnership, one per financial
     year, and mark the tracker submitted. A year already sent with the same amount is
     not sent twice; a year whose saving is not above zero is not sent."""
-    from submissions.models import ProposedChange
-    from submissions.services import change_propose
+    from submissions.public import ProposedChange, change_propose
 
     if tracker.partnership_id is None or not tracker.partnership.published:
         raise ValidationError(

@@ -30,8 +30,7 @@ from matchmaking.models import (
 from matchmaking.ranking import candidates_rank
 from matchmaking.selectors import budget_position, match_request_duplicates
 from partnerships.models import Council, Partnership, SavingsOrigin, ServiceCategory
-from submissions.models import CouncilContact
-from submissions.services import change_propose
+from submissions.public import change_propose, council_contact
 
 Status = MatchRequest.Status
 AppStatus = ExpertApplication.Status
@@ -241,10 +240,7 @@ def _contact_for(*, council: Council, match_request: MatchRequest) -> tuple[str,
     )
     if mutual is not None:
         return mutual.requester_name, mutual.requester_email
-    contact = CouncilContact.objects.filter(council=council, active=True).order_by("pk").first()
-    if contact is not None:
-        return contact.name, contact.email
-    return "", ""
+    return council_contact(council) or ("", "")
 
 
 @transaction.atomic
