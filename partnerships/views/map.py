@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from core.parsing import ParseError, bad_request, parse_text
 from partnerships import map_layers, selectors
@@ -63,7 +64,11 @@ def _map_choice(request) -> tuple[str, str]:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def map_page(request):
+    """The map. Asked by htmx (the filters changing under the map's script), only the
+    parts that follow the filters, as out-of-band swaps, and a "map:filtered" event
+    carrying the filters understood, for the shading to follow."""
     try:
         partnership, selected = _map_choice(request)
     except ParseError as error:
@@ -98,6 +103,8 @@ def map_page(request):
     no_map = period.generation_id is None or (
         filterset.is_bound and "year" in filterset.form.errors
     )
+    if request.htmx:
+        return _map_filtered(request, filterset=filterset, period=period, no_map=no_map)
     if config["council"] and not no_map:
         council = map_layers.council_panel_council(
             gss_code=config["council"], partnerships=filterset.qs, period=period
@@ -121,6 +128,25 @@ def map_page(request):
             "filter_query": query,
         },
     )
+
+
+def _map_filtered(request, *, filterset: PartnershipFilter, period: Period, no_map: bool):
+    if no_map:
+        # No map for that year: the whole page says so (htmx goes to it).
+        return HttpResponseClientRedirect(request.get_full_path())
+    query = filterset.query_string()
+    response = render(
+        request,
+        "partnerships/_map_filtered.html",
+        {
+            "form": filterset.form,
+            "applied_filters": filterset.applied(),
+            "summary": map_layers.map_summary(partnerships=filterset.qs, period=period),
+            "links": view_links(query),
+            "filter_query": query,
+        },
+    )
+    return trigger_client_event(response, "map:filtered", {"filterQuery": query}, after="swap")
 
 
 # A longitude or latitude as the map sends it: ASCII digits, a point, no exponent.
@@ -263,11 +289,11 @@ def councils_layer(request):
 
 
 @require_safe
-@vary_on_headers("X-Requested-With")
+@vary_on_headers("HX-Request")
 def council_panel(request, gss_code: str):
     """The map's side panel for one council (its partnerships among the filtered ones):
-    a fragment when the map's script asks for it, a page of its own otherwise (a link
-    opened without JavaScript)."""
+    a fragment when the map's script asks for it with htmx, a page of its own otherwise
+    (a link opened without JavaScript)."""
     filterset = PartnershipFilter(request.GET or None)
     if filterset.is_bound and not filterset.is_valid():
         # Never a panel that quietly counts more than the filters asked for.
@@ -279,7 +305,7 @@ def council_panel(request, gss_code: str):
     )
     if council is None:
         raise Http404("No council has that GSS code.")
-    fragment = "X-Requested-With" in request.headers
+    fragment = bool(request.htmx)
     template = "partnerships/_council_panel.html" if fragment else "partnerships/council_panel.html"
     query = filterset.query_string()
     return render(

@@ -1,7 +1,7 @@
 """The public pages: partnerships, councils and where the data comes from.
 
 Server-rendered and complete without JavaScript; the map on a partnership's page is an
-extra drawn by static/js/map.js.
+extra drawn by static/js/map/ (partnership-map.js).
 """
 
 import json

@@ -61,7 +61,7 @@ def panel_text(client, gss_code: str, **params) -> str:
     response = client.get(
         reverse("partnerships:council-panel", args=[gss_code]),
         params,
-        HTTP_X_REQUESTED_WITH="fetch",
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     return re.sub(r"\s+", " ", response.content.decode())

@@ -59,7 +59,7 @@ def fetch_panel(client, gss_code: str, **params):
     return client.get(
         reverse("partnerships:council-panel", args=[gss_code]),
         params,
-        HTTP_X_REQUESTED_WITH="fetch",
+        HTTP_HX_REQUEST="true",
     )
 
 
@@ -101,7 +101,7 @@ def test_the_map_page_gives_its_script_the_layer_address_and_a_legend(client):
     html = response.content.decode()
     assert "Partnerships shown, per council" in html
     assert 'aria-live="polite"' in html
-    assert "leaflet/leaflet" in html and "js/map.js" in html
+    assert "leaflet/leaflet" in html and "js/map/main.js" in html
 
 
 def test_a_configured_tile_server_reaches_the_map(client, settings):
@@ -280,7 +280,7 @@ def test_the_panel_lists_a_councils_published_partnerships_with_their_members(cl
     assert "With Worthing" in html
     assert "With Mid Sussex, Horsham" in html or "With Horsham, Mid Sussex" in html
     assert "With Adur" not in html
-    assert response["Vary"] and "X-Requested-With" in response["Vary"]
+    assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
 def test_the_panel_leaves_out_unpublished_partnerships(client):
@@ -447,6 +447,41 @@ def test_a_bad_filter_on_the_map_is_explained_and_the_others_still_apply(client)
     assert "<title>Error: Shared services in England" in html
     assert "There is no savings band “loads”." in html
     assert f"{len(listed(client, 'category=legal'))} partnerships shown" in html
+
+
+def test_a_filter_changed_under_the_script_gets_only_the_parts_that_follow_it(client):
+    response = client.get("/", {"category": "legal", "year": "2018"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="council-map"' not in html
+    count = len(listed(client, "category=legal&year=2018"))
+    for part in ("map-errors", "map-results", "map-in-words-summary"):
+        assert re.search(f'id="{part}"[^>]* hx-swap-oob="true"', html), part
+    assert f"{count} partnerships shown" in html
+    assert 'href="/partnerships/?category=legal&amp;year=2018"' in html
+    events = json.loads(response["HX-Trigger-After-Swap"])
+    assert events == {"map:filtered": {"filterQuery": "category=legal&year=2018"}}
+    assert "HX-Request" in response["Vary"]
+    # The whole page, asked without htmx, is still the page.
+    assert "<html" in client.get("/", {"category": "legal"}).content.decode()
+
+
+def test_a_bad_filter_changed_under_the_script_is_explained_in_its_parts(client):
+    response = client.get("/", {"category": "legal", "savings": "loads"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "There is no savings band “loads”." in html
+    assert f"{len(listed(client, 'category=legal'))} partnerships shown" in html
+    assert json.loads(response["HX-Trigger-After-Swap"])["map:filtered"] == {
+        "filterQuery": "category=legal"
+    }
+
+
+def test_a_year_without_a_map_chosen_under_the_script_goes_to_the_page_that_says_so(client):
+    response = client.get("/", {"year": 1800}, HTTP_HX_REQUEST="true")
+
+    assert response["HX-Redirect"] == "/?year=1800"
 
 
 def test_the_year_selector_offers_the_years_in_the_data_and_shows_what_ran_then(client):

@@ -205,7 +205,7 @@ def test_orbis_shows_its_totals_and_a_map_of_its_members(client):
     assert f'data-layer-url="{layer}?partnership=orbis"' in html
     assert 'data-highlight="E06000043,E10000011,E10000030"' in html
     assert 'id="partnership-map"' in html
-    assert "js/map.js" in html and "leaflet" in html
+    assert "js/map/main.js" in html and "leaflet" in html
 
 
 def test_the_lead_member_is_marked(client):

@@ -1,0 +1,132 @@
+/* The national map of councils (#council-map), with its panel, legends and filters,
+   and the small map of one partnership's members (#partnership-map). Leaflet comes
+   from django-leaflet's static files (the global L), htmx from django-htmx's; no tiles
+   unless the page's config names a tile server. */
+
+import { addTiles } from "./dom.js";
+import { connectFilters } from "./filters.js";
+import { createHighlights } from "./highlight.js";
+import { createLayers } from "./layers.js";
+import { createLegend, paintSwatches } from "./legend.js";
+import { createPanel } from "./panel.js";
+import { initPartnershipMap } from "./partnership-map.js";
+import { createSelection } from "./selection.js";
+import { addPatterns, createStyler } from "./styles.js";
+
+function initCouncilMap(mapElement, config) {
+  addPatterns();
+  paintSwatches(document);
+  const map = L.map(mapElement, {
+    minZoom: config.minZoom,
+    maxZoom: config.maxZoom,
+    zoomSnap: 0.25,
+    maxBounds: [
+      [48.5, -9.5],
+      [57, 5],
+    ],
+  });
+  map.fitBounds(config.bounds);
+  addTiles(map, config.tileUrl, config.tileAttribution);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Boundaries: ONS, OGL v3.0");
+
+  // What is chosen, read by the styles and changed by the selection and the filters.
+  const state = {
+    layer: "districts",
+    filters: config.filterQuery || "",
+    selected: null, // GSS code of the chosen council
+    selectedName: "",
+    partners: null, // Map of GSS code -> [{partnership, category, categoryName}]
+    partnership: null, // highlight data of the chosen partnership
+    members: null, // Set of its member councils' GSS codes
+  };
+  const styler = createStyler(config, state);
+  const highlights = createHighlights(map);
+  let selection = null;
+  const layers = createLayers({
+    map: map,
+    mapElement: mapElement,
+    config: config,
+    state: state,
+    styler: styler,
+    onChoose: function (props) {
+      selection.selectCouncil(props.gss_code, props.name, props.panel_url);
+    },
+  });
+  const panel = createPanel(document.getElementById("council-panel"), {
+    onShowPartnership: function (slug) {
+      selection.selectPartnership(slug);
+    },
+  });
+  const legend = createLegend(
+    document.getElementById("highlight-legend"),
+    document.getElementById("highlight-legend-items"),
+    function () {
+      selection.clear();
+    }
+  );
+  selection = createSelection({ config, state, styler, layers, panel, legend, highlights });
+  layers.refresh();
+
+  const form = document.getElementById("filters-form");
+  if (form) {
+    connectFilters(form, mapElement, function (filterQuery) {
+      state.filters = filterQuery;
+      selection.updateAddress();
+      layers.filtersChanged();
+      if (state.selected) {
+        selection.selectCouncil(state.selected, state.selectedName, selection.councilUrl(state.selected));
+      }
+    });
+  }
+
+  // The search box (search.js): a council is chosen on the map, a partnership
+  // highlighted.
+  document.addEventListener("search:choose", function (event) {
+    const item = event.detail.item;
+    if (event.detail.kind === "council") {
+      if (!item.current) {
+        return; // former councils are not on the map: go to their page
+      }
+      event.preventDefault();
+      // A county council is drawn on the county layer: switch to it.
+      const wanted = item.type === "County council" ? "counties" : "districts";
+      layers.switchTo(wanted);
+      selection.selectCouncil(item.gss_code, item.name, item.panel_url);
+      layers.findCouncil(wanted, item.gss_code).then(function (found) {
+        if (found && map.getZoom() < config.detailZoom) {
+          map.fitBounds(found.getBounds(), { maxZoom: 8, padding: [40, 40] });
+        }
+      });
+    } else if (event.detail.kind === "partnership") {
+      event.preventDefault();
+      selection.selectPartnership(item.slug);
+    }
+  });
+
+  if (config.partnership) {
+    selection.selectPartnership(config.partnership);
+  } else if (config.council) {
+    selection.selectCouncil(config.council, config.council, selection.councilUrl(config.council));
+  }
+}
+
+function start() {
+  const councilMap = document.getElementById("council-map");
+  const config = document.getElementById("map-config");
+  if (councilMap && config) {
+    initCouncilMap(councilMap, JSON.parse(config.textContent));
+  }
+  const partnershipMap = document.getElementById("partnership-map");
+  if (partnershipMap) {
+    initPartnershipMap(partnershipMap);
+  }
+}
+
+// htmx reads its settings (the page's htmx-config meta) and starts listening when the
+// document is ready; start after it. A module runs before DOMContentLoaded.
+if (document.readyState === "complete") {
+  start();
+} else {
+  document.addEventListener("DOMContentLoaded", start, { once: true });
+}
