@@ -51,6 +51,11 @@ def _year(label: str, help_text: str = "") -> forms.IntegerField:
 class ItemForm(forms.Form):
     """One partnership's answer; with `new=True`, a new collaboration."""
 
+    # Short sets of choices side by side (core/forms/field.html).
+    inline_choices = frozenset(
+        {"categories", "savings_kind", "savings_cashable", "savings_recurrence"}
+    )
+
     answer = forms.ChoiceField(
         label="What has happened to this partnership?",
         choices=[

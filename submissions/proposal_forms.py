@@ -8,9 +8,6 @@ from core.parsing import BoundedEmailField, StrictIntegerField, TextField
 from partnerships.models import Council, PublicBody, ServiceCategory
 from partnerships.rules import members_check
 
-# Drawn as a fieldset of tick boxes: the error summary links to the fieldset.
-GROUPED = {"categories"}
-
 
 class CouncilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, council: Council) -> str:

@@ -5,23 +5,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core.forms import error_links
 from core.ratelimit import allowance_refused, allowance_return, client_address
-from submissions.proposal_forms import GROUPED, ProposalForm
+from submissions.proposal_forms import ProposalForm
 from submissions.services.proposal import (
     RATE_LIMIT,
     RATE_SCOPE,
     proposal_submit,
 )
-
-
-def _errors(form) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary, in page order."""
-    found = [("", error) for error in form.non_field_errors()]
-    for field in form:
-        for error in field.errors:
-            anchor = field.auto_id if field.name in GROUPED else field.id_for_label
-            found.append((anchor, f"{field.label}: {error}"))
-    return found
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,7 +56,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 raise
             request.session["proposal_sent_to"] = data["email"]
             return redirect("submissions:proposal-thanks")
-    context = {"form": form, "errors": _errors(form) if form.is_bound else []}
+    context = {"form": form, "errors": error_links(form) if form.is_bound else []}
     return render(request, "submissions/proposal_form.html", context, status=status)
 
 

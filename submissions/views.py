@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import error_links, errors_onto
 from core.money import money_pounds
 from core.secret_links import secret_page
 from partnerships.models import financial_year_label
@@ -98,32 +99,6 @@ def _context(request, questionnaire: Questionnaire, token: str, **extra) -> dict
         "overview_url": _url("questionnaire", token),
         **extra,
     }
-
-
-def _errors(*forms_) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary, in page order."""
-    found = []
-    for form in forms_:
-        for error in form.non_field_errors():
-            found.append(("", error))
-        for field in form:
-            for error in field.errors:
-                anchor = field.auto_id if field.name in _GROUPED else field.id_for_label
-                found.append((anchor, f"{field.label}: {error}"))
-    return found
-
-
-# Fields drawn as a fieldset of boxes or radios: the summary links to the fieldset.
-_GROUPED = {
-    "answer",
-    "categories",
-    "councils",
-    "public_bodies",
-    "savings_kind",
-    "savings_cashable",
-    "savings_recurrence",
-    "no_savings_reason",
-}
 
 
 @require_http_methods(["GET"])
@@ -238,7 +213,7 @@ def questionnaire_item(request, questionnaire, token, item_id):
             item=item,
             row=_row(item, choices, token),
             form=form,
-            errors=_errors(form) if form.is_bound and not conflict else [],
+            errors=error_links(form) if form.is_bound and not conflict else [],
             conflict=conflict,
             locked_reason=locked_reason,
             position=position,
@@ -321,7 +296,7 @@ def questionnaire_new(request, questionnaire, token):
             questionnaire,
             token,
             form=form,
-            errors=_errors(form) if form.is_bound else [],
+            errors=error_links(form) if form.is_bound else [],
             locked_reason=locked_reason,
             action=_url("questionnaire-new", token),
             progress=_progress(items),
@@ -393,8 +368,7 @@ def questionnaire_submit_view(request, questionnaire, token):
         except QuestionnaireLocked as error:
             locked_reason = str(error)
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            errors_onto(form, error)
         else:
             request.session[_name_key(questionnaire)] = form.cleaned_data["name"]
             messages.success(
@@ -412,7 +386,7 @@ def questionnaire_submit_view(request, questionnaire, token):
             questionnaire,
             token,
             form=form,
-            errors=_errors(form) if form.is_bound else [],
+            errors=error_links(form) if form.is_bound else [],
             notice=notice,
             locked_reason=locked_reason,
             summary=_summary(items, year),
