@@ -20,6 +20,7 @@ from benefits import exports, forms, selectors, services
 from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
 from core import secret_links
+from core.forms import error_links, errors_onto
 from core.parsing import ParseError, bad_request, parse_int, parse_year
 from core.ratelimit import allowance_refused
 from partnerships.charts import bar_chart_svg
@@ -97,7 +98,7 @@ def tracker_start(request: HttpRequest) -> HttpResponse:
         "benefits/start.html",
         {
             "form": form,
-            "errors": _errors([("", form)]),
+            "errors": error_links(form),
             "breadcrumbs": _crumbs(("Benefits tracker", None)),
         },
         status=status,
@@ -128,20 +129,6 @@ def tracker_created(request: HttpRequest) -> HttpResponse:
     return secret_links.secret_page(response)
 
 
-# The error summary: (anchor, message) for every problem on the page, in page order.
-def _errors(groups) -> list[tuple[str, str]]:
-    found = []
-    for row_label, form in groups:
-        for error in form.non_field_errors():
-            found.append(("", f"{row_label}{error}"))
-        for field in form:
-            for error in field.errors:
-                found.append(
-                    (field.id_for_label or field.auto_id, f"{row_label}{field.label}: {error}")
-                )
-    return found
-
-
 @dataclass
 class FigureForms:
     details: forms.TrackerDetailsForm
@@ -164,12 +151,12 @@ class FigureForms:
         return details_ok and all(results)
 
     def error_list(self) -> list[tuple[str, str]]:
-        groups = [("", self.details)]
+        groups = [self.details]
         groups += [(f"{getattr(f, 'partner_name', '')}: ", f) for f in self.partners]
         groups += [(f"Set-up cost {i + 1}, ", f) for i, f in enumerate(self.costs)]
         groups += [(f"Year row {i + 1}, ", f) for i, f in enumerate(self.years)]
         groups += [(f"{f.aspect_label()}: ", f) for f in self.ratings]
-        found = _errors(groups)
+        found = error_links(*groups)
         for formset, anchor in (
             (self.partners, "partners"),
             (self.costs, "setup-costs"),
@@ -328,7 +315,7 @@ def tracker_figures(request: HttpRequest, token: str) -> HttpResponse:
                 try:
                     _save(tracker, figure_forms)
                 except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
+                    errors_onto(figure_forms.details, error)
                 else:
                     messages.success(request, "Your figures are saved.")
                     return secret_links.secret_page(
