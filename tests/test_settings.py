@@ -16,6 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = "sharedmap.settings.production"
 # A key that passes check --deploy (long, varied, not "django-insecure-…").
 DEPLOY_SECRET_KEY = "t3st-Only-9fK2xQ7mZp4LrV8wYc1NbH6sJd0GtE5uAaWq3Ro2Ik7Ul9Ye4Ts8Pn"
+DEPLOY_SITE_URL = "https://sharedservices.example.org"
 
 # Every variable the settings read, so the machine's own environment (a CI run with
 # DATABASE_URL and REDIS_URL, say) cannot leak into a case.
@@ -23,6 +24,7 @@ SETTINGS_ENV = (
     "DJANGO_SETTINGS_MODULE",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "CSRF_TRUSTED_ORIGINS",
     "DEBUG",
     "DATABASE_URL",
@@ -33,6 +35,7 @@ SETTINGS_ENV = (
     "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_PORT",
+    "EMAIL_TIMEOUT",
     "MAP_TILE_URL",
     "MAP_TILE_ATTRIBUTION",
     "SECURE_SSL_REDIRECT",
@@ -53,6 +56,8 @@ print(json.dumps({
     "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
     "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_TIMEOUT": settings.EMAIL_TIMEOUT,
+    "SITE_URL": settings.SITE_URL,
     "MAP_TILE_URL": settings.MAP_TILE_URL,
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
 }))
@@ -91,6 +96,8 @@ def test_with_nothing_set_the_site_runs_on_sqlite_with_eager_tasks_and_console_e
     assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["MAP_TILE_URL"] == ""  # no tiles, so the map needs no network
+    assert values["SITE_URL"] == "http://127.0.0.1:8000"  # links in emails, locally
+    assert values["EMAIL_TIMEOUT"] == 20  # a hung mail server never holds a worker
 
 
 def test_database_url_switches_the_database_to_postgresql():
@@ -110,7 +117,10 @@ def test_redis_url_sends_tasks_to_the_redis_broker_instead_of_running_them_eager
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_django(
-        ["manage.py", "check"], DJANGO_SETTINGS_MODULE=PRODUCTION, ALLOWED_HOSTS="example.org"
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        ALLOWED_HOSTS="example.org",
+        SITE_URL=DEPLOY_SITE_URL,
     )
 
     assert result.returncode != 0
@@ -119,7 +129,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_refuses_to_start_without_allowed_hosts():
     result = run_django(
-        ["manage.py", "check"], DJANGO_SETTINGS_MODULE=PRODUCTION, SECRET_KEY=DEPLOY_SECRET_KEY
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        SITE_URL=DEPLOY_SITE_URL,
     )
 
     assert result.returncode != 0
@@ -132,10 +145,37 @@ def test_production_refuses_allowed_hosts_that_name_no_host():
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         SECRET_KEY=DEPLOY_SECRET_KEY,
         ALLOWED_HOSTS=" , ",
+        SITE_URL=DEPLOY_SITE_URL,
     )
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set in the environment for production" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_site_url():
+    # Links in emails a worker sends (no request to build them from) start with it.
+    result = run_django(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        ALLOWED_HOSTS="sharedservices.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set in the environment for production" in result.stderr
+
+
+def test_production_refuses_a_site_url_that_is_not_an_absolute_address():
+    result = run_django(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=DEPLOY_SECRET_KEY,
+        ALLOWED_HOSTS="sharedservices.example.org",
+        SITE_URL="sharedservices.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL must be an absolute address" in result.stderr
 
 
 def test_production_passes_the_deployment_checklist(tmp_path):
@@ -146,6 +186,7 @@ def test_production_passes_the_deployment_checklist(tmp_path):
         "DJANGO_SETTINGS_MODULE": PRODUCTION,
         "SECRET_KEY": DEPLOY_SECRET_KEY,
         "ALLOWED_HOSTS": "sharedservices.example.org",
+        "SITE_URL": DEPLOY_SITE_URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deployed.sqlite3'}",
     }
     for setup in (["migrate", "--noinput"], ["load_reference_data"]):
@@ -163,6 +204,7 @@ def test_production_never_debugs_serves_hashed_static_files_and_shows_openstreet
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         SECRET_KEY=DEPLOY_SECRET_KEY,
         ALLOWED_HOSTS="sharedservices.example.org",
+        SITE_URL=DEPLOY_SITE_URL,
         DEBUG="true",
     )
 
@@ -171,3 +213,4 @@ def test_production_never_debugs_serves_hashed_static_files_and_shows_openstreet
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
     assert values["MAP_TILE_URL"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert values["SITE_URL"] == DEPLOY_SITE_URL

@@ -67,6 +67,7 @@ def test_production_settings_refuse_without_a_password_from_the_environment():
         DJANGO_SETTINGS_MODULE="sharedmap.settings.production",
         SECRET_KEY="t3st-Only-9fK2xQ7mZp4LrV8wYc1NbH6sJd0GtE5uAaWq3Ro2Ik7Ul9Ye4Ts8Pn",
         ALLOWED_HOSTS="sharedservices.example.org",
+        SITE_URL="https://sharedservices.example.org",
     )
 
     result = subprocess.run(
