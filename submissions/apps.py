@@ -7,5 +7,11 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from submissions.admin.partnership_pages import partnership_pages_extend
+        from submissions.services.apply import PARTNERSHIP_APPLIERS
+        from submissions.services.review import applier_register
 
+        # The review queue applies accepted partnership updates, new partnerships and
+        # endings with the refresh's own appliers.
+        for kind, applier in PARTNERSHIP_APPLIERS.items():
+            applier_register(kind=kind, applier=applier)
         partnership_pages_extend()

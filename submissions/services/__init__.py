@@ -20,9 +20,6 @@ from submissions.services.review import (
     history_record,
 )
 
-# Registers the appliers for partnership updates, new partnerships and endings.
-from submissions.services import apply  # noqa: E402,F401  isort: skip
-
 __all__ = [
     "cycle_close",
     "cycle_open",

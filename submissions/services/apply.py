@@ -1,7 +1,8 @@
 """Applying accepted changes from the refresh to the published partnerships.
 
-Registered into `review.APPLIERS` on import (the review queue knows only how to apply
-a savings figure; this module knows the questionnaire's fields). `change_accept` calls
+`PARTNERSHIP_APPLIERS` are registered with the review queue in `SubmissionsConfig.ready()`
+(the queue knows only how to apply a savings figure; this module knows the
+questionnaire's fields). `change_accept` calls
 each applier inside its transaction, so a change is applied whole or not at all, and
 each applier keeps the partnership's history, before and after.
 
@@ -30,7 +31,7 @@ from partnerships.models import (
 from partnerships.rules import members_check
 from partnerships.services import partnership_create
 from submissions.models import ProposedChange
-from submissions.services.review import APPLIERS, history_record, savings_record_save, snapshot
+from submissions.services.review import history_record, savings_record_save, snapshot
 
 Kind = ProposedChange.Kind
 
@@ -213,10 +214,9 @@ def partnership_end_apply(change: ProposedChange, *, user) -> None:
     )
 
 
-APPLIERS.update(
-    {
-        Kind.PARTNERSHIP_UPDATE: partnership_update_apply,
-        Kind.PARTNERSHIP_NEW: partnership_new_apply,
-        Kind.PARTNERSHIP_END: partnership_end_apply,
-    }
-)
+# The kinds of change this module applies: kind -> function(change, *, user).
+PARTNERSHIP_APPLIERS = {
+    Kind.PARTNERSHIP_UPDATE: partnership_update_apply,
+    Kind.PARTNERSHIP_NEW: partnership_new_apply,
+    Kind.PARTNERSHIP_END: partnership_end_apply,
+}

@@ -191,9 +191,16 @@ def _savings_apply(change: ProposedChange, *, user) -> None:
     )
 
 
-# Appliers for the other kinds are registered by the refresh's own module, which knows
-# the questionnaire's fields: kind -> function(change, *, user).
+# How each kind of change is applied: kind -> function(change, *, user). The review queue
+# knows only savings figures; `SubmissionsConfig.ready()` registers the appliers of the
+# refresh's partnership changes (`submissions.services.apply.PARTNERSHIP_APPLIERS`).
 APPLIERS = {Kind.SAVINGS_RECORD: _savings_apply}
+
+
+def applier_register(*, kind: str, applier) -> None:
+    """Have accepted changes of `kind` applied by `applier(change, *, user)`, inside the
+    transaction of `change_accept`."""
+    APPLIERS[kind] = applier
 
 
 @transaction.atomic
