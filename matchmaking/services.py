@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core import secret_links
 from core.activity.services import activity_record
+from core.money import money_exact
 from core.outbox.services import email_queue
 from matchmaking.models import (
     ZERO,
@@ -452,7 +453,8 @@ def match_request_funding_award(
         )
     if mediation_amount > position["mediation_left"]:
         errors["mediation_awarded"] = (
-            f"Only £{position['mediation_left']:,.2f} of mediation is left in {budget.label}."
+            f"Only {money_exact(position['mediation_left'])} of mediation is left in "
+            f"{budget.label}."
         )
     if errors:
         raise ValidationError(errors)
@@ -466,7 +468,7 @@ def match_request_funding_award(
         "funding_awarded",
         description="Funding awarded",
         user=user,
-        note=f"{expert_days} expert days and £{mediation_amount:,.2f} mediation "
+        note=f"{expert_days} expert days and {money_exact(mediation_amount)} mediation "
         f"from {budget.label}",
     )
     return match_request
@@ -696,7 +698,9 @@ def application_award(
         errors["amount_awarded"] = "Enter the amount awarded, in £."
     left = budget_position(budget=budget)["programme_left"]
     if amount > left:
-        errors["amount_awarded"] = f"Only £{left:,.2f} is left in the {budget.label} programme."
+        errors["amount_awarded"] = (
+            f"Only {money_exact(left)} is left in the {budget.label} programme."
+        )
     if not reason.strip():
         errors["decision_reason"] = "Give the reasons for the award."
     if errors:
@@ -715,12 +719,12 @@ def application_award(
         "awarded",
         description="Awarded",
         user=user,
-        note=f"£{amount:,.2f} from {budget.label}; expert {application.expert_name}",
+        note=f"{money_exact(amount)} from {budget.label}; expert {application.expert_name}",
     )
     _decision_email(
         application,
         "awarded",
-        {"expert": application.expert_name, "amount": f"{amount:,.2f}"},
+        {"expert": application.expert_name, "amount": money_exact(amount)},
     )
     return application
 
@@ -827,6 +831,6 @@ def outcome_report(
         "outcomes_reported",
         description="Outcomes reported",
         actor=f"Applicant at {application.council.short_name}",
-        note=f"Savings £{savings_amount:,.2f}" if savings_amount is not None else "",
+        note=f"Savings {money_exact(savings_amount)}" if savings_amount is not None else "",
     )
     return report

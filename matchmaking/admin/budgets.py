@@ -3,8 +3,9 @@ committed against it and what is left."""
 
 from django.contrib import admin
 
+from core.money import money_exact
 from matchmaking import selectors
-from matchmaking.admin.common import money
+from matchmaking.admin.common import NONE
 from matchmaking.models import FundingBudget
 
 
@@ -40,24 +41,24 @@ class FundingBudgetAdmin(admin.ModelAdmin):
 
     @admin.display(description="mediation budget")
     def mediation_column(self, budget):
-        return money(budget.mediation_amount)
+        return money_exact(budget.mediation_amount, none=NONE)
 
     @admin.display(description="mediation committed")
     def mediation_committed_column(self, budget):
-        return money(budget.mediation_committed)
+        return money_exact(budget.mediation_committed, none=NONE)
 
     @admin.display(description="mediation left")
     def mediation_left(self, budget):
-        return money(selectors.budget_left(budget)["mediation_left"])
+        return money_exact(selectors.budget_left(budget)["mediation_left"], none=NONE)
 
     @admin.display(description="programme budget")
     def programme_column(self, budget):
-        return money(budget.programme_amount)
+        return money_exact(budget.programme_amount, none=NONE)
 
     @admin.display(description="programme committed")
     def programme_committed_column(self, budget):
-        return money(budget.programme_committed)
+        return money_exact(budget.programme_committed, none=NONE)
 
     @admin.display(description="programme left")
     def programme_left(self, budget):
-        return money(selectors.budget_left(budget)["programme_left"])
+        return money_exact(selectors.budget_left(budget)["programme_left"], none=NONE)

@@ -12,11 +12,6 @@ from matchmaking.models import Note
 NONE = "—"
 
 
-def money(amount) -> str:
-    """An amount as the admin shows it, or a dash when there is none."""
-    return NONE if amount is None else f"£{amount:,.2f}"
-
-
 class ActionPagesMixin:
     """The back-redirect and the small confirm-form page that every custom action view of
     a request or application admin shares."""

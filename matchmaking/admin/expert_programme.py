@@ -12,12 +12,12 @@ from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
 from core.forms import errors_onto
+from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import (
     NONE,
     ActionPagesMixin,
     ApplicationNoteInline,
-    money,
 )
 from matchmaking.admin_forms import AwardForm, DeclineForm
 from matchmaking.models import (
@@ -183,11 +183,11 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="asked for", ordering="funding_requested")
     def requested(self, application):
-        return money(application.funding_requested)
+        return money_exact(application.funding_requested, none=NONE)
 
     @admin.display(description="awarded", ordering="amount_awarded")
     def awarded(self, application):
-        return money(application.amount_awarded) if application.committed else NONE
+        return money_exact(application.amount_awarded, none=NONE) if application.committed else NONE
 
     @admin.display(description="score", ordering="score_total")
     def total_score(self, application):
@@ -294,7 +294,7 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
             form,
             title=f"Award {application.reference}",
             button="Award and email the applicant",
-            intro=f"Asked for: {money(application.funding_requested)}.",
+            intro=f"Asked for: {money_exact(application.funding_requested, none=NONE)}.",
             extra={"budgets": [(b, selectors.budget_left(b)) for b in budgets]},
         )
 

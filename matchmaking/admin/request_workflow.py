@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from core.forms import errors_onto
+from core.money import money_exact
 from matchmaking import selectors, services
-from matchmaking.admin.common import ActionPagesMixin, money
+from matchmaking.admin.common import ActionPagesMixin
 from matchmaking.admin_forms import CloseForm, FundingAwardForm, MergeForm, PartnershipLinkForm
 from matchmaking.models import MatchRequest, MatchSuggestion
 
@@ -167,7 +168,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
             intro=(
                 f"Requested: {match_request.get_funding_wanted_display()}; "
                 f"{match_request.expert_days_requested or 0} expert days; "
-                f"{money(match_request.mediation_requested or 0)} mediation."
+                f"{money_exact(match_request.mediation_requested or 0)} mediation."
             ),
             extra={"budgets": [(b, selectors.budget_left(b)) for b in budgets]},
         )

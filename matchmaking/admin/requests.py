@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
+from core.money import money_exact
 from matchmaking import selectors, services
-from matchmaking.admin.common import NONE, NoteInline, money
+from matchmaking.admin.common import NONE, NoteInline
 from matchmaking.admin.request_workflow import MatchRequestWorkflowViews
 from matchmaking.admin_forms import MatchRequestAdminForm
 from matchmaking.models import MatchRequest, MatchSuggestion, Note
@@ -194,7 +195,8 @@ class MatchRequestAdmin(MatchRequestWorkflowViews, admin.ModelAdmin):
     def awarded(self, match_request: MatchRequest) -> str:
         if not (match_request.expert_days_awarded or match_request.mediation_awarded):
             return NONE
-        return f"{match_request.expert_days_awarded} days; {money(match_request.mediation_awarded)}"
+        mediation = money_exact(match_request.mediation_awarded, none=NONE)
+        return f"{match_request.expert_days_awarded} days; {mediation}"
 
     @admin.display(description="possible duplicate", boolean=True)
     def duplicate(self, match_request: MatchRequest) -> bool:
