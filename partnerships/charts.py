@@ -36,16 +36,19 @@ STYLE = Style(
 )
 
 
-def value_ticks(largest: float, *, count: int = 5) -> list[float]:
+def value_ticks(largest: float, *, count: int = 5, smallest: float = 0) -> list[float]:
     """About `count` round steps (1, 2 or 5 times a power of ten) from 0 past `largest`,
-    so the value axis's labels never crowd each other."""
-    if largest <= 0:
+    and below 0 past `smallest` when it is negative (a net cost), so the value axis's
+    labels never crowd each other."""
+    span = max(largest, 0) - min(smallest, 0)
+    if span <= 0:
         return [0, 1]
-    rough = largest / count
+    rough = span / count
     power = 10 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
     step = max(step, 1)
-    return [step * n for n in range(math.ceil(largest / step) + 1)]
+    low, high = math.floor(min(smallest, 0) / step), math.ceil(max(largest, 0) / step)
+    return [step * n for n in range(low, high + 1)]
 
 
 def bar_chart_svg(
@@ -58,7 +61,7 @@ def bar_chart_svg(
 ) -> SafeString:
     """An accessible SVG bar chart of one value per row."""
     values = [float(value(row)) for row in rows]
-    ticks = value_ticks(max(values, default=0))
+    ticks = value_ticks(max(values, default=0), smallest=min(values, default=0))
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(220, 28 * len(rows) + 80) if horizontal else 320
     chart = chart_class(
@@ -70,7 +73,7 @@ def bar_chart_svg(
         height=height,
         print_values=True,
         y_labels=ticks,
-        range=(0, ticks[-1]),
+        range=(ticks[0], ticks[-1]),
         value_formatter=money_short if is_money else (lambda v: f"{v:,.0f}"),
         truncate_label=-1,
         x_label_rotation=0 if horizontal else 45,

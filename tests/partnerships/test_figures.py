@@ -286,6 +286,20 @@ def test_a_horizontal_chart_reads_top_down_like_its_table_and_skips_empty_bars()
     assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)<', svg) == ["£2.5m"]
 
 
+def test_a_net_cost_is_drawn_below_zero_with_the_minus_sign():
+    rows = [
+        Row(label="2024/25", partnerships=1, achieved=Decimal("-100000")),
+        Row(label="2025/26", partnerships=1, achieved=Decimal("30000")),
+    ]
+    svg = bar_chart_svg(
+        rows=rows, value=lambda r: r.achieved, description="Net", is_money=True, horizontal=False
+    )
+    assert value_ticks(30_000, smallest=-100_000)[0] == -100_000
+    assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)<', svg) == ["−£100k", "£30k"]
+    # The value axis runs below zero, its labels signed the same way.
+    assert "−£50k" in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
 # --- The figures page ----------------------------------------------------------------
 
 FIGURES = reverse("partnerships:figures")
