@@ -108,8 +108,9 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "gss_code", "council_count"]
     search_fields = ["name", "gss_code"]
     list_filter = [HasBoundaryFilter]
-    fields = ["name", "gss_code", "boundary_summary"]
+    fields = ["name", "slug", "gss_code", "boundary_summary"]
     readonly_fields = ["boundary_summary"]
+    prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
         return (

@@ -11,7 +11,6 @@ import django_filters
 from django import forms
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import QueryDict
-from django.utils.text import slugify
 
 from core.parsing import MAX_YEAR, MIN_YEAR, ParseError, StrictYearField, TextField, parse_year
 from partnerships.forms import FilterForm
@@ -93,7 +92,7 @@ def _query_dict(data: dict) -> QueryDict:
 
 
 def region_choices() -> list[tuple[str, str]]:
-    return [(slugify(name), name) for name in Region.objects.values_list("name", flat=True)]
+    return list(Region.objects.values_list("slug", "name"))
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -437,8 +436,7 @@ class PartnershipFilter(django_filters.FilterSet):
         )
 
     def filter_region(self, queryset, name, value):
-        names = [n for n in Region.objects.values_list("name", flat=True) if slugify(n) == value]
-        return queryset.filter(self.memberships(region__name__in=names))
+        return queryset.filter(self.memberships(region__slug=value))
 
     def filter_council_type(self, queryset, name, value):
         return queryset.filter(self.memberships(council_type=value))

@@ -58,6 +58,11 @@ class Region(models.Model):
 
     gss_code = models.CharField("GSS code", max_length=9, unique=True)
     name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="What the region filters take in addresses and the API: the name, slugified.",
+    )
     boundary = models.TextField(blank=True, help_text="GeoJSON geometry (WGS84).")
 
     class Meta:

@@ -7,7 +7,6 @@ import copy
 
 import django_filters
 from django.db.models import Q
-from django.utils.text import slugify
 
 from partnerships.filters import PartnershipFilter, region_choices
 from partnerships.models import (
@@ -15,15 +14,10 @@ from partnerships.models import (
     CouncilType,
     PublicBody,
     PublicBodyKind,
-    Region,
     SavingsKind,
     SavingsRecord,
     Sector,
 )
-
-
-def _region_names(slug: str) -> list[str]:
-    return [name for name in Region.objects.values_list("name", flat=True) if slugify(name) == slug]
 
 
 class CouncilFilter(django_filters.FilterSet):
@@ -54,7 +48,7 @@ class CouncilFilter(django_filters.FilterSet):
         )
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(region__name__in=_region_names(value))
+        return queryset.filter(region__slug=value)
 
 
 class PublicBodyFilter(django_filters.FilterSet):

@@ -1,7 +1,6 @@
 """What the API shows: published facts only. Fields are listed one by one, never
 `__all__`, so a partnership's contact name, email and phone can never appear."""
 
-from django.utils.text import slugify
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -33,15 +32,12 @@ def _money(**kwargs) -> serializers.DecimalField:
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    slug = serializers.SerializerMethodField(help_text="The value the `region` filters take.")
+    slug = serializers.SlugField(read_only=True, help_text="The value the `region` filters take.")
     council_count = serializers.IntegerField(read_only=True, help_text="Current councils.")
 
     class Meta:
         model = Region
         fields = ["gss_code", "name", "slug", "council_count"]
-
-    def get_slug(self, region: Region) -> str:
-        return slugify(region.name)
 
 
 class RegionRefSerializer(RegionSerializer):

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -344,11 +343,11 @@ class RegionsLayerView(StrictQueryMixin, APIView):
                     properties={
                         "gss_code": region.gss_code,
                         "name": region.name,
-                        "slug": slugify(region.name),
+                        "slug": region.slug,
                     },
                     geometry=region.boundary,
                 )
-                for region in rows.only("gss_code", "name", "boundary")
+                for region in rows.only("gss_code", "name", "slug", "boundary")
             ]
             return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 

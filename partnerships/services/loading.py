@@ -233,7 +233,11 @@ def regions_load(*, data_dir: Path, report: LoadReport) -> dict[str, Region]:
         props = feature["properties"]
         regions[props["name"]] = row_save(
             Region,
-            {"name": props["name"], "boundary": _geometry_text(feature["geometry"])},
+            {
+                "name": props["name"],
+                "slug": slugify(props["name"]),
+                "boundary": _geometry_text(feature["geometry"]),
+            },
             report,
             "regions",
             {"gss_code": props["gss_code"]},

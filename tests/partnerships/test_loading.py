@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils.text import slugify
 
 from partnerships.models import (
     Council,
@@ -17,6 +18,7 @@ from partnerships.models import (
     PartnershipCouncil,
     PartnershipPublicBody,
     PublicBody,
+    Region,
     SavingsRecord,
 )
 from partnerships.services.loading import (
@@ -76,6 +78,15 @@ def test_every_english_council_is_loaded_current_and_former_with_boundaries():
     assert adur.fire_rescue_authority.name == "West Sussex"
     assert adur.police_force_area.name == "Sussex"
     assert adur.integrated_care_board is not None
+
+
+def test_regions_keep_the_slugs_their_addresses_always_had():
+    # ?region=south-east in addresses and the API: what slugifying the name gave.
+    slugs = dict(Region.objects.values_list("name", "slug"))
+    assert len(slugs) == 9
+    assert slugs == {name: slugify(name) for name in slugs}
+    assert slugs["Yorkshire and The Humber"] == "yorkshire-and-the-humber"
+    assert slugs["East of England"] == "east-of-england"
 
 
 def test_neighbours_come_from_the_boundaries():
