@@ -513,7 +513,7 @@ class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
         return partnership
 
     # What other apps add to the page (partnerships.admin_extensions): read-only lines
-    # in named fieldsets, and records kept of each save by staff.
+    # in named fieldsets.
 
     def get_readonly_fields(self, request, obj=None):
         extra = [field.render for field in admin_extensions.PARTNERSHIP_FIELDS]
@@ -530,17 +530,14 @@ class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        before = Partnership.objects.get(pk=obj.pk) if change else None
-        request._partnership_snapshots = [
-            (recorder, None if before is None else recorder.snapshot(before))
-            for recorder in admin_extensions.PARTNERSHIP_EDIT_RECORDERS
-        ]
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        for recorder, before in getattr(request, "_partnership_snapshots", []):
-            recorder.record(partnership=form.instance, before=before, user=request.user)
+        # Saving the page unchanged changes nothing, so the history gets no empty entry
+        # (simple-history skips an instance carrying this attribute).
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, partnership: Partnership) -> int:

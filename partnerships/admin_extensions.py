@@ -1,7 +1,7 @@
 """What other apps add to the partnerships admin's council and partnership pages.
 
 The partnerships app imports none of its siblings, and no app unregisters its admins.
-An app that adds to these pages says so in its `AppConfig.ready()` through the three
+An app that adds to these pages says so in its `AppConfig.ready()` through the two
 functions below; `CouncilAdmin` and `PartnershipAdmin` read the lists on each request,
 so the order the apps and their admin modules load in does not matter.
 """
@@ -22,19 +22,8 @@ class PartnershipPageField:
     render: Callable[[Any], str]
 
 
-@dataclass(frozen=True)
-class PartnershipEditRecorder:
-    """Something kept each time staff save a partnership's page: `snapshot(partnership)`
-    is taken before the save (None when the partnership is new), then
-    `record(partnership=, before=, user=)` after its members and savings are saved."""
-
-    snapshot: Callable[[Any], Any]
-    record: Callable[..., None]
-
-
 COUNCIL_INLINES: list[type[InlineModelAdmin]] = []
 PARTNERSHIP_FIELDS: list[PartnershipPageField] = []
-PARTNERSHIP_EDIT_RECORDERS: list[PartnershipEditRecorder] = []
 
 
 def _add(registry: list, item) -> None:
@@ -52,11 +41,3 @@ def partnership_field_add(*, fieldset: str, render: Callable[[Any], str]) -> Non
     """Show a read-only line made by `render` on every partnership's page, in the
     fieldset called `fieldset` (added after the partnerships app's own)."""
     _add(PARTNERSHIP_FIELDS, PartnershipPageField(fieldset=fieldset, render=render))
-
-
-def partnership_edit_recorder_add(
-    *, snapshot: Callable[[Any], Any], record: Callable[..., None]
-) -> None:
-    """Keep something each time staff save a partnership's page (see
-    `PartnershipEditRecorder`)."""
-    _add(PARTNERSHIP_EDIT_RECORDERS, PartnershipEditRecorder(snapshot=snapshot, record=record))

@@ -19,7 +19,6 @@ class AdminConfig(SimpleAdminConfig):
         "submissions.admin.cycles",
         "submissions.admin.questionnaires",
         "submissions.admin.review",
-        "submissions.admin.history",
         "matchmaking.admin.requests",
         "matchmaking.admin.expert_programme",
         "matchmaking.admin.budgets",

@@ -1,6 +1,6 @@
 """The annual refresh: cycles, council contacts, questionnaires and their secure links,
-the review queue of proposed changes, the history of published data, and every email
-the app sends."""
+and the review queue of proposed changes. (The history of published data is
+django-simple-history's; what people do to a questionnaire is in core.activity.)"""
 
 import datetime
 
@@ -328,76 +328,6 @@ class ProposedChange(models.Model):
     def __str__(self) -> str:
         target = self.partnership.name if self.partnership_id else self.proposed.get("name", "")
         return f"{self.get_kind_display()}: {target}"
-
-
-class ChangeHistory(models.Model):
-    """One change to published data: who, when, before and after."""
-
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="change_history",
-    )
-    object_type = models.CharField(max_length=50)
-    object_id = models.CharField(max_length=50)
-    object_label = models.CharField(max_length=300)
-    action = models.CharField(max_length=20)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by_label = models.CharField(max_length=200, blank=True)
-    proposed_change = models.ForeignKey(
-        ProposedChange, on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-        verbose_name_plural = "change history"
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.object_label}"
-
-
-class OutboundEmail(models.Model):
-    """Every email the app sends: recorded before it is sent, sent at most once."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    key = models.CharField(
-        max_length=200, unique=True, help_text="One per message: the same key is never sent twice."
-    )
-    kind = models.CharField(max_length=50)
-    to = models.EmailField()
-    template = models.CharField(max_length=200)
-    context = models.JSONField(default=dict, blank=True)
-    cycle = models.ForeignKey(
-        RefreshCycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
-    )
-    questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
-    )
-    subject = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
-        verbose_name = "email"
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.to} ({self.get_status_display().lower()})"
 
 
 class QuestionnaireVerb(models.TextChoices):

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from partnerships.history import change_in_words
 from partnerships.models import (
     Council,
     Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
     PublicBody,
     SavingsRecord,
     ServiceCategory,
@@ -210,7 +213,8 @@ def _published_savings(change: ProposedChange) -> dict:
 
 def changes_for_review(*, changes) -> list[ProposedChange]:
     """The changes, each with `.rows`: (label, published value, proposed value) for
-    every field it proposes. A fixed number of queries for any number of changes."""
+    every field it proposes, and `.history` (`changes_history`). A fixed number of
+    queries for any number of pending changes."""
     changes = list(
         changes.select_related("partnership", "questionnaire__council", "item").prefetch_related(
             "partnership__categories",
@@ -231,7 +235,33 @@ def changes_for_review(*, changes) -> list[ProposedChange]:
     }
     for change in changes:
         change.rows = _rows(change, names)
+    changes_history(changes=changes)
     return changes
+
+
+# The published data an accepted change may touch, each kept by django-simple-history.
+HISTORY_MODELS = (Partnership, PartnershipCouncil, PartnershipPublicBody, SavingsRecord)
+
+
+def changes_history(*, changes: list[ProposedChange]) -> None:
+    """Give each change `.history`: what accepting it changed in the published data, in
+    words, oldest first, read from the simple-history records that name its review
+    (`review_reason`). One query per kind of record; the words of each record read the
+    record before it, so the cost grows with the accepted changes shown."""
+    from submissions.services.review import review_reason
+
+    accepted = {}
+    for change in changes:
+        change.history = []
+        if change.status == ProposedChange.Status.ACCEPTED:
+            accepted[review_reason(change)] = change
+    if not accepted:
+        return
+    records = []
+    for model in HISTORY_MODELS:
+        records += model.history.filter(history_change_reason__in=list(accepted))
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        accepted[record.history_change_reason].history += change_in_words(record)
 
 
 def _ids(value) -> list[int]:

@@ -1,7 +1,6 @@
 """What the refresh adds to the partnerships app's council and partnership pages: the
-council's refresh contacts, a link to a partnership's change history, and each save of
-a partnership by staff kept in that history (before and after, members and savings
-included).
+council's refresh contacts, and a link to a partnership's history (django-simple-history
+keeps every change, staff's edits and accepted reviews alike).
 
 Nothing here is registered with the admin: `SubmissionsConfig.ready()` hands these to
 `partnerships.admin_extensions`, which the partnerships admins read.
@@ -15,7 +14,6 @@ from partnerships import admin_extensions
 from partnerships.models import Partnership
 from submissions.admin.common import NONE
 from submissions.models import CouncilContact
-from submissions.services.staff import partnership_edit_record, partnership_snapshot
 
 
 class CouncilContactInline(admin.TabularInline):
@@ -30,21 +28,13 @@ class CouncilContactInline(admin.TabularInline):
 def history_link(partnership: Partnership) -> str:
     if not partnership.pk:
         return NONE
-    url = reverse("admin:submissions_changehistory_changelist")
+    url = reverse("admin:partnerships_partnership_history", args=[partnership.pk])
     return format_html(
-        '<a href="{}?partnership__id__exact={}">'
-        "Every change to {}: who, when, before and after</a>",
-        url,
-        partnership.pk,
-        partnership.name,
+        '<a href="{}">Every change to {}: who, when, before and after</a>', url, partnership.name
     )
 
 
 def partnership_pages_extend() -> None:
-    """Add the refresh's contacts, history link and edit record to the partnerships
-    admin's pages."""
+    """Add the refresh's contacts and the history link to the partnerships admin's pages."""
     admin_extensions.council_inline_add(CouncilContactInline)
     admin_extensions.partnership_field_add(fieldset="History", render=history_link)
-    admin_extensions.partnership_edit_recorder_add(
-        snapshot=partnership_snapshot, record=partnership_edit_record
-    )

@@ -17,7 +17,6 @@ from submissions.services.review import (
     change_accept,
     change_propose,
     change_reject,
-    history_record,
 )
 
 __all__ = [
@@ -31,5 +30,4 @@ __all__ = [
     "change_accept",
     "change_propose",
     "change_reject",
-    "history_record",
 ]

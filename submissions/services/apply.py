@@ -3,8 +3,9 @@
 `PARTNERSHIP_APPLIERS` are registered with the review queue in `SubmissionsConfig.ready()`
 (the queue knows only how to apply a savings figure; this module knows the
 questionnaire's fields). `change_accept` calls
-each applier inside its transaction, so a change is applied whole or not at all, and
-each applier keeps the partnership's history, before and after.
+each applier inside its transaction, so a change is applied whole or not at all;
+django-simple-history keeps the partnership's history (its members and savings too),
+each record naming the reviewer and the review.
 
 Partners a council typed because they were not in the lists become public bodies of
 kind "other" (sector "other"), found again by name next time: they then show on the
@@ -31,7 +32,7 @@ from partnerships.models import (
 from partnerships.rules import members_check
 from partnerships.services import partnership_create
 from submissions.models import ProposedChange
-from submissions.services.review import history_record, savings_record_save, snapshot
+from submissions.services.review import savings_record_save
 
 Kind = ProposedChange.Kind
 
@@ -55,16 +56,6 @@ def _typed_bodies(names: list[str]) -> list[PublicBody]:
             body.save()
         bodies.append(body)
     return bodies
-
-
-def _state(partnership: Partnership) -> dict:
-    """The partnership with its members, for its history."""
-    data = snapshot(partnership)
-    data["councils"] = sorted(partnership.council_memberships.values_list("council_id", flat=True))
-    data["public_bodies"] = sorted(
-        partnership.body_memberships.values_list("public_body_id", flat=True)
-    )
-    return data
 
 
 def _members_set(partnership: Partnership, *, councils=None, public_bodies=None) -> bool:
@@ -111,7 +102,6 @@ def partnership_update_apply(change: ProposedChange, *, user) -> None:
     """Apply the fields a council changed to the published partnership."""
     partnership = Partnership.objects.select_for_update().get(pk=change.partnership_id)
     proposed = change.proposed
-    before = _state(partnership)
     for name in UPDATE_FIELDS:
         if name in proposed:
             value = proposed[name]
@@ -133,15 +123,6 @@ def partnership_update_apply(change: ProposedChange, *, user) -> None:
         members_check(councils, bodies if bodies is not None else partnership.public_bodies.all())
     if _members_set(partnership, councils=councils, public_bodies=bodies):
         _map_changed()
-    history_record(
-        instance=partnership,
-        action="updated",
-        before=before,
-        after=_state(partnership),
-        user=user,
-        change=change,
-        partnership=partnership,
-    )
 
 
 def _slug_for(name: str) -> str:
@@ -180,15 +161,6 @@ def partnership_new_apply(change: ProposedChange, *, user) -> None:
     _map_changed()
     change.partnership = partnership
     change.save(update_fields=["partnership"])
-    history_record(
-        instance=partnership,
-        action="created",
-        before=None,
-        after=_state(partnership),
-        user=user,
-        change=change,
-        partnership=partnership,
-    )
     if proposed.get("savings"):
         savings_record_save(
             partnership=partnership, proposed=proposed["savings"], change=change, user=user
@@ -198,20 +170,10 @@ def partnership_new_apply(change: ProposedChange, *, user) -> None:
 def partnership_end_apply(change: ProposedChange, *, user) -> None:
     """Record that the partnership has ended, and when."""
     partnership = Partnership.objects.select_for_update().get(pk=change.partnership_id)
-    before = _state(partnership)
     partnership.status = PartnershipStatus.ENDED
     partnership.end_year = change.proposed.get("end_year") or partnership.end_year
     partnership.full_clean()
     partnership.save()
-    history_record(
-        instance=partnership,
-        action="ended",
-        before=before,
-        after=_state(partnership),
-        user=user,
-        change=change,
-        partnership=partnership,
-    )
 
 
 # The kinds of change this module applies: kind -> function(change, *, user).

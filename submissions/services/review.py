@@ -1,15 +1,18 @@
 """The review queue: changes to published data wait here until staff accept them."""
 
+import contextlib
+import contextvars
 import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.models import model_to_dict
+from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
 from partnerships.models import Partnership, SavingsOrigin, SavingsRecord
-from submissions.models import ChangeHistory, ProposedChange
+from submissions.models import ProposedChange
 
 Kind = ProposedChange.Kind
 
@@ -28,36 +31,39 @@ def _jsonable(value):
     return value
 
 
-def snapshot(instance) -> dict:
-    """A JSON-ready copy of a model instance's own fields (many-to-many as ids)."""
-    data = model_to_dict(instance)
-    return {name: _jsonable(value) for name, value in data.items()}
+# Who accepted the change being applied and which review it was: every history record
+# django-simple-history writes meanwhile (the partnership, its members, categories and
+# savings) carries them. A context variable, so that concurrent requests never mix.
+_accepting: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "review_accepting", default=None
+)
 
 
-def history_record(
-    *,
-    instance,
-    action: str,
-    before: dict | None,
-    after: dict | None,
-    user=None,
-    user_label: str = "",
-    change: ProposedChange | None = None,
-    partnership: Partnership | None = None,
-) -> ChangeHistory:
-    """Keep one change to published data: who, when, before and after."""
-    return ChangeHistory.objects.create(
-        partnership=partnership,
-        object_type=instance._meta.label,
-        object_id=str(instance.pk),
-        object_label=str(instance)[:300],
-        action=action,
-        before=before,
-        after=after,
-        changed_by=user,
-        changed_by_label=user_label or (user.get_username() if user else ""),
-        proposed_change=change,
-    )
+def review_reason(change: ProposedChange) -> str:
+    """The change reason of the history records an accepted change leaves."""
+    return f"Accepted review {change.pk}: {change.source}"[:100]
+
+
+@receiver(pre_create_historical_record)
+def _history_names_the_review(sender, history_instance, **kwargs) -> None:
+    # Only labels the history row being written (who and why); changes nothing else.
+    accepting = _accepting.get()
+    if accepting is None:
+        return
+    user, reason = accepting
+    if history_instance.history_user_id is None and user is not None:
+        history_instance.history_user = user
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = reason
+
+
+@contextlib.contextmanager
+def _history_as_review(change: ProposedChange, *, user):
+    token = _accepting.set((user, review_reason(change)))
+    try:
+        yield
+    finally:
+        _accepting.reset(token)
 
 
 def _savings_clean(proposed: dict) -> dict:
@@ -153,7 +159,7 @@ def savings_origin(change: ProposedChange) -> tuple[str, str]:
 def savings_record_save(
     *, partnership: Partnership, proposed: dict, change: ProposedChange, user
 ) -> None:
-    """Publish an accepted savings figure and keep it in the history. It replaces only a
+    """Publish an accepted savings figure (its history names the review). It replaces only a
     figure of the same origin (the same questionnaire's council and cycle, the same
     application) for the same years and kind: figures from different sources both
     stand, and the ledger decides which counts."""
@@ -163,7 +169,6 @@ def savings_record_save(
     key.update(origin=origin, origin_detail=origin_detail)
     fields["reported_on"] = timezone.localdate(change.created_at) if change.created_at else None
     record = SavingsRecord.objects.filter(partnership=partnership, **key).first()
-    before = snapshot(record) if record else None
     if record is None:
         record = SavingsRecord(partnership=partnership, **key)
     for name, value in fields.items():
@@ -172,17 +177,8 @@ def savings_record_save(
     record.full_clean()
     # simple-history keeps who accepted it and which review it came from.
     record._history_user = user
-    record._change_reason = f"Accepted review {change.pk}: {change.source}"[:100]
+    record._change_reason = review_reason(change)
     record.save()
-    history_record(
-        instance=record,
-        action="updated" if before else "created",
-        before=before,
-        after=snapshot(record),
-        user=user,
-        change=change,
-        partnership=partnership,
-    )
 
 
 def _savings_apply(change: ProposedChange, *, user) -> None:
@@ -205,14 +201,16 @@ def applier_register(*, kind: str, applier) -> None:
 
 @transaction.atomic
 def change_accept(*, change: ProposedChange, reviewer, reason: str = "") -> ProposedChange:
-    """Apply a pending change to the published data, with its history, in one transaction."""
+    """Apply a pending change to the published data in one transaction; every history
+    record it leaves names the reviewer and the review (`review_reason`)."""
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
     if change.status != ProposedChange.Status.PENDING:
         raise ValidationError("This change has already been reviewed.")
     applier = APPLIERS.get(change.kind)
     if applier is None:
         raise ValidationError(f"No way to apply a change of kind {change.kind} yet.")
-    applier(change, user=reviewer)
+    with _history_as_review(change, user=reviewer):
+        applier(change, user=reviewer)
     change.status = ProposedChange.Status.ACCEPTED
     change.decision_reason = reason
     change.reviewed_by = reviewer

@@ -1,12 +1,13 @@
 """What the LGA's staff do to run a cycle from the admin: bring councils, contacts and
-partnerships added since opening into the open cycle, decide a batch of proposed
-changes, and keep the history of their own edits to published partnerships."""
+partnerships added since opening into the open cycle, and decide a batch of proposed
+changes. (Staff's own edits of partnerships are in django-simple-history's history,
+like every change to published data.)"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships.models import Council, Partnership
+from partnerships.models import Council
 from submissions.models import (
     CouncilContact,
     ProposedChange,
@@ -15,7 +16,7 @@ from submissions.models import (
     RefreshCycle,
 )
 from submissions.services.cycle import questionnaire_create
-from submissions.services.review import change_accept, change_reject, history_record, snapshot
+from submissions.services.review import change_accept, change_reject
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -74,42 +75,3 @@ def changes_decide(*, decisions: list[tuple[ProposedChange, str, str]], reviewer
             questionnaires.add(change.questionnaire_id)
     _questionnaires_mark_reviewed(questionnaires)
     return counts
-
-
-def partnership_snapshot(partnership: Partnership) -> dict:
-    """The published facts of a partnership, members and savings included, for history."""
-    data = snapshot(partnership)
-    data["councils"] = sorted(
-        f"{m.council.short_name}{' (lead)' if m.is_lead else ''}"
-        for m in partnership.council_memberships.select_related("council")
-    )
-    data["public_bodies"] = sorted(
-        f"{m.public_body.name}{' (lead)' if m.is_lead else ''}"
-        for m in partnership.body_memberships.select_related("public_body")
-    )
-    data["savings_records"] = sorted(
-        f"{r.kind} {r.start_year}-{r.end_year}: {r.amount}"
-        for r in partnership.savings_records.all()
-    )
-    data.pop("updated_at", None)
-    return data
-
-
-def partnership_edit_record(*, partnership: Partnership, before: dict | None, user) -> None:
-    """Keep a member of staff's own edit of a partnership in the admin (created when
-    `before` is None); nothing is kept when nothing changed."""
-    after = partnership_snapshot(partnership)
-    if before == after:
-        return
-    if before is not None:
-        changed = {k for k in after if before.get(k) != after.get(k)}
-        before = {k: v for k, v in before.items() if k in changed}
-        after = {k: v for k, v in after.items() if k in changed}
-    history_record(
-        instance=partnership,
-        action="created" if before is None else "edited by staff",
-        before=before,
-        after=after,
-        user=user,
-        partnership=partnership,
-    )

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.outbox.models import OutboundEmail
+from partnerships.history import change_in_words
 from partnerships.models import Council, Partnership
 from submissions.models import (
-    ChangeHistory,
     CouncilContact,
     ProposedChange,
     Questionnaire,
@@ -28,6 +28,8 @@ from submissions.services import (
 )
 from submissions.services.email import cycle_email_group
 from submissions.services.notify import invitations_send
+from submissions.services.questionnaire import questionnaire_open
+from submissions.services.review import review_reason
 from submissions.services.staff import cycle_catch_up
 from tests.partnerships.factories import SavingsRecordFactory, partnership_with_members
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
@@ -122,7 +124,7 @@ def _private_urls(questionnaire, change) -> list[str]:
         reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk]),
         reverse("admin:submissions_councilcontact_changelist"),
         reverse("admin:outbox_outboundemail_changelist"),
-        reverse("admin:submissions_changehistory_changelist"),
+        reverse("admin:activity_activityentry_changelist"),
     ]
 
 
@@ -333,8 +335,13 @@ def test_accepted_changes_are_published_and_rejected_ones_are_not(staff, submitt
     # The public page shows the accepted description.
     public = staff.get(partnership.get_absolute_url())
     assert "Shared legal and HR teams since 2024." in text(public.content)
-    history = ChangeHistory.objects.get(proposed_change=update)
-    assert history.changed_by_label == "lga"
+    history = partnership.history.filter(history_change_reason=review_reason(update)).first()
+    assert history.history_user.username == "lga"
+    # The review page says what accepting it changed, in words.
+    assert (
+        "What accepting it changed Description: Shared legal team. → "
+        "Shared legal and HR teams since 2024." in text(response.content)
+    )
 
 
 def test_a_rejection_without_a_reason_is_refused_beside_it_and_nothing_is_lost(staff, submitted):
@@ -379,7 +386,9 @@ def test_accepted_changes_are_applied_together_or_not_at_all(staff, submitted):
     assert update.partnership.description == "Shared legal team."
     update.refresh_from_db()
     assert update.status == ProposedChange.Status.PENDING
-    assert not ChangeHistory.objects.exists()
+    assert not update.partnership.history.filter(
+        history_change_reason__startswith="Accepted"
+    ).exists()
 
 
 def test_a_proposal_from_outside_a_cycle_is_reviewed_on_its_own_page(staff, partnership):
@@ -439,8 +448,7 @@ def test_staff_see_every_email_and_why_one_failed(staff, cycle):
 def test_a_staff_edit_of_a_partnership_is_kept_in_its_history(staff, partnership):
     change_url = reverse("admin:partnerships_partnership_change", args=[partnership.pk])
     page = staff.get(change_url)
-    history_url = reverse("admin:submissions_changehistory_changelist")
-    link = f"{history_url}?partnership__id__exact={partnership.pk}"
+    link = reverse("admin:partnerships_partnership_history", args=[partnership.pk])
     assert link in page.content.decode()
 
     data = _change_form_data(page)
@@ -448,21 +456,19 @@ def test_a_staff_edit_of_a_partnership_is_kept_in_its_history(staff, partnership
     response = staff.post(change_url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
 
-    entry = ChangeHistory.objects.get(partnership=partnership)
-    assert entry.action == "edited by staff"
-    assert entry.before == {"description": "Shared legal team."}
-    assert entry.after == {"description": "Shared legal team, now with Horsham."}
-    assert entry.changed_by_label == "lga"
+    entry = partnership.history.first()
+    assert entry.history_type == "~" and entry.history_user.username == "lga"
+    assert change_in_words(entry) == [
+        "Description: Shared legal team. → Shared legal team, now with Horsham."
+    ]
     listing = text(staff.get(link).content)
-    assert "edited by staff" in listing and "Adur and Worthing test service" in listing
-    detail = text(
-        staff.get(reverse("admin:submissions_changehistory_change", args=[entry.pk])).content
-    )
-    assert "description Shared legal team. Shared legal team, now with Horsham." in detail
+    assert "lga" in listing and "Adur and Worthing test service" in listing
+    assert "Shared legal team. → Shared legal team, now with Horsham." in listing
+    edits = partnership.history.count()
 
     # Saving without changing anything adds nothing.
     staff.post(change_url, _change_form_data(staff.get(change_url)))
-    assert ChangeHistory.objects.filter(partnership=partnership).count() == 1
+    assert partnership.history.count() == edits
 
 
 def _change_form_data(page) -> dict:
@@ -511,13 +517,15 @@ def test_the_contacts_list_is_private_to_staff_with_the_permission(client):
 
 
 def _refresh_rows(cycle, start: int, n: int) -> None:
-    """n councils' worth of questionnaires, emails, proposed changes and history."""
+    """n councils' worth of questionnaires, emails, proposed changes, history and
+    activity."""
     councils = Council.objects.filter(current=True).order_by("gss_code")[start : start + n]
     for other in councils:
         CouncilContact.objects.create(council=other, name="C", email=f"c@{other.gss_code}.gov.uk")
     cycle_catch_up(cycle=cycle)
     lga = User.objects.get(username="lga")
     for index, questionnaire in enumerate(cycle.questionnaires.filter(council__in=councils)):
+        questionnaire_open(questionnaire=questionnaire)
         OutboundEmail.objects.create(
             key=f"rows:{questionnaire.pk}",
             kind="refresh-invitation",
@@ -546,7 +554,7 @@ def _refresh_rows(cycle, start: int, n: int) -> None:
         "submissions_questionnaire",
         "outbox_outboundemail",
         "submissions_proposedchange",
-        "submissions_changehistory",
+        "activity_activityentry",
         "submissions_councilcontact",
     ],
 )

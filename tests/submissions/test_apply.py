@@ -17,8 +17,10 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
-from submissions.models import ChangeHistory, ProposedChange
+from submissions.models import ProposedChange
+from submissions.selectors import changes_history
 from submissions.services import change_accept, change_propose
+from submissions.services.review import review_reason
 from tests.partnerships.factories import partnership_with_members
 
 pytestmark = pytest.mark.django_db
@@ -73,12 +75,18 @@ def test_accepting_an_update_changes_only_what_the_council_changed(adur_worthing
     port = PublicBody.objects.get(name="Shoreham Port Authority")
     assert port.kind == PublicBodyKind.OTHER
     assert set(adur_worthing.public_bodies.all()) == {fire, port}
-    history = ChangeHistory.objects.get(proposed_change=change)
-    assert history.changed_by == staff and history.partnership == adur_worthing
-    assert history.before["description"] == "A shared service made for a test."
-    assert horsham.pk not in history.before["councils"]
-    assert horsham.pk in history.after["councils"]
-    assert fire.pk in history.after["public_bodies"]
+    # The history names the reviewer and the review on every record it left.
+    records = adur_worthing.history.filter(history_change_reason=review_reason(change))
+    assert records.exists() and {r.history_user for r in records} == {staff}
+    change.refresh_from_db()
+    changes_history(changes=[change])
+    assert (
+        "Description: A shared service made for a test. → Now with Horsham and the fire service."
+        in change.history
+    )
+    assert f"Created: {horsham} in {adur_worthing}" in change.history
+    assert f"Created: {fire} in {adur_worthing}" in change.history
+    assert f"Created: {adur} in {adur_worthing}" not in change.history, "Adur stayed"
 
 
 def test_an_update_that_would_leave_one_member_changes_nothing(adur_worthing, staff):
@@ -108,8 +116,9 @@ def test_accepting_an_ending_records_the_year(adur_worthing, staff):
     change_accept(change=change, reviewer=staff)
     adur_worthing.refresh_from_db()
     assert adur_worthing.status == "ended" and adur_worthing.end_year == 2025
-    history = ChangeHistory.objects.get(proposed_change=change)
-    assert history.before["status"] == "operational" and history.after["status"] == "ended"
+    change.refresh_from_db()
+    changes_history(changes=[change])
+    assert "Status: Operational → Ended" in change.history
 
 
 def test_an_ending_before_the_start_is_refused(adur_worthing, staff):
@@ -171,9 +180,10 @@ def test_accepting_a_new_collaboration_publishes_it_with_its_partners_and_saving
     assert list(partnership.categories.all()) == [legal]
     record = SavingsRecord.objects.get(partnership=partnership)
     assert record.amount == Decimal("5000.00") and record.kind == "expected"
-    assert set(
-        ChangeHistory.objects.filter(proposed_change=change).values_list("action", flat=True)
-    ) == {"created"}
-    assert ChangeHistory.objects.filter(proposed_change=change).count() == 2
+    reason = review_reason(change)
+    assert partnership.history.filter(history_change_reason=reason, history_type="+").exists()
+    assert record.history.get(history_change_reason=reason).history_type == "+"
+    changes_history(changes=[change])
+    assert f"Created: {partnership}" in change.history and f"Created: {record}" in change.history
     assert map_data_version() != before_version
     assert Partnership.objects.filter(published=True, pk=partnership.pk).exists()

@@ -1,6 +1,7 @@
-"""Every change to published data keeps its history (who, when, before and after), and
-staff see it in the admin: changes accepted from the review queue and staff's own edits
-on the partnership page alike."""
+"""Every change to published data keeps its history (who, when, before and after) in
+django-simple-history, and staff see it in the admin in words: changes accepted from the
+review queue (also on the review page) and staff's own edits on the partnership page
+alike."""
 
 import re
 from html import unescape
@@ -8,9 +9,10 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from partnerships.models import Partnership, ServiceCategory
-from submissions.models import ChangeHistory
+from partnerships.history import change_in_words
+from partnerships.models import Partnership, PartnershipCouncil, SavingsRecord, ServiceCategory
 from submissions.services import change_accept, change_propose
+from submissions.services.review import review_reason
 from tests.partnerships.factories import partnership_with_members
 from tests.submissions.refresh_fixtures import ADUR, SURREY, WORTHING, council, superuser_make
 
@@ -40,10 +42,7 @@ def partnership():
 
 
 def history_url(partnership) -> str:
-    return (
-        reverse("admin:submissions_changehistory_changelist")
-        + f"?partnership__id__exact={partnership.pk}"
-    )
+    return reverse("admin:partnerships_partnership_history", args=[partnership.pk])
 
 
 def _post_partnership(staff, partnership, **changes):
@@ -90,14 +89,21 @@ def test_an_accepted_change_is_kept_with_who_and_what(staff, lga, partnership):
         submitted_by_name="Ann",
     )
     change_accept(change=change, reviewer=lga)
-    entry = ChangeHistory.objects.get(partnership=partnership)
-    assert (entry.action, entry.changed_by, entry.proposed_change) == ("created", lga, change)
-    assert entry.before is None and entry.after["amount"] == "40000.00"
-    listing = text(staff.get(history_url(partnership)).content)
-    assert "Coastal legal service" in listing and "created" in listing and "lga" in listing
+    record = SavingsRecord.objects.get(partnership=partnership)
+    entry = record.history.get()
+    assert (entry.history_type, entry.history_user) == ("+", lga)
+    assert entry.history_change_reason == review_reason(change)
+    assert entry.amount == 40000
+    listing = text(
+        staff.get(reverse("admin:partnerships_savingsrecord_history", args=[record.pk])).content
+    )
+    assert "lga" in listing and f"Accepted review {change.pk}" in listing
+    review = reverse("admin:submissions_proposedchange_review", args=[change.pk])
+    page = text(staff.get(review).content)
+    assert f"What accepting it changed Created: {record}" in page and "Accepted by lga" in page
 
 
-def test_a_staff_edit_of_members_and_fields_keeps_before_and_after(staff, partnership):
+def test_a_staff_edit_of_members_and_fields_keeps_before_and_after(staff, lga, partnership):
     prefix = "council_memberships"
     _post_partnership(
         staff,
@@ -112,19 +118,18 @@ def test_a_staff_edit_of_members_and_fields_keeps_before_and_after(staff, partne
     )
     partnership.refresh_from_db()
     assert partnership.status == "ended"
-    entry = ChangeHistory.objects.get(partnership=partnership)
-    assert entry.action == "edited by staff"
-    assert entry.before["status"] == "operational" and entry.after["status"] == "ended"
-    assert entry.before["end_year"] is None and entry.after["end_year"] == 2024
-    assert "Surrey" in entry.after["councils"] and "Surrey" not in entry.before["councils"]
-    assert "description" not in entry.after  # only what changed
-    detail = text(
-        staff.get(reverse("admin:submissions_changehistory_change", args=[entry.pk])).content
-    )
-    assert "status operational ended" in detail
+    entry = partnership.history.first()
+    assert entry.history_user == lga
+    lines = change_in_words(entry)
+    assert "Status: Operational → Ended" in lines and "End year: (none) → 2024" in lines
+    assert not [line for line in lines if line.startswith("Description")]  # only what changed
+    joined = PartnershipCouncil.history.get(partnership_id=partnership.pk, council__gss_code=SURREY)
+    assert (joined.history_type, joined.history_user) == ("+", lga)
+    detail = text(staff.get(history_url(partnership)).content)
+    assert "Operational → Ended" in detail and "lga" in detail
 
 
-def test_a_partnership_added_by_staff_is_kept_as_created(staff):
+def test_a_partnership_added_by_staff_is_kept_as_created(staff, lga):
     url = reverse("admin:partnerships_partnership_add")
     page = staff.get(url)
     data = {"name": "Brand new service", "slug": "brand-new-service", "published": "on"}
@@ -144,6 +149,8 @@ def test_a_partnership_added_by_staff_is_kept_as_created(staff):
     response = staff.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     partnership = Partnership.objects.get(slug="brand-new-service")
-    entry = ChangeHistory.objects.get(partnership=partnership)
-    assert entry.action == "created" and entry.before is None
-    assert sorted(entry.after["councils"]) == ["Adur", "Worthing"]
+    entry = partnership.history.get(history_type="+")
+    assert entry.history_user == lga
+    members = PartnershipCouncil.history.filter(partnership_id=partnership.pk, history_type="+")
+    assert sorted(m.council.short_name for m in members) == ["Adur", "Worthing"]
+    assert {m.history_user for m in members} == {lga}

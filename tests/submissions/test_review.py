@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from partnerships.models import Council, SavingsRecord
-from submissions.models import ChangeHistory, ProposedChange
+from submissions.models import ProposedChange
+from submissions.selectors import changes_history
 from submissions.services import change_accept, change_propose, change_reject
 from tests.partnerships.factories import partnership_with_members
 
@@ -47,12 +48,12 @@ def test_a_proposed_savings_figure_is_not_published_until_accepted(partnership, 
     record = SavingsRecord.objects.get(partnership=partnership)
     assert (record.start_year, record.end_year, record.amount) == (2024, 2024, Decimal("125000"))
     assert record.cashable is True
-    history = ChangeHistory.objects.get(proposed_change=change)
-    assert history.before is None
-    assert history.after["amount"] == "125000.00"
-    assert history.changed_by == reviewer
+    history = record.history.get()
+    assert history.history_type == "+" and history.history_user == reviewer
     change.refresh_from_db()
     assert change.status == ProposedChange.Status.ACCEPTED
+    changes_history(changes=[change])
+    assert change.history == [f"Created: {record}"]
 
 
 def test_accepting_a_figure_for_the_same_year_updates_it_and_keeps_the_old_value(
@@ -62,8 +63,9 @@ def test_accepting_a_figure_for_the_same_year_updates_it_and_keeps_the_old_value
     second = _propose(partnership, "150000")
     change_accept(change=second, reviewer=reviewer)
     assert SavingsRecord.objects.get(partnership=partnership).amount == Decimal("150000")
-    history = ChangeHistory.objects.get(proposed_change=second)
-    assert (history.before["amount"], history.after["amount"]) == ("100000.00", "150000.00")
+    second.refresh_from_db()
+    changes_history(changes=[second])
+    assert second.history == ["Amount (£): £100,000.00 → £150,000.00"]
 
 
 def test_an_accepted_figure_is_in_the_history_with_the_reviewer_and_the_review(
