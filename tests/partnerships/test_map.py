@@ -104,6 +104,19 @@ def test_the_map_page_gives_its_script_the_layer_address_and_a_legend(client):
     assert "leaflet/leaflet" in html and "js/map/main.js" in html
 
 
+def test_the_map_page_loads_its_modules_and_htmx_configured_for_the_strict_policy(client):
+    html = client.get("/").content.decode()
+
+    assert '<script type="module" src="/static/js/map/main.js"></script>' in html
+    assert re.search(r'<script src="/static/django_htmx/htmx-2\.min\.js" defer>', html)
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)
+    config = json.loads(meta.group(1))
+    # No <style> element of its own and no eval: the CSP refuses both.
+    assert config["includeIndicatorStyles"] is False
+    assert config["allowEval"] is False
+    assert config["allowScriptTags"] is False
+
+
 def test_a_configured_tile_server_reaches_the_map(client, settings):
     settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     settings.MAP_TILE_ATTRIBUTION = "&copy; Example"
