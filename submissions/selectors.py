@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from core.money import money_exact
 from partnerships.history import change_in_words
 from partnerships.models import (
     Council,
@@ -173,6 +174,13 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _shown_amount(value) -> str:
+    try:
+        return money_exact(value, none="—") if value != "" else "—"
+    except ValueError:  # not a number: shown as it was sent
+        return str(value)
+
+
 def _published_values(partnership: Partnership | None) -> dict:
     if partnership is None:
         return {}
@@ -286,5 +294,6 @@ def _rows(change: ProposedChange, names: dict) -> list[ChangeRow]:
             value = sorted(names[key].get(v, v) if isinstance(v, int) else v for v in value or [])
             before = sorted(names[key].get(v, v) for v in before or [])
         label = LABELS.get(key, key.replace("_", " ").capitalize())
-        rows.append(ChangeRow(label=label, published=_shown(before), proposed=_shown(value)))
+        shown = _shown_amount if key == "amount" else _shown
+        rows.append(ChangeRow(label=label, published=shown(before), proposed=shown(value)))
     return rows

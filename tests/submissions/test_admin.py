@@ -305,7 +305,7 @@ def test_the_review_shows_the_published_value_beside_the_proposed_one(staff, sub
     )
     page = text(staff.get(review_url(questionnaire)).content)
     assert "Description Shared legal team. Shared legal and HR teams since 2024. Changed" in page
-    assert "Amount (£) 200000.00 250000.00 Changed" in page
+    assert "Amount (£) £200,000.00 £250,000.00 Changed" in page
     assert "Start year 2025 2025 Same" in page
     assert "by Ann Officer (ann@adur.gov.uk)" in page
 
