@@ -169,6 +169,9 @@ class Questionnaire(models.Model):
                 fields=["cycle", "council"], name="questionnaire_one_per_council_and_cycle"
             )
         ]
+        permissions = [
+            ("confirm_questionnaire", "Can confirm a questionnaire on a council's behalf"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.council.short_name}, {self.cycle}"
