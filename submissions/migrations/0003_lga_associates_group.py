@@ -3,7 +3,7 @@ questionnaire and a call to Django's `create_permissions` to make the model perm
 early.
 
 Both now have their own homes: the permission is declared in `Questionnaire.Meta.permissions`
-(migration 0010) and the group is made after every `migrate` by `submissions.groups`, once
+(migration 0011) and the group is made after every `migrate` by `submissions.groups`, once
 Django has made the permissions. Databases that ran this migration keep their group,
 their permission and every grant; the migration stays, empty, so that the migrations
 after it keep their place.
