@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from matchmaking.models import CONSIDERED_TYPES, MatchRequest, Reach
+from matchmaking.workflow import INTRODUCIBLE
 from partnerships.models import Council, PartnershipCouncil
 
 WEIGHTS: dict[str, int] = {
@@ -39,13 +40,6 @@ REASON_LABELS: dict[str, str] = {
 
 # Populations within this ratio (smaller / larger) count as similar.
 SIMILAR_POPULATION_RATIO = 2 / 3
-
-# Statuses of other requests that count as "also asking".
-MUTUAL_STATUSES = (
-    MatchRequest.Status.EMAIL_CONFIRMED,
-    MatchRequest.Status.IN_DISCUSSION,
-    MatchRequest.Status.INTRODUCED,
-)
 
 
 @dataclass
@@ -147,7 +141,7 @@ def candidates_rank(*, match_request: MatchRequest, limit: int | None = 30) -> l
 
     mutual: dict[int, set[str]] = {}
     for council_id, category_id in (
-        MatchRequest.objects.filter(status__in=MUTUAL_STATUSES, categories__in=category_ids)
+        MatchRequest.objects.filter(status__in=INTRODUCIBLE, categories__in=category_ids)
         .exclude(pk=match_request.pk)
         .exclude(council_id=home.pk)
         .values_list("council_id", "categories")

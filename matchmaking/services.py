@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core import secret_links
 from core.activity.services import activity_record
+from core.activity.workflow import status_move, transition_check
 from core.money import money_exact
 from core.outbox.services import email_queue
 from matchmaking.models import (
@@ -30,25 +31,12 @@ from matchmaking.models import (
 )
 from matchmaking.ranking import candidates_rank
 from matchmaking.selectors import budget_position, match_request_duplicates
+from matchmaking.workflow import APPLICATION_TRANSITIONS, INTRODUCIBLE, REQUEST_TRANSITIONS
 from partnerships.models import Council, Partnership, SavingsOrigin, ServiceCategory
 from submissions.public import change_propose, council_contact
 
 Status = MatchRequest.Status
 AppStatus = ExpertApplication.Status
-
-# Which status a request may move to from each status. Confirming the email is the
-# requester's own step (`match_request_confirm`); staff move it on from there.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.EMAIL_CONFIRMED, Status.CLOSED),
-    Status.EMAIL_CONFIRMED: (Status.IN_DISCUSSION, Status.INTRODUCED, Status.CLOSED),
-    Status.IN_DISCUSSION: (Status.INTRODUCED, Status.CLOSED),
-    Status.INTRODUCED: (Status.IN_DISCUSSION, Status.PARTNERSHIP_FORMED, Status.CLOSED),
-    Status.PARTNERSHIP_FORMED: (Status.CLOSED,),
-    Status.CLOSED: (),
-}
-
-# Statuses from which staff may introduce the requester to a suggested council.
-INTRODUCIBLE = (Status.EMAIL_CONFIRMED, Status.IN_DISCUSSION, Status.INTRODUCED)
 
 
 # --- Match-making requests -------------------------------------------------------
@@ -155,16 +143,22 @@ def match_request_confirm(*, match_request: MatchRequest) -> MatchRequest:
     match_request = MatchRequest.objects.select_for_update().get(pk=match_request.pk)
     if match_request.status != Status.NEW:
         return match_request
-    match_request.status = Status.EMAIL_CONFIRMED
     match_request.confirmed_at = timezone.now()
-    match_request.save(update_fields=["status", "confirmed_at", "updated_at"])
-    activity_record(
+    _request_move(
         match_request,
-        "email_confirmed",
+        Status.EMAIL_CONFIRMED,
+        verb="email_confirmed",
         description="Email confirmed",
         actor=f"Requester at {match_request.council.short_name}",
+        update_fields=["confirmed_at"],
     )
     return match_request
+
+
+def _request_move(match_request: MatchRequest, status: str, **move) -> None:
+    """The one way a request changes status: checked against REQUEST_TRANSITIONS, saved
+    and kept in its activity log (`status_move`)."""
+    status_move(match_request, status, table=REQUEST_TRANSITIONS, noun="A request", **move)
 
 
 @transaction.atomic
@@ -174,12 +168,7 @@ def match_request_transition(
     """Move a request to another status, if that move is allowed; closing needs a reason
     and forming a partnership needs the partnership (see `match_request_partnership_link`)."""
     match_request = MatchRequest.objects.select_for_update().get(pk=match_request.pk)
-    old = match_request.status
-    if status not in TRANSITIONS.get(old, ()):
-        raise ValidationError(
-            f"A request that is “{match_request.get_status_display()}” cannot move to "
-            f"“{Status(status).label if status in Status.values else status}”."
-        )
+    transition_check(match_request, status, table=REQUEST_TRANSITIONS, noun="A request")
     if status == Status.CLOSED:
         if not reason.strip():
             raise ValidationError({"closed_reason": "Say why the request is closed."})
@@ -190,16 +179,7 @@ def match_request_transition(
         )
     if status == Status.EMAIL_CONFIRMED and match_request.confirmed_at is None:
         match_request.confirmed_at = timezone.now()
-    match_request.status = status
-    match_request.full_clean()
-    match_request.save()
-    activity_record(
-        match_request,
-        "status_changed",
-        description=f"Status: {Status(old).label} → {Status(status).label}",
-        user=user,
-        note=reason.strip(),
-    )
+    _request_move(match_request, status, user=user, note=reason.strip(), update_fields=None)
     return match_request
 
 
@@ -209,7 +189,7 @@ def match_request_partnership_link(
 ) -> MatchRequest:
     """Record the partnership a request led to, and mark the request formed."""
     match_request = MatchRequest.objects.select_for_update().get(pk=match_request.pk)
-    if Status.PARTNERSHIP_FORMED not in TRANSITIONS[match_request.status]:
+    if Status.PARTNERSHIP_FORMED not in REQUEST_TRANSITIONS[match_request.status]:
         raise ValidationError(
             "Only a request whose councils have been introduced can form a partnership."
         )
@@ -285,7 +265,7 @@ def suggestion_add(
 def match_request_moves(*, match_request: MatchRequest) -> dict:
     """What staff may do next with a request: the plain status moves (closing, forming a
     partnership and introducing have pages of their own) and whether those are open."""
-    allowed = TRANSITIONS[match_request.status]
+    allowed = REQUEST_TRANSITIONS[match_request.status]
     own_pages = (Status.CLOSED, Status.PARTNERSHIP_FORMED, Status.INTRODUCED)
     return {
         "transitions": [(v, Status(v).label) for v in allowed if v not in own_pages],
@@ -484,6 +464,7 @@ def match_request_merge(*, duplicate: MatchRequest, into: MatchRequest, user) ->
         raise ValidationError("Only requests from the same council can be merged.")
     if into.status == Status.CLOSED:
         raise ValidationError("Merge into an open request, not a closed one.")
+    transition_check(duplicate, Status.CLOSED, table=REQUEST_TRANSITIONS, noun="A request")
     into.categories.add(*duplicate.categories.all())
     taken = set(into.suggestions.values_list("council_id", flat=True))
     duplicate.suggestions.exclude(council_id__in=taken).update(match_request=into)
@@ -495,15 +476,12 @@ def match_request_merge(*, duplicate: MatchRequest, into: MatchRequest, user) ->
     )
     duplicate.merged_into = into
     duplicate.closed_reason = f"Merged into {into.reference}"
-    old = duplicate.get_status_display()
-    duplicate.status = Status.CLOSED
-    duplicate.save(update_fields=["merged_into", "closed_reason", "status", "updated_at"])
-    activity_record(
+    _request_move(
         duplicate,
-        "status_changed",
-        description=f"Status: {old} → Closed",
+        Status.CLOSED,
         user=user,
         note=f"Merged into {into.reference}",
+        update_fields=["merged_into", "closed_reason"],
     )
     activity_record(
         into,
@@ -609,16 +587,22 @@ def application_confirm(*, application: ExpertApplication) -> ExpertApplication:
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != AppStatus.NEW:
         return application
-    application.status = AppStatus.SUBMITTED
     application.confirmed_at = timezone.now()
-    application.save(update_fields=["status", "confirmed_at"])
-    activity_record(
+    _application_move(
         application,
-        "email_confirmed",
+        AppStatus.SUBMITTED,
+        verb="email_confirmed",
         description="Email confirmed; submitted for assessment",
         actor=f"Applicant at {application.council.short_name}",
+        update_fields=["confirmed_at"],
     )
     return application
+
+
+def _application_move(application: ExpertApplication, status: str, **move) -> None:
+    """The one way an application changes status: checked against
+    APPLICATION_TRANSITIONS, saved and kept in its activity log (`status_move`)."""
+    status_move(application, status, table=APPLICATION_TRANSITIONS, noun="An application", **move)
 
 
 @transaction.atomic
@@ -681,10 +665,9 @@ def application_award(
     the reasons, which the applicant is emailed."""
     budget = FundingBudget.objects.select_for_update().get(pk=budget.pk)
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != AppStatus.SUBMITTED:
-        raise ValidationError(
-            f"An application that is “{application.get_status_display()}” cannot be awarded."
-        )
+    transition_check(
+        application, AppStatus.AWARDED, table=APPLICATION_TRANSITIONS, noun="An application"
+    )
     errors = {}
     active = AssessmentCriterion.objects.filter(active=True)
     scored = set(application.scores.values_list("criterion_id", flat=True))
@@ -705,21 +688,20 @@ def application_award(
         errors["decision_reason"] = "Give the reasons for the award."
     if errors:
         raise ValidationError(errors)
-    application.status = AppStatus.AWARDED
     application.expert_name = expert_name.strip()
     application.amount_awarded = amount
     application.funding_budget = budget
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
     application.decided_by = user
-    application.full_clean()
-    application.save()
-    activity_record(
+    _application_move(
         application,
-        "awarded",
+        AppStatus.AWARDED,
+        verb="awarded",
         description="Awarded",
         user=user,
         note=f"{money_exact(amount)} from {budget.label}; expert {application.expert_name}",
+        update_fields=None,
     )
     _decision_email(
         application,
@@ -733,18 +715,23 @@ def application_award(
 def application_decline(*, application: ExpertApplication, user, reason: str) -> ExpertApplication:
     """Decline an application with the reason, which the applicant is emailed."""
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (AppStatus.NEW, AppStatus.SUBMITTED):
-        raise ValidationError(
-            f"An application that is “{application.get_status_display()}” cannot be declined."
-        )
+    transition_check(
+        application, AppStatus.DECLINED, table=APPLICATION_TRANSITIONS, noun="An application"
+    )
     if not reason.strip():
         raise ValidationError({"decision_reason": "Give the reason for declining."})
-    application.status = AppStatus.DECLINED
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
     application.decided_by = user
-    application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
-    activity_record(application, "declined", description="Declined", user=user, note=reason)
+    _application_move(
+        application,
+        AppStatus.DECLINED,
+        verb="declined",
+        description="Declined",
+        user=user,
+        note=reason,
+        update_fields=["decision_reason", "decided_at", "decided_by"],
+    )
     _decision_email(application, "declined", {})
     return application
 
@@ -756,15 +743,19 @@ def application_work_complete(
     """Staff record that the expert's work is done; the applicant is emailed a new secret
     link (the old one stops working) to report what it achieved."""
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != AppStatus.AWARDED:
-        raise ValidationError("Only an awarded application's work can be complete.")
+    transition_check(
+        application, AppStatus.WORK_COMPLETE, table=APPLICATION_TRANSITIONS, noun="An application"
+    )
     issued = secret_links.link_issue(purpose=ExpertApplication.SECRET_LINK_PURPOSE)
     application.token_digest = issued.digest
     application.token_salt = issued.salt
-    application.status = AppStatus.WORK_COMPLETE
-    application.save(update_fields=["token_digest", "token_salt", "status"])
-    activity_record(
-        application, "work_complete", description="Work complete; outcomes asked for", user=user
+    _application_move(
+        application,
+        AppStatus.WORK_COMPLETE,
+        verb="work_complete",
+        description="Work complete; outcomes asked for",
+        user=user,
+        update_fields=["token_digest", "token_salt"],
     )
     reference = secret_links.link_reference(application, link_for=link_for)
     _decision_email(application, "work_complete", {secret_links.REFERENCE_KEY: reference})
@@ -823,14 +814,14 @@ def outcome_report(
             submitted_by_email=application.applicant_email,
         )
     report.save()
-    if application.status != AppStatus.OUTCOMES_REPORTED:
-        application.status = AppStatus.OUTCOMES_REPORTED
-        application.save(update_fields=["status"])
-    activity_record(
-        application,
-        "outcomes_reported",
-        description="Outcomes reported",
-        actor=f"Applicant at {application.council.short_name}",
-        note=f"Savings {money_exact(savings_amount)}" if savings_amount is not None else "",
-    )
+    reported = {
+        "verb": "outcomes_reported",
+        "description": "Outcomes reported",
+        "actor": f"Applicant at {application.council.short_name}",
+        "note": f"Savings {money_exact(savings_amount)}" if savings_amount is not None else "",
+    }
+    if application.status == AppStatus.OUTCOMES_REPORTED:  # a further report: no move
+        activity_record(application, **reported)
+    else:
+        _application_move(application, AppStatus.OUTCOMES_REPORTED, **reported)
     return report
