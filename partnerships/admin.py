@@ -49,7 +49,7 @@ from partnerships.models import (
     ServiceCategory,
 )
 from partnerships.services import partnerships_publish
-from partnerships.services.loading import name_lookup_rows, partnerships_load_csv
+from partnerships.services.csv_rows import name_lookup_rows, partnerships_load_csv
 
 NONE = "—"
 # Web addresses typed without a scheme are taken as https (Django 6's default).

@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 
 from partnerships.models import PartnershipPublicBody, financial_year_label
 from partnerships.rules import members_check
-from partnerships.services.loading import PARTNERSHIP_COLUMNS
+from partnerships.services.csv_rows import PARTNERSHIP_COLUMNS
 
 # Far above the known partnerships file (about 60 kB); a larger upload is a mistake.
 CSV_MAX_BYTES = 5 * 1024 * 1024

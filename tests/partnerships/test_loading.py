@@ -21,12 +21,12 @@ from partnerships.models import (
     Region,
     SavingsRecord,
 )
-from partnerships.services.loading import (
+from partnerships.services.csv_rows import (
     PARTNERSHIP_COLUMNS,
     name_lookup_rows,
     partnerships_load_csv,
-    reference_data_load,
 )
+from partnerships.services.loading import reference_data_load
 
 pytestmark = pytest.mark.django_db
 

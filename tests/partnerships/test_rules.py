@@ -12,7 +12,7 @@ from benefits.forms import TrackerStartForm
 from partnerships.models import Council, Partnership, PublicBody, ServiceCategory
 from partnerships.rules import TOO_FEW_MEMBERS, members_check
 from partnerships.services import partnership_create
-from partnerships.services.loading import (
+from partnerships.services.csv_rows import (
     PARTNERSHIP_COLUMNS,
     name_lookup_rows,
     partnerships_load_csv,
