@@ -14,12 +14,11 @@ from core.secret_links import token_digest
 from partnerships.models import (
     Council,
     Partnership,
-    PartnershipCouncil,
-    PartnershipPublicBody,
     SavingsKind,
     SavingsYear,
     ServiceCategory,
 )
+from partnerships.published import facts_prefetch, published_facts
 
 # Councils' boundaries are large GeoJSON; no tracker page draws them.
 BOUNDARIES = ("boundary", "boundary_low")
@@ -68,21 +67,7 @@ def tracker_for_token(*, token: str) -> Tracker | None:
             Prefetch("proposals", queryset=TrackerProposal.objects.select_related("change")),
             Prefetch(
                 "partnership",
-                queryset=Partnership.objects.prefetch_related(
-                    "categories",
-                    Prefetch(
-                        "council_memberships",
-                        queryset=PartnershipCouncil.objects.select_related("council")
-                        .defer(*(f"council__{name}" for name in BOUNDARIES))
-                        .order_by("-is_lead", "council__short_name"),
-                    ),
-                    Prefetch(
-                        "body_memberships",
-                        queryset=PartnershipPublicBody.objects.select_related("public_body")
-                        .defer("public_body__boundary")
-                        .order_by("-is_lead", "public_body__name"),
-                    ),
-                ),
+                queryset=Partnership.objects.prefetch_related(*facts_prefetch()),
             ),
         )
         .first()
@@ -136,8 +121,8 @@ def tracker_comparison(
     several years counts as its average per year. The tracker's own partnership is
     left out. Two queries."""
     if tracker.partnership_id:
-        categories = list(tracker.partnership.categories.all())
-        member_councils = [m.council for m in tracker.partnership.council_memberships.all()]
+        facts = published_facts(tracker.partnership)
+        categories, member_councils = list(facts.categories), list(facts.councils)
     else:
         categories = [tracker.category] if tracker.category_id else []
         member_councils = list(tracker.councils.all())

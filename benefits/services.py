@@ -20,6 +20,7 @@ from benefits.models import (
     TrackerStatus,
     TrackerYear,
 )
+from benefits.workflow import tracker_move
 from core import secret_links
 from core.money import money_exact
 from core.outbox.services import email_queue
@@ -30,6 +31,7 @@ from partnerships.models import (
     ServiceCategory,
     financial_year_label,
 )
+from partnerships.published import published_facts
 
 
 @transaction.atomic
@@ -60,10 +62,9 @@ def tracker_create(
     tracker.full_clean()
     tracker.save()
     if partnership is not None:
-        members = [
-            (m.council, m.council.official_name) for m in partnership.council_memberships.all()
-        ]
-        members += [(None, m.public_body.name) for m in partnership.body_memberships.all()]
+        facts = published_facts(partnership)
+        members = [(c, c.official_name) for c in facts.councils]
+        members += [(None, b.name) for b in facts.public_bodies]
     else:
         tracker.councils.set(councils)
         members = [(c, c.official_name) for c in councils]
@@ -321,7 +322,14 @@ def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
                 tracker=tracker, year=result.year, amount=amount, change=change
             )
         )
-    tracker.status = TrackerStatus.SUBMITTED
     tracker.submitted_at = timezone.now()
-    tracker.save(update_fields=["status", "submitted_at", "updated_at"])
+    tracker_move(
+        tracker,
+        TrackerStatus.SUBMITTED,
+        verb="submitted",
+        description="Achieved figures submitted for the map",
+        actor=tracker.creator_name,
+        note=", ".join(financial_year_label(p.year) for p in created),
+        update_fields=["submitted_at"],
+    )
     return created

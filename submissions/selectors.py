@@ -17,6 +17,7 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
+from partnerships.published import facts_prefetch, published_facts
 from submissions.models import (
     CouncilContact,
     ProposedChange,
@@ -24,9 +25,9 @@ from submissions.models import (
     QuestionnaireItem,
     RefreshCycle,
 )
+from submissions.workflow import AWAITING_REPLY
 
 STATUSES = Questionnaire.Status
-NOT_REPLIED = (STATUSES.NOT_OPENED, STATUSES.IN_PROGRESS)
 
 
 @dataclass
@@ -112,7 +113,7 @@ def questionnaires_not_replied(*, cycle: RefreshCycle) -> list[Questionnaire]:
     """Questionnaires not yet submitted, each with its council, region and active
     contacts (private: for staff only)."""
     return list(
-        Questionnaire.objects.filter(cycle=cycle, status__in=NOT_REPLIED)
+        Questionnaire.objects.filter(cycle=cycle, status__in=AWAITING_REPLY)
         .select_related("council__region")
         .prefetch_related(
             Prefetch(
@@ -182,21 +183,7 @@ def _shown_amount(value) -> str:
 
 
 def _published_values(partnership: Partnership | None) -> dict:
-    if partnership is None:
-        return {}
-    return {
-        "name": partnership.name,
-        "description": partnership.description,
-        "status": partnership.status,
-        "start_year": partnership.start_year,
-        "end_year": partnership.end_year,
-        "website": partnership.website,
-        "categories": sorted(c.pk for c in partnership.categories.all()),
-        "councils": sorted(m.council_id for m in partnership.council_memberships.all()),
-        "public_bodies": sorted(m.public_body_id for m in partnership.body_memberships.all()),
-        "no_savings_reason": partnership.no_savings_reason,
-        "no_savings_reason_other": partnership.no_savings_reason_other,
-    }
+    return {} if partnership is None else published_facts(partnership).values()
 
 
 def _published_savings(change: ProposedChange) -> dict:
@@ -225,10 +212,7 @@ def changes_for_review(*, changes) -> list[ProposedChange]:
     queries for any number of pending changes."""
     changes = list(
         changes.select_related("partnership", "questionnaire__council", "item").prefetch_related(
-            "partnership__categories",
-            "partnership__savings_records",
-            "partnership__council_memberships",
-            "partnership__body_memberships",
+            *facts_prefetch("partnership__")
         )
     )
     ids = {name: set() for name in LIST_FIELDS}

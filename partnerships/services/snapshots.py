@@ -21,6 +21,7 @@ from partnerships.models import (
     SavingsRecord,
     financial_year_label,
 )
+from partnerships.published import facts_prefetch
 from partnerships.services.ledger import ledger_rebuild
 from partnerships.timeline import (
     FIRST_YEAR,
@@ -49,10 +50,10 @@ def snapshot_for(year: int | None) -> MapSnapshot | None:
 
 def on_snapshot(queryset: QuerySet, snapshot: MapSnapshot) -> QuerySet:
     """The snapshot's partnerships in place of the live ones of `queryset`, keeping the
-    prefetches and deferred fields the caller asked for."""
-    frozen = Partnership.objects.filter(snapshot=snapshot)
-    frozen.query.deferred_loading = queryset.query.deferred_loading
-    return frozen.prefetch_related(*queryset._prefetch_related_lookups)
+    prefetches and deferred fields the caller asked for. Combined with `|`, a queryset
+    keeps the left one's shape and ORs the conditions: (live or frozen) and frozen is the
+    frozen rows alone, as the copies are never published."""
+    return (queryset | Partnership.objects.filter(snapshot=snapshot)).filter(snapshot=snapshot)
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def map_snapshot_publish(*, year: int, user=None, note: str = "") -> MapSnapshot
         Partnership.objects.filter(published=True, snapshot__isnull=True),
         period_for(year),
         statuses_asked=True,
-    ).prefetch_related("categories", "council_memberships", "body_memberships", "savings_records")
+    ).prefetch_related(*facts_prefetch())
     live = list(live)
     snapshot = MapSnapshot.objects.create(
         year=year,

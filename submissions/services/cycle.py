@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.activity.workflow import transition_check
 from core.secret_links import link_issue as secret_link_issue
 from core.secret_links import token_digest
 from partnerships.models import Council, MapSnapshot, Partnership, PartnershipCouncil
+from partnerships.published import facts_prefetch, published_facts
 from partnerships.services.snapshots import map_snapshot_publish
 from partnerships.timeline import FIRST_YEAR, current_financial_year
 from submissions.models import (
@@ -17,33 +19,7 @@ from submissions.models import (
     QuestionnaireLink,
     RefreshCycle,
 )
-
-
-def _prefill(partnership: Partnership) -> dict:
-    """What the public map shows of a partnership now, as the questionnaire starts from."""
-    latest = partnership.latest_achieved_record
-    return {
-        "name": partnership.name,
-        "description": partnership.description,
-        "status": partnership.status,
-        "start_year": partnership.start_year,
-        "end_year": partnership.end_year,
-        "categories": sorted(c.pk for c in partnership.categories.all()),
-        "councils": sorted(m.council_id for m in partnership.council_memberships.all()),
-        "public_bodies": sorted(m.public_body_id for m in partnership.body_memberships.all()),
-        "no_savings_reason": partnership.no_savings_reason,
-        "no_savings_reason_other": partnership.no_savings_reason_other,
-        "latest_savings": None
-        if latest is None
-        else {
-            "start_year": latest.start_year,
-            "end_year": latest.end_year,
-            "amount": str(latest.amount),
-            "kind": latest.kind,
-            "cashable": latest.cashable,
-            "recurrence": latest.recurrence,
-        },
-    }
+from submissions.workflow import CYCLE_TRANSITIONS, cycle_move
 
 
 def _published_partnerships_of(council_ids) -> dict[int, list[Partnership]]:
@@ -52,12 +28,7 @@ def _published_partnerships_of(council_ids) -> dict[int, list[Partnership]]:
     memberships = (
         PartnershipCouncil.objects.filter(council_id__in=council_ids, partnership__published=True)
         .select_related("partnership")
-        .prefetch_related(
-            "partnership__categories",
-            "partnership__savings_records",
-            "partnership__council_memberships",
-            "partnership__body_memberships",
-        )
+        .prefetch_related(*facts_prefetch("partnership__"))
         .order_by("partnership__name")
     )
     by_council: dict[int, list[Partnership]] = {}
@@ -67,18 +38,20 @@ def _published_partnerships_of(council_ids) -> dict[int, list[Partnership]]:
 
 
 def _item_create(questionnaire: Questionnaire, partnership: Partnership) -> QuestionnaireItem:
-    prefilled = _prefill(partnership)
+    # The questionnaire starts from what the public map shows of the partnership now.
+    facts = published_facts(partnership)
+    prefilled = facts.values()
     item = QuestionnaireItem.objects.create(
         questionnaire=questionnaire,
         partnership=partnership,
         prefilled=prefilled,
-        name=partnership.name,
-        description=partnership.description,
-        status=partnership.status,
-        start_year=partnership.start_year,
-        end_year=partnership.end_year,
-        no_savings_reason=partnership.no_savings_reason,
-        no_savings_reason_other=partnership.no_savings_reason_other,
+        name=facts.name,
+        description=facts.description,
+        status=facts.status,
+        start_year=facts.start_year,
+        end_year=facts.end_year,
+        no_savings_reason=facts.no_savings_reason,
+        no_savings_reason_other=facts.no_savings_reason_other,
     )
     item.categories.set(prefilled["categories"])
     item.councils.set(prefilled["councils"])
@@ -107,11 +80,7 @@ def questionnaire_partnership_add(
     if existing:
         return existing
     partnership = (
-        Partnership.objects.prefetch_related(
-            "categories", "savings_records", "council_memberships", "body_memberships"
-        )
-        .filter(pk=partnership.pk)
-        .get()
+        Partnership.objects.prefetch_related(*facts_prefetch()).filter(pk=partnership.pk).get()
     )
     return _item_create(questionnaire, partnership)
 
@@ -122,8 +91,13 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
     (councils added later get theirs from `questionnaire_create`). Returns the
     questionnaires made now."""
     cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.status == RefreshCycle.Status.CLOSED:
-        raise ValidationError("A closed cycle cannot be opened again.")
+    if cycle.status != RefreshCycle.Status.OPEN:  # opening an open one again catches up
+        transition_check(
+            cycle,
+            RefreshCycle.Status.OPEN,
+            table=CYCLE_TRANSITIONS,
+            refusal="A closed cycle cannot be opened again.",
+        )
     if RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN).exclude(pk=cycle.pk).exists():
         raise ValidationError("Another cycle is open: close it first.")
     council_ids = set(
@@ -138,19 +112,19 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
             _item_create(questionnaire, partnership)
         made.append(questionnaire)
     if cycle.status != RefreshCycle.Status.OPEN:
-        cycle.status = RefreshCycle.Status.OPEN
         cycle.opened_at = timezone.now()
-        cycle.save(update_fields=["status", "opened_at"])
+        cycle_move(cycle, RefreshCycle.Status.OPEN, update_fields=["opened_at"])
     return made
 
 
 @transaction.atomic
 def cycle_close(*, cycle: RefreshCycle, user=None) -> RefreshCycle:
     """Close the cycle: its links stop working, and the map of its financial year is
-    published (frozen as it stands), unless that year's map was published already."""
-    cycle.status = RefreshCycle.Status.CLOSED
+    published (frozen as it stands), unless that year's map was published already. A
+    closed cycle is refused."""
+    cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
     cycle.closed_at = timezone.now()
-    cycle.save(update_fields=["status", "closed_at"])
+    cycle_move(cycle, RefreshCycle.Status.CLOSED, user=user, update_fields=["closed_at"])
     year = cycle.financial_year
     if (
         FIRST_YEAR <= year <= current_financial_year()
