@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import errors_onto
 from core.money import money_parse
 from core.parsing import (
     MAX_ID,
@@ -17,6 +18,7 @@ from core.parsing import (
     parse_int,
 )
 from partnerships.models import NoSavingsReason, PartnershipStatus, Recurrence, SavingsKind
+from partnerships.rules import START_YEARS
 from submissions.models import Questionnaire, QuestionnaireItem
 from submissions.questionnaire_selectors import PartnerChoices
 from submissions.services.questionnaire import ITEM_FIELDS, MEMBER_FIELDS, item_validate
@@ -36,14 +38,10 @@ def _year(label: str, help_text: str = "") -> forms.IntegerField:
         what="the year",
         label=label,
         required=False,
-        min_value=1990,
-        max_value=2100,
+        min_value=START_YEARS.earliest,
+        max_value=START_YEARS.latest,
         help_text=help_text,
-        error_messages={
-            **YEAR_ERRORS,
-            "min_value": "Give a year from 1990 on.",
-            "max_value": "Give a year before 2100.",
-        },
+        error_messages={**YEAR_ERRORS, **START_YEARS.errors()},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
     )
 
@@ -281,8 +279,7 @@ class ItemForm(forms.Form):
                 prefilled=self.prefilled,
             )
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
+            errors_onto(self, error)
         return cleaned
 
 

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
+from core.forms import errors_onto
 from submissions.admin.common import NONE, ReadOnlyInline, site_url
 from submissions.admin.review import review_response
 from submissions.admin_forms import ConfirmOnBehalfForm
@@ -234,11 +235,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
                     site_url=site_url(request),
                 )
             except ValidationError as error:
-                fields = getattr(error, "error_dict", {})
-                if fields and set(fields) <= set(form.fields):
-                    form.add_error(None, error)
-                else:
-                    form.add_error(None, error.messages)
+                errors_onto(form, error)
             else:
                 self.message_user(
                     request,

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.forms import errors_onto
 from submissions.admin.common import NONE
 from submissions.admin_forms import ReviewForm
 from submissions.models import (
@@ -38,7 +39,7 @@ def review_response(
         try:
             counts = changes_decide(decisions=form.decisions(), reviewer=request.user)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            errors_onto(form, error)
         else:
             messages.success(
                 request,
