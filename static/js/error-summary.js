@@ -7,7 +7,7 @@
   "use strict";
   var summary = document.getElementById("error-summary");
   if (!summary) { return; }
-  if (!window.location.hash) { summary.focus(); }
+  summary.focus();
   summary.querySelectorAll("a[href^='#']").forEach(function (link) {
     link.addEventListener("click", function (event) {
       var target = document.getElementById(link.getAttribute("href").slice(1));

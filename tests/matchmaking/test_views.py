@@ -136,7 +136,12 @@ def test_too_many_submissions_from_one_address_are_refused(client):
         assert client.post(NEW, valid_request(requester_email=email)).status_code == 302
     response = client.post(NEW, valid_request())
     assert response.status_code == 429
-    assert "Too many forms sent" in response.content.decode()
+    text = response.content.decode()
+    assert "Too many forms sent" in text
+    # The refusal is the form again, in the one error summary, with everything typed.
+    assert 'id="error-summary"' in text
+    assert 'value="Jo Requester"' in text
+    assert "Our team is too small to cover leave." in text
     assert MatchRequest.objects.count() == RATE_LIMIT
     # Another address is not held up.
     assert client.post(NEW, valid_request(), REMOTE_ADDR="10.0.0.9").status_code == 302
