@@ -7,11 +7,13 @@ SHA-256 digest. When it is submitted, its achieved figures go to the review queu
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.activity.models import ActivityEntry
 from core.money import money_exact
 from partnerships.models import Council, Partnership, ServiceCategory, financial_year_label
 
@@ -90,6 +92,8 @@ class Tracker(models.Model):
     token_issues = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its status moves (benefits.workflow), kept in core.activity; deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["-created_at"]

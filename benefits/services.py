@@ -20,6 +20,7 @@ from benefits.models import (
     TrackerStatus,
     TrackerYear,
 )
+from benefits.workflow import tracker_move
 from core import secret_links
 from core.money import money_exact
 from core.outbox.services import email_queue
@@ -321,7 +322,14 @@ def tracker_submit(*, tracker: Tracker) -> list[TrackerProposal]:
                 tracker=tracker, year=result.year, amount=amount, change=change
             )
         )
-    tracker.status = TrackerStatus.SUBMITTED
     tracker.submitted_at = timezone.now()
-    tracker.save(update_fields=["status", "submitted_at", "updated_at"])
+    tracker_move(
+        tracker,
+        TrackerStatus.SUBMITTED,
+        verb="submitted",
+        description="Achieved figures submitted for the map",
+        actor=tracker.creator_name,
+        note=", ".join(financial_year_label(p.year) for p in created),
+        update_fields=["submitted_at"],
+    )
     return created

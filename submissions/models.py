@@ -82,6 +82,8 @@ class RefreshCycle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Its status moves (submissions.workflow), kept in core.activity; deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["-financial_year"]
@@ -323,6 +325,8 @@ class ProposedChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Its decision (submissions.workflow), kept in core.activity; deleted with it.
+    activity = GenericRelation(ActivityEntry)
 
     class Meta:
         ordering = ["status", "created_at", "id"]

@@ -25,9 +25,9 @@ from submissions.models import (
     QuestionnaireItem,
     RefreshCycle,
 )
+from submissions.workflow import AWAITING_REPLY
 
 STATUSES = Questionnaire.Status
-NOT_REPLIED = (STATUSES.NOT_OPENED, STATUSES.IN_PROGRESS)
 
 
 @dataclass
@@ -113,7 +113,7 @@ def questionnaires_not_replied(*, cycle: RefreshCycle) -> list[Questionnaire]:
     """Questionnaires not yet submitted, each with its council, region and active
     contacts (private: for staff only)."""
     return list(
-        Questionnaire.objects.filter(cycle=cycle, status__in=NOT_REPLIED)
+        Questionnaire.objects.filter(cycle=cycle, status__in=AWAITING_REPLY)
         .select_related("council__region")
         .prefetch_related(
             Prefetch(

@@ -20,11 +20,20 @@ def status_label(obj: models.Model, status: str, *, field: str = "status") -> st
 
 
 def transition_check(
-    obj: models.Model, status: str, *, table: Transitions, noun: str = "", field: str = "status"
+    obj: models.Model,
+    status: str,
+    *,
+    table: Transitions,
+    noun: str = "",
+    refusal: str = "",
+    field: str = "status",
 ) -> None:
-    """Refuse, with a message, a move the table does not allow."""
+    """Refuse, with a message, a move the table does not allow: `refusal`, or "A
+    <noun> that is “Old” cannot move to “New”."."""
     old = getattr(obj, field)
     if status not in table.get(old, ()):
+        if refusal:
+            raise ValidationError(refusal, code="transition")
         noun = noun or f"A {obj._meta.verbose_name}"
         raise ValidationError(
             f"{capfirst(noun)} that is “{status_label(obj, old, field=field)}” cannot move "
@@ -42,6 +51,7 @@ def status_move(
     actor: str = "",
     note: str = "",
     noun: str = "",
+    refusal: str = "",
     update_fields: Iterable[str] | None = (),
     field: str = "status",
     verb: str = "status_changed",
@@ -51,7 +61,7 @@ def status_move(
     `update_fields` besides the status; None saves every field, after `full_clean`), and
     record the move ("Status: Submitted → Reviewed", or `description`) in its activity
     log. A refused move raises ValidationError and changes nothing."""
-    transition_check(obj, status, table=table, noun=noun, field=field)
+    transition_check(obj, status, table=table, noun=noun, refusal=refusal, field=field)
     old = getattr(obj, field)
     labels = (status_label(obj, old, field=field), status_label(obj, status, field=field))
     moved = f"Status: {labels[0]} → {labels[1]}"

@@ -117,9 +117,15 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def close_cycle(self, request, queryset):
+        closed = 0
         for cycle in queryset:
-            cycle_close(cycle=cycle, user=request.user)
-        self.message_user(request, f"Closed {queryset.count()} cycle(s).", messages.SUCCESS)
+            try:
+                cycle_close(cycle=cycle, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
+                continue
+            closed += 1
+        self.message_user(request, f"Closed {closed} cycle(s).", messages.SUCCESS)
 
     def get_urls(self):
         return [

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.activity.workflow import transition_check
 from core.secret_links import link_issue as secret_link_issue
 from core.secret_links import token_digest
 from partnerships.models import Council, MapSnapshot, Partnership, PartnershipCouncil
@@ -18,6 +19,7 @@ from submissions.models import (
     QuestionnaireLink,
     RefreshCycle,
 )
+from submissions.workflow import CYCLE_TRANSITIONS, cycle_move
 
 
 def _published_partnerships_of(council_ids) -> dict[int, list[Partnership]]:
@@ -89,8 +91,13 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
     (councils added later get theirs from `questionnaire_create`). Returns the
     questionnaires made now."""
     cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.status == RefreshCycle.Status.CLOSED:
-        raise ValidationError("A closed cycle cannot be opened again.")
+    if cycle.status != RefreshCycle.Status.OPEN:  # opening an open one again catches up
+        transition_check(
+            cycle,
+            RefreshCycle.Status.OPEN,
+            table=CYCLE_TRANSITIONS,
+            refusal="A closed cycle cannot be opened again.",
+        )
     if RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN).exclude(pk=cycle.pk).exists():
         raise ValidationError("Another cycle is open: close it first.")
     council_ids = set(
@@ -105,19 +112,19 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
             _item_create(questionnaire, partnership)
         made.append(questionnaire)
     if cycle.status != RefreshCycle.Status.OPEN:
-        cycle.status = RefreshCycle.Status.OPEN
         cycle.opened_at = timezone.now()
-        cycle.save(update_fields=["status", "opened_at"])
+        cycle_move(cycle, RefreshCycle.Status.OPEN, update_fields=["opened_at"])
     return made
 
 
 @transaction.atomic
 def cycle_close(*, cycle: RefreshCycle, user=None) -> RefreshCycle:
     """Close the cycle: its links stop working, and the map of its financial year is
-    published (frozen as it stands), unless that year's map was published already."""
-    cycle.status = RefreshCycle.Status.CLOSED
+    published (frozen as it stands), unless that year's map was published already. A
+    closed cycle is refused."""
+    cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
     cycle.closed_at = timezone.now()
-    cycle.save(update_fields=["status", "closed_at"])
+    cycle_move(cycle, RefreshCycle.Status.CLOSED, user=user, update_fields=["closed_at"])
     year = cycle.financial_year
     if (
         FIRST_YEAR <= year <= current_financial_year()

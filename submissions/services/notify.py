@@ -28,6 +28,7 @@ from submissions.models import (
 )
 from submissions.services.cycle import link_create
 from submissions.services.email import refresh_email_queue
+from submissions.workflow import AWAITING_REPLY
 
 # A reminder step missed (beat was down) is still sent this many days late; older steps
 # are dropped, and only the most recent due step is ever sent.
@@ -38,8 +39,6 @@ KIND_NEW_LINK = "refresh-new-link"
 KIND_REMINDER = "refresh-reminder"
 KIND_CHASER = "refresh-chaser"
 KIND_STAFF_NOTE = "refresh-submitted-staff"
-
-NOT_SUBMITTED = (Questionnaire.Status.NOT_OPENED, Questionnaire.Status.IN_PROGRESS)
 
 
 def questionnaire_path(token: str) -> str:
@@ -203,7 +202,7 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
         return 0
     kind, days = step
     questionnaires = (
-        cycle.questionnaires.filter(status__in=NOT_SUBMITTED)
+        cycle.questionnaires.filter(status__in=AWAITING_REPLY)
         .select_related("cycle", "council")
         .order_by("pk")
     )

@@ -40,6 +40,7 @@ from submissions.models import (
 from submissions.services.email import refresh_email_queue
 from submissions.services.notify import submission_received
 from submissions.services.review import change_propose
+from submissions.workflow import questionnaire_move
 
 Answer = QuestionnaireItem.Answer
 Kind = ProposedChange.Kind
@@ -139,16 +140,20 @@ def questionnaire_locked_reason(
     return ""
 
 
+def _actor(name: str, email: str) -> str:
+    """Who did it, as the log names someone without an account: their name and email."""
+    return ", ".join(part for part in (name.strip(), email.strip()) if part)
+
+
 def _event(questionnaire, verb, *, item=None, name="", email="", user=None, detail=""):
     """Keep one step in the questionnaire's activity log: by whom (the name they gave,
     with their email), on which item, and a note."""
-    actor = ", ".join(part for part in (name.strip(), email.strip()) if part)
     return activity_record(
         questionnaire,
         verb,
         description=Event(verb).label,
         user=user,
-        actor=actor,
+        actor=_actor(name, email),
         note=detail[:300],
         detail={"item": item.pk} if item is not None and item.pk else None,
     )
@@ -157,12 +162,19 @@ def _event(questionnaire, verb, *, item=None, name="", email="", user=None, deta
 @transaction.atomic
 def questionnaire_open(*, questionnaire: Questionnaire) -> Questionnaire:
     """Mark the questionnaire as opened the first time its link is used."""
-    updated = Questionnaire.objects.filter(
-        pk=questionnaire.pk, status=Questionnaire.Status.NOT_OPENED
-    ).update(status=Questionnaire.Status.IN_PROGRESS, opened_at=timezone.now())
-    if updated:
-        questionnaire.refresh_from_db(fields=["status", "opened_at"])
-        _event(questionnaire, Event.OPENED)
+    if questionnaire.status != Questionnaire.Status.NOT_OPENED:
+        return questionnaire
+    opening = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if opening.status == Questionnaire.Status.NOT_OPENED:  # not opened meanwhile
+        opening.opened_at = timezone.now()
+        questionnaire_move(
+            opening,
+            Questionnaire.Status.IN_PROGRESS,
+            verb=Event.OPENED,
+            description=Event.OPENED.label,
+            update_fields=["opened_at"],
+        )
+    questionnaire.status, questionnaire.opened_at = opening.status, opening.opened_at
     return questionnaire
 
 
@@ -560,24 +572,24 @@ def questionnaire_submit(
                 questionnaire=questionnaire,
                 item=item,
             )
-    questionnaire.status = Questionnaire.Status.SUBMITTED
     questionnaire.submitted_at = timezone.now()
     questionnaire.submitted_by_name = name.strip()
     questionnaire.submitted_by_email = email.strip()
     questionnaire.method = method
     questionnaire.version += 1
-    questionnaire.full_clean()
-    questionnaire.save()
     number = (
         activity_for(questionnaire).filter(verb__in=[Event.SUBMITTED, Event.CONFIRMED]).count() + 1
     )
-    _event(
+    verb = Event.CONFIRMED if method != Questionnaire.Method.ONLINE else Event.SUBMITTED
+    questionnaire_move(
         questionnaire,
-        Event.CONFIRMED if method != Questionnaire.Method.ONLINE else Event.SUBMITTED,
-        name=name.strip(),
-        email=email.strip(),
+        Questionnaire.Status.SUBMITTED,
+        verb=verb,
+        description=verb.label,
         user=user,
-        detail=f"{len(items)} partnerships, {questionnaire.get_method_display().lower()}",
+        actor=_actor(name, email),
+        note=f"{len(items)} partnerships, {questionnaire.get_method_display().lower()}",
+        update_fields=None,
     )
     if questionnaire.submitted_by_email:
         _confirmation_send(questionnaire, number=number, site_url=site_url, link=link)

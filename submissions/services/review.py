@@ -11,10 +11,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
+from core.activity.workflow import transition_check
 from partnerships.models import Partnership, SavingsOrigin, SavingsRecord
 from submissions.models import ProposedChange
+from submissions.workflow import CHANGE_TRANSITIONS, change_move
 
 Kind = ProposedChange.Kind
+ACCEPTED, REJECTED = ProposedChange.Status.ACCEPTED, ProposedChange.Status.REJECTED
+DECIDED = "This change has already been reviewed."
 
 SAVINGS_FIELDS = ("start_year", "end_year", "amount", "kind", "cashable", "recurrence", "note")
 
@@ -204,19 +208,28 @@ def change_accept(*, change: ProposedChange, reviewer, reason: str = "") -> Prop
     """Apply a pending change to the published data in one transaction; every history
     record it leaves names the reviewer and the review (`review_reason`)."""
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ProposedChange.Status.PENDING:
-        raise ValidationError("This change has already been reviewed.")
+    transition_check(change, ACCEPTED, table=CHANGE_TRANSITIONS, refusal=DECIDED)
     applier = APPLIERS.get(change.kind)
     if applier is None:
         raise ValidationError(f"No way to apply a change of kind {change.kind} yet.")
     with _history_as_review(change, user=reviewer):
         applier(change, user=reviewer)
-    change.status = ProposedChange.Status.ACCEPTED
+    _decide(change, ACCEPTED, reviewer=reviewer, reason=reason)
+    return change
+
+
+def _decide(change: ProposedChange, status: str, *, reviewer, reason: str) -> None:
     change.decision_reason = reason
     change.reviewed_by = reviewer
     change.reviewed_at = timezone.now()
-    change.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
-    return change
+    change_move(
+        change,
+        status,
+        user=reviewer,
+        note=reason,
+        refusal=DECIDED,
+        update_fields=["decision_reason", "reviewed_by", "reviewed_at"],
+    )
 
 
 @transaction.atomic
@@ -225,11 +238,5 @@ def change_reject(*, change: ProposedChange, reviewer, reason: str) -> ProposedC
     if not reason.strip():
         raise ValidationError({"decision_reason": "Say why the change is rejected."})
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ProposedChange.Status.PENDING:
-        raise ValidationError("This change has already been reviewed.")
-    change.status = ProposedChange.Status.REJECTED
-    change.decision_reason = reason.strip()
-    change.reviewed_by = reviewer
-    change.reviewed_at = timezone.now()
-    change.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+    _decide(change, REJECTED, reviewer=reviewer, reason=reason.strip())
     return change

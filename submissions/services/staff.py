@@ -17,6 +17,7 @@ from submissions.models import (
 )
 from submissions.services.cycle import questionnaire_create
 from submissions.services.review import change_accept, change_reject
+from submissions.workflow import questionnaire_move
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -43,12 +44,18 @@ def cycle_catch_up(*, cycle: RefreshCycle) -> tuple[int, int]:
     return len(wanted - have), items.count() - before
 
 
-def _questionnaires_mark_reviewed(questionnaire_ids: set[int]) -> None:
+def _questionnaires_mark_reviewed(questionnaire_ids: set[int], *, user) -> None:
     """A submitted questionnaire with nothing left to decide is reviewed."""
-    done = Questionnaire.objects.filter(
-        pk__in=questionnaire_ids, status=Questionnaire.Status.SUBMITTED
-    ).exclude(proposed_changes__status=ProposedChange.Status.PENDING)
-    done.update(status=Questionnaire.Status.REVIEWED, reviewed_at=timezone.now())
+    done = (
+        Questionnaire.objects.select_for_update()
+        .filter(pk__in=questionnaire_ids, status=Questionnaire.Status.SUBMITTED)
+        .exclude(proposed_changes__status=ProposedChange.Status.PENDING)
+    )
+    for questionnaire in done:
+        questionnaire.reviewed_at = timezone.now()
+        questionnaire_move(
+            questionnaire, Questionnaire.Status.REVIEWED, user=user, update_fields=["reviewed_at"]
+        )
 
 
 @transaction.atomic
@@ -73,5 +80,5 @@ def changes_decide(*, decisions: list[tuple[ProposedChange, str, str]], reviewer
         counts[decision] += 1
         if change.questionnaire_id:
             questionnaires.add(change.questionnaire_id)
-    _questionnaires_mark_reviewed(questionnaires)
+    _questionnaires_mark_reviewed(questionnaires, user=reviewer)
     return counts
