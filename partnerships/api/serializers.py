@@ -26,7 +26,7 @@ class PublicPageField(serializers.ReadOnlyField):
         return request.build_absolute_uri(value) if request else value
 
 
-def _money(**kwargs) -> serializers.DecimalField:
+def _amount_field(**kwargs) -> serializers.DecimalField:
     # Exact amounts in pounds, as decimal strings ("16000000.00").
     return serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, **kwargs)
 
@@ -208,7 +208,7 @@ class SavingsFigureSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text='Financial years, e.g. "2018/19"; "no period given" if the source gave none.',
     )
-    amount = _money(help_text="Pounds.")
+    amount = _amount_field(help_text="Pounds.")
     per_year = serializers.BooleanField(
         allow_null=True,
         read_only=True,
@@ -257,12 +257,12 @@ class PartnershipSerializer(serializers.ModelSerializer):
         help_text="Sectors of the member public bodies."
     )
     source_links = serializers.ListField(child=serializers.CharField(), read_only=True)
-    achieved_savings_total = _money(
+    achieved_savings_total = _amount_field(
         allow_null=True,
         help_text="Achieved savings as the ledger counts them (one figure per financial "
         "year; overlapping figures never added); null if there are none.",
     )
-    expected_savings_total = _money(
+    expected_savings_total = _amount_field(
         allow_null=True,
         help_text="Expected savings counted the same way; never added to achieved.",
     )
