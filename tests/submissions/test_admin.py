@@ -310,6 +310,16 @@ def test_the_review_shows_the_published_value_beside_the_proposed_one(staff, sub
     assert "by Ann Officer (ann@adur.gov.uk)" in page
 
 
+def test_the_review_reads_the_same_amount_as_the_same_however_it_was_written(staff, submitted):
+    questionnaire, update, savings = submitted
+    SavingsRecordFactory(
+        partnership=update.partnership, start_year=2025, end_year=2025, amount="250000"
+    )
+    # Published as 250000.00, proposed as "250000": one amount, written once.
+    page = text(staff.get(review_url(questionnaire)).content)
+    assert "Amount (£) £250,000.00 £250,000.00 Same" in page
+
+
 def test_accepted_changes_are_published_and_rejected_ones_are_not(staff, submitted):
     questionnaire, update, savings = submitted
     partnership = update.partnership
