@@ -298,6 +298,36 @@ def suggestion_shortlist(*, match_request: MatchRequest, council_id, user) -> Ma
 
 
 @transaction.atomic
+def suggestion_add_by_hand(
+    *,
+    match_request: MatchRequest,
+    council: Council,
+    user,
+    reasons: str = "",
+    shared_with_requester: bool = False,
+    contact_name: str = "",
+    contact_email: str = "",
+) -> MatchSuggestion:
+    """Shortlist a council staff chose themselves, with what they typed. A contact the
+    app found for the council stays unless staff typed another."""
+    suggestion = suggestion_add(
+        match_request=match_request,
+        council=council,
+        user=user,
+        reasons=reasons,
+        added_by_hand=True,
+    )
+    return suggestion_update(
+        suggestion=suggestion,
+        user=user,
+        shared_with_requester=shared_with_requester,
+        contact_name=contact_name or suggestion.contact_name,
+        contact_email=contact_email or suggestion.contact_email,
+        reasons=reasons,
+    )
+
+
+@transaction.atomic
 def suggestion_update(
     *,
     suggestion: MatchSuggestion,
@@ -305,10 +335,11 @@ def suggestion_update(
     shared_with_requester: bool,
     contact_name: str,
     contact_email: str,
-    reasons: str,
+    reasons: str = "",
 ) -> MatchSuggestion:
-    """Staff change a shortlisted council: whether the requester sees it, and whom to
-    introduce them to."""
+    """Staff change a shortlisted council: whether the requester sees it, whom to
+    introduce them to, and why it is suggested (blank keeps the reasons there)."""
+    reasons = reasons or suggestion.reasons
     changes = []
     if suggestion.shared_with_requester != shared_with_requester:
         changes.append("shown to requester" if shared_with_requester else "hidden from requester")

@@ -250,28 +250,19 @@ class MatchRequestAdmin(MatchRequestWorkflowViews, admin.ModelAdmin):
             return
         if not suggestion_form.has_changed():
             return
+        typed = {
+            "user": request.user,
+            "shared_with_requester": data.get("shared_with_requester", False),
+            "contact_name": data.get("contact_name", ""),
+            "contact_email": data.get("contact_email", ""),
+            "reasons": data.get("reasons", ""),
+        }
         if instance.pk is None:
-            suggestion = services.suggestion_add(
-                match_request=match_request,
-                council=data["council"],
-                user=request.user,
-                reasons=data.get("reasons", ""),
-                added_by_hand=True,
+            suggestion = services.suggestion_add_by_hand(
+                match_request=match_request, council=data["council"], **typed
             )
-            # A contact the app found stays unless staff typed another.
-            contact_name = data.get("contact_name") or suggestion.contact_name
-            contact_email = data.get("contact_email") or suggestion.contact_email
             formset.new_objects.append(suggestion)
         else:
             suggestion = MatchSuggestion.objects.get(pk=instance.pk)
-            contact_name = data.get("contact_name", "")
-            contact_email = data.get("contact_email", "")
+            services.suggestion_update(suggestion=suggestion, **typed)
             formset.changed_objects.append((suggestion, suggestion_form.changed_data))
-        services.suggestion_update(
-            suggestion=suggestion,
-            user=request.user,
-            shared_with_requester=data.get("shared_with_requester", False),
-            contact_name=contact_name,
-            contact_email=contact_email,
-            reasons=data.get("reasons") or suggestion.reasons,
-        )
