@@ -14,7 +14,30 @@ LABELS = {
 }
 
 
+def view_grants_copy(apps, old_app_label, old_codename):
+    """Whoever could see the old log (a group or a user given its view permission) can
+    see the activity log: the old permission goes with its model."""
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    old = Permission.objects.filter(
+        content_type__app_label=old_app_label, codename=old_codename
+    ).first()
+    if old is None or not (old.group_set.exists() or old.user_set.exists()):
+        return
+    entry_type, _ = ContentType.objects.get_or_create(app_label="activity", model="activityentry")
+    new, _ = Permission.objects.get_or_create(
+        content_type=entry_type,
+        codename="view_activityentry",
+        defaults={"name": "Can view activity entry"},
+    )
+    for group in old.group_set.all():
+        group.permissions.add(new)
+    for user in old.user_set.all():
+        user.user_permissions.add(new)
+
+
 def events_copy(apps, schema_editor):
+    view_grants_copy(apps, "submissions", "view_questionnaireevent")
     QuestionnaireEvent = apps.get_model("submissions", "QuestionnaireEvent")
     ActivityEntry = apps.get_model("activity", "ActivityEntry")
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -48,6 +71,7 @@ def events_copy(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("activity", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("submissions", "0007_change_history_name"),
     ]
