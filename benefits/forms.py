@@ -4,7 +4,6 @@ Every amount is typed as text (not a number input) so that whatever is typed com
 as typed, with a message beside it saying what is wrong.
 """
 
-import datetime
 from decimal import Decimal
 
 from django import forms
@@ -23,24 +22,20 @@ from core.parsing import (
 )
 from core.parsing import MoneyField as StrictMoneyField
 from partnerships.models import financial_year_label
-from partnerships.rules import members_check
+from partnerships.rules import SAVINGS_YEARS, members_check
 
-FIRST_YEAR = 2000
-LAST_YEAR_AHEAD = 15
 # Most rows each part of the figures form takes: more than a person ever needs (a
 # partnership of every council in England; a set-up cost a month for four years; every
 # financial year the form offers, and a new row), few enough that a page sending more is
 # answered at once.
 MAX_PARTNERS = 400
 MAX_SETUP_COSTS = 50
-MAX_YEARS = datetime.date.today().year + LAST_YEAR_AHEAD - FIRST_YEAR + 2
+MAX_YEARS = SAVINGS_YEARS.latest - SAVINGS_YEARS.earliest + 2
 
 
 def year_choices(blank: str = "Choose a year") -> list[tuple[str, str]]:
-    last = datetime.date.today().year + LAST_YEAR_AHEAD
-    return [("", blank)] + [
-        (str(year), financial_year_label(year)) for year in range(FIRST_YEAR, last + 1)
-    ]
+    years = range(SAVINGS_YEARS.earliest, SAVINGS_YEARS.latest + 1)
+    return [("", blank)] + [(str(year), financial_year_label(year)) for year in years]
 
 
 MONTH_CHOICES = [(str(n), f"{n} month{'s' if n > 1 else ''}") for n in range(12, 0, -1)]

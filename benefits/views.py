@@ -25,6 +25,7 @@ from core.parsing import ParseError, bad_request, parse_int, parse_year
 from core.ratelimit import allowance_refused
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
+from partnerships.rules import SAVINGS_YEARS
 from partnerships.views.downloads import CONTENT_TYPES
 
 SESSION_NEW_LINK = "benefits-new-link"
@@ -208,7 +209,11 @@ def _next_year(tracker: Tracker, data=None) -> int:
         for key, value in data.items():
             if key.startswith("years-") and key.endswith("-year"):
                 try:
-                    years.append(parse_year(value, min_year=forms.FIRST_YEAR))
+                    years.append(
+                        parse_year(
+                            value, min_year=SAVINGS_YEARS.earliest, max_year=SAVINGS_YEARS.latest
+                        )
+                    )
                 except ParseError:
                     pass  # the row's own field says what is wrong with it
     return max(years) + 1 if years else tracker.first_year

@@ -307,6 +307,10 @@ class Partnership(models.Model):
         return reverse("partnerships:partnership-detail", args=[self.live_slug])
 
     def clean(self) -> None:
+        # rules reads timeline, which reads this module: imported when first needed.
+        from partnerships.rules import START_YEARS, years_check
+
+        years_check(START_YEARS, start_year=self.start_year, end_year=self.end_year)
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
         if self.no_savings_reason == NoSavingsReason.OTHER and not self.no_savings_reason_other:
@@ -556,6 +560,9 @@ class SavingsRecord(models.Model):
         return range(self.start_year, self.end_year + 1)
 
     def clean(self) -> None:
+        from partnerships.rules import SAVINGS_YEARS, years_check
+
+        years_check(SAVINGS_YEARS, start_year=self.start_year, end_year=self.end_year)
         if (self.start_year is None) != (self.end_year is None):
             raise ValidationError(
                 {"end_year": "Give both the first and the last financial year, or neither."}

@@ -18,6 +18,7 @@ from core.parsing import (
     parse_int,
 )
 from partnerships.models import NoSavingsReason, PartnershipStatus, Recurrence, SavingsKind
+from partnerships.rules import START_YEARS
 from submissions.models import Questionnaire, QuestionnaireItem
 from submissions.questionnaire_selectors import PartnerChoices
 from submissions.services.questionnaire import ITEM_FIELDS, MEMBER_FIELDS, item_validate
@@ -37,14 +38,10 @@ def _year(label: str, help_text: str = "") -> forms.IntegerField:
         what="the year",
         label=label,
         required=False,
-        min_value=1990,
-        max_value=2100,
+        min_value=START_YEARS.earliest,
+        max_value=START_YEARS.latest,
         help_text=help_text,
-        error_messages={
-            **YEAR_ERRORS,
-            "min_value": "Give a year from 1990 on.",
-            "max_value": "Give a year before 2100.",
-        },
+        error_messages={**YEAR_ERRORS, **START_YEARS.errors()},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
     )
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from core.honeypot import HoneypotForm
 from core.parsing import BoundedEmailField, StrictIntegerField, TextField
 from partnerships.models import Council, PublicBody, ServiceCategory
-from partnerships.rules import members_check
+from partnerships.rules import START_YEARS, members_check
 
 
 class CouncilChoiceField(forms.ModelChoiceField):
@@ -93,10 +93,13 @@ class ProposalForm(HoneypotForm):
         what="the year",
         label="Year it started (optional)",
         required=False,
-        min_value=1970,
-        max_value=2100,
+        min_value=START_YEARS.earliest,
+        max_value=START_YEARS.latest,
         help_text="For example 2019.",
-        error_messages={"invalid": "Give the year as four digits, like 2019."},
+        error_messages={
+            "invalid": "Give the year as four digits, like 2019.",
+            **START_YEARS.errors(),
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--year"}),
     )
 

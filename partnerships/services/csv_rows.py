@@ -29,7 +29,7 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
-from partnerships.rules import members_check
+from partnerships.rules import START_YEARS, members_check
 from partnerships.services.loading import categories_ensure, csv_read
 from partnerships.services.periods import PeriodError, financial_years
 from partnerships.services.report import LoadReport, Progress, RowError
@@ -194,7 +194,7 @@ def _partnership_row_read(
     start_year = row["start_year"].strip()
     if start_year:
         try:
-            parse_year(start_year, min_year=1901, max_year=2099)
+            parse_year(start_year, min_year=START_YEARS.earliest, max_year=START_YEARS.latest)
         except ParseError as exc:
             raise RowProblem("start year must be a year such as 2014", start_year) from exc
 

@@ -3,20 +3,35 @@ person refused anywhere reads the same words (partnerships.rules)."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from benefits.forms import TrackerStartForm
-from partnerships.models import Council, Partnership, PublicBody, ServiceCategory
-from partnerships.rules import TOO_FEW_MEMBERS, members_check
+from partnerships.models import (
+    Council,
+    Partnership,
+    PublicBody,
+    SavingsKind,
+    SavingsRecord,
+    ServiceCategory,
+)
+from partnerships.rules import (
+    EARLIEST_START_YEAR,
+    SAVINGS_YEARS,
+    START_YEARS,
+    TOO_FEW_MEMBERS,
+    members_check,
+)
 from partnerships.services import partnership_create
 from partnerships.services.csv_rows import (
     PARTNERSHIP_COLUMNS,
     name_lookup_rows,
     partnerships_load_csv,
 )
+from partnerships.timeline import current_financial_year
 from submissions.models import QuestionnaireItem
 from submissions.proposal_forms import ProposalForm
 from submissions.services.questionnaire import item_validate
@@ -105,3 +120,72 @@ def test_a_planned_tracker_of_one_council_is_refused_beside_the_councils():
     form = TrackerStartForm(data={"for_what": "planned", "councils": [str(adur.pk)]})
     assert not form.is_valid()
     assert form.errors["councils"] == [TOO_FEW_MEMBERS]
+
+
+# --- Years ---------------------------------------------------------------------------
+
+
+def _year_fields():
+    from submissions.forms import ItemForm
+
+    return {
+        "questionnaire start": ItemForm.base_fields["start_year"],
+        "questionnaire end": ItemForm.base_fields["end_year"],
+        "proposal start": ProposalForm.base_fields["start_year"],
+    }
+
+
+@pytest.mark.parametrize("field", ["questionnaire start", "questionnaire end", "proposal start"])
+def test_a_start_year_field_takes_1974_and_refuses_years_out_of_bounds_in_one_sentence(field):
+    year_field = _year_fields()[field]
+    assert year_field.clean("1974") == 1974
+    assert year_field.clean(str(START_YEARS.latest)) == START_YEARS.latest
+    for year in (EARLIEST_START_YEAR - 1, START_YEARS.latest + 1):
+        with pytest.raises(ValidationError) as error:
+            year_field.clean(str(year))
+        assert error.value.messages == [START_YEARS.message]
+    assert START_YEARS.message == f"Give a year from 1900 to {current_financial_year() + 15}."
+
+
+def test_a_partnership_and_a_savings_figure_refuse_years_out_of_bounds_beside_the_field():
+    partnership = Partnership(name="Old", slug="old", start_year=1899, end_year=2000)
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert error.value.message_dict["start_year"] == [START_YEARS.message]
+    record = SavingsRecord(
+        partnership=Partnership.objects.first(),
+        start_year=1999,
+        end_year=START_YEARS.latest + 1,
+        amount=Decimal("100"),
+        kind=SavingsKind.ACHIEVED,
+    )
+    with pytest.raises(ValidationError) as error:
+        record.full_clean()
+    assert error.value.message_dict["start_year"] == [SAVINGS_YEARS.message]
+    assert error.value.message_dict["end_year"] == [SAVINGS_YEARS.message]
+
+
+def test_a_csv_start_year_out_of_bounds_is_reported():
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PARTNERSHIP_COLUMNS)
+    writer.writeheader()
+    writer.writerow(
+        {
+            **dict.fromkeys(PARTNERSHIP_COLUMNS, ""),
+            "name": "An ancient service",
+            "members": "Adur District Council; Arun District Council",
+            "category": "Environmental health and regulatory services",
+            "start_year": "1899",
+        }
+    )
+    report = partnerships_load_csv(
+        text=out.getvalue(), name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR)
+    )
+    assert ["start year" in error.message for error in report.errors] == [True]
+
+
+def test_the_tracker_offers_the_savings_years():
+    from benefits.forms import year_choices
+
+    years = [int(value) for value, _label in year_choices() if value]
+    assert (years[0], years[-1]) == (SAVINGS_YEARS.earliest, SAVINGS_YEARS.latest)
