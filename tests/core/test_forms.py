@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from core.forms import error_links, errors_onto
 from core.honeypot import HoneypotForm
+from tests.axe import assert_no_violations
 
 
 class Sample(HoneypotForm):
@@ -119,7 +120,19 @@ def test_the_summary_takes_the_focus_on_every_kind_of_page_that_shows_one(page, 
         page.goto(live_server.url + path)
         page.get_by_role("button", name=send).click()
         expect(page.locator("#error-summary")).to_be_focused()
-    page.goto(live_server.url + "/partnerships/?start_from=abc")
+    page.goto(live_server.url + "/partnerships/?start_from=abc&q=bad%07text")
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("There is a problem with the filters")
     expect(summary).to_be_focused()
+    assert_no_violations(page)
+
+
+@pytest.mark.django_db
+def test_the_search_box_in_error_is_described_by_its_message_like_every_field(client):
+    html = client.get("/partnerships/", {"q": "bad\x07text"}).content.decode()
+    assert "There is a problem with the filters" in html
+    assert 'id="id_q_error"' in html
+    assert re.search(
+        r'<input[^>]*id="id_q"[^>]*aria-describedby="id_q-hint id_q_error" aria-invalid="true"',
+        html,
+    )
