@@ -126,6 +126,39 @@ def questionnaires_not_replied(*, cycle: RefreshCycle) -> list[Questionnaire]:
     )
 
 
+NOT_REPLIED_COLUMNS = [
+    "council",
+    "gss_code",
+    "region",
+    "status",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+]
+
+
+def not_replied_rows(*, cycle: RefreshCycle) -> list[list[str]]:
+    """The councils of a cycle that have not submitted, one row per active contact (one
+    row with no contact for a council without one), under `NOT_REPLIED_COLUMNS`."""
+    rows = []
+    for questionnaire in questionnaires_not_replied(cycle=cycle):
+        council = questionnaire.council
+        region = council.region.name if council.region else ""
+        for contact in council.active_contacts or [None]:
+            rows.append(
+                [
+                    council.short_name,
+                    council.gss_code,
+                    region,
+                    questionnaire.get_status_display(),
+                    contact.name if contact else "",
+                    contact.email if contact else "",
+                    contact.role if contact else "",
+                ]
+            )
+    return rows
+
+
 # --- Proposed changes beside the published values ----------------------------------------
 
 LIST_FIELDS = {"councils": Council, "public_bodies": PublicBody, "categories": ServiceCategory}

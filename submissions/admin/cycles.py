@@ -17,9 +17,10 @@ from submissions.models import (
     RefreshCycle,
 )
 from submissions.selectors import (
+    NOT_REPLIED_COLUMNS,
     cycle_progress,
+    not_replied_rows,
     partnerships_missing_figures,
-    questionnaires_not_replied,
 )
 from submissions.services import cycle_close, cycle_open
 from submissions.services.staff import (
@@ -177,31 +178,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "private, no-store"
         writer = CsvWriter(response)
-        writer.row(
-            [
-                "council",
-                "gss_code",
-                "region",
-                "status",
-                "contact_name",
-                "contact_email",
-                "contact_role",
-            ]
-        )
-        for questionnaire in questionnaires_not_replied(cycle=cycle):
-            council = questionnaire.council
-            region = council.region.name if council.region else ""
-            contacts = council.active_contacts or [None]
-            for contact in contacts:
-                writer.row(
-                    [
-                        council.short_name,
-                        council.gss_code,
-                        region,
-                        questionnaire.get_status_display(),
-                        contact.name if contact else "",
-                        contact.email if contact else "",
-                        contact.role if contact else "",
-                    ]
-                )
+        writer.row(NOT_REPLIED_COLUMNS)
+        for row in not_replied_rows(cycle=cycle):
+            writer.row(row)
         return response
