@@ -4,6 +4,7 @@ refused with a message and changes nothing."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.activity.selectors import activity_for
 from matchmaking import services
@@ -68,3 +69,21 @@ def test_only_an_awarded_applications_work_is_completed(staff):
         )
     application.refresh_from_db()
     assert application.status == A.SUBMITTED
+
+
+def test_staff_see_each_move_on_the_requests_page_and_in_the_activity_list(staff, client):
+    request = MatchRequestFactory(status=MatchRequest.Status.EMAIL_CONFIRMED)
+    services.match_request_transition(
+        match_request=request,
+        status=MatchRequest.Status.CLOSED,
+        user=staff,
+        reason="The council found a partner itself.",
+    )
+    client.force_login(staff)
+    page = client.get(reverse("admin:matchmaking_matchrequest_change", args=[request.pk]))
+    html = page.content.decode()
+    assert "Activity (every action, newest first)" in html
+    assert "Status: Email confirmed → Closed" in html
+    assert "The council found a partner itself." in html and "broker" in html
+    listing = client.get(reverse("admin:activity_activityentry_changelist")).content.decode()
+    assert "Status: Email confirmed → Closed" in listing and request.reference in listing

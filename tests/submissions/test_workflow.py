@@ -6,6 +6,7 @@ a move the table does not allow is refused with a message and changes nothing.""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from benefits.models import TrackerStatus
 from benefits.workflow import TRACKER_TRANSITIONS
@@ -93,3 +94,19 @@ def test_a_questionnaire_not_submitted_cannot_be_reviewed(real_data):
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.NOT_OPENED
     assert not activity_for(questionnaire).exists()
+
+
+def test_staff_see_who_did_what_on_the_questionnaires_page(real_data, client):
+    from submissions.services.questionnaire import questionnaire_open
+    from tests.submissions.refresh_fixtures import superuser_make
+
+    cycle = RefreshCycle.objects.create(financial_year=2030, status=RefreshCycle.Status.OPEN)
+    questionnaire = Questionnaire.objects.create(cycle=cycle, council=council(ADUR))
+    questionnaire_open(questionnaire=questionnaire)
+    client.force_login(superuser_make())
+    page = client.get(reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk]))
+    html = page.content.decode()
+    assert "Who did what" in html and "Opened" in html
+    questionnaire.refresh_from_db()
+    assert questionnaire.status == Questionnaire.Status.IN_PROGRESS
+    assert activity_for(questionnaire).get().detail == {"from": "not_opened", "to": "in_progress"}
