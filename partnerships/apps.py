@@ -6,4 +6,6 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Councils and partnerships"
 
     def ready(self) -> None:
-        from partnerships import signals  # noqa: F401  (connects the layers' cache invalidation)
+        from partnerships.signals import receivers_connect
+
+        receivers_connect()

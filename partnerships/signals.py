@@ -1,6 +1,7 @@
 """Cache invalidation for the map's layers, the API's boundaries and its cached lists,
 and the savings ledger derived from the records (see the last receiver); nothing else
-(see STYLE.md). Connected in `PartnershipsConfig.ready()`.
+(see STYLE.md). `receivers_connect()`, called in `PartnershipsConfig.ready()`, lists
+who sends what to whom.
 
 Every cached layer, boundary, compressed body and API list page is keyed on the map's
 data version (`partnerships.map_layers`), so starting a new version when staff save or
@@ -10,7 +11,6 @@ or a public body drops them all.
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from partnerships.map_layers import map_data_changed
 from partnerships.models import (
@@ -25,27 +25,6 @@ from partnerships.models import (
 )
 
 
-@receiver(post_save, sender=Council)
-@receiver(post_delete, sender=Council)
-@receiver(post_save, sender=Partnership)
-@receiver(post_delete, sender=Partnership)
-@receiver(post_save, sender=PartnershipCouncil)
-@receiver(post_delete, sender=PartnershipCouncil)
-@receiver(m2m_changed, sender=Partnership.councils.through)
-# What the API's cached lists of partnerships and savings show besides the members.
-@receiver(post_save, sender=PartnershipPublicBody)
-@receiver(post_delete, sender=PartnershipPublicBody)
-@receiver(m2m_changed, sender=Partnership.public_bodies.through)
-@receiver(m2m_changed, sender=Partnership.categories.through)
-@receiver(post_save, sender=SavingsRecord)
-@receiver(post_delete, sender=SavingsRecord)
-@receiver(post_save, sender=ServiceCategory)
-@receiver(post_delete, sender=ServiceCategory)
-# The regions layer and the public bodies' boundaries.
-@receiver(post_save, sender=Region)
-@receiver(post_delete, sender=Region)
-@receiver(post_save, sender=PublicBody)
-@receiver(post_delete, sender=PublicBody)
 def map_layers_invalidate(**kwargs) -> None:
     # Now, so this transaction's own requests see the change; and again after commit,
     # so that a layer another request built from the old rows meanwhile is dropped.
@@ -53,8 +32,6 @@ def map_layers_invalidate(**kwargs) -> None:
     transaction.on_commit(map_data_changed)
 
 
-@receiver(post_save, sender=SavingsRecord)
-@receiver(post_delete, sender=SavingsRecord)
 def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
     """The ledger (`SavingsYear`) is derived data, like a cache: recounted from the
     records whenever one is saved or deleted, so totals never go stale."""
@@ -64,3 +41,35 @@ def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
         return
     if Partnership.objects.filter(pk=instance.partnership_id).exists():
         ledger_rebuild(partnership_ids=[instance.partnership_id])
+
+
+# Saving or deleting one of these starts a new version of the map's data: the members
+# and the partnerships themselves, what the API's cached lists show besides the members
+# (public-body members, savings, categories), and the regions layer and the public
+# bodies' boundaries.
+LAYER_MODELS = (
+    Council,
+    Partnership,
+    PartnershipCouncil,
+    PartnershipPublicBody,
+    SavingsRecord,
+    ServiceCategory,
+    Region,
+    PublicBody,
+)
+LAYER_RELATIONS = (
+    Partnership.councils.through,
+    Partnership.public_bodies.through,
+    Partnership.categories.through,
+)
+
+
+def receivers_connect() -> None:
+    """Connect the cache invalidation and the ledger's recount to the models they follow."""
+    for model in LAYER_MODELS:
+        post_save.connect(map_layers_invalidate, sender=model)
+        post_delete.connect(map_layers_invalidate, sender=model)
+    for relation in LAYER_RELATIONS:
+        m2m_changed.connect(map_layers_invalidate, sender=relation)
+    post_save.connect(savings_ledger_recount, sender=SavingsRecord)
+    post_delete.connect(savings_ledger_recount, sender=SavingsRecord)
