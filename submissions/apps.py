@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from simple_history.signals import pre_create_historical_record
 
 
 class SubmissionsConfig(AppConfig):
@@ -10,13 +11,17 @@ class SubmissionsConfig(AppConfig):
         from submissions.admin.partnership_pages import partnership_pages_extend
         from submissions.groups import associates_group_ensure
         from submissions.services.apply import PARTNERSHIP_APPLIERS
-        from submissions.services.review import applier_register
+        from submissions.services.review import applier_register, history_names_the_review
 
         # The review queue applies accepted partnership updates, new partnerships and
         # endings with the refresh's own appliers.
         for kind, applier in PARTNERSHIP_APPLIERS.items():
             applier_register(kind=kind, applier=applier)
         partnership_pages_extend()
+        # The history records an accepted change leaves name its reviewer and review.
+        pre_create_historical_record.connect(
+            history_names_the_review, dispatch_uid="submissions.history_names_the_review"
+        )
         # After Django's own post_migrate receiver (auth, earlier in INSTALLED_APPS) has
         # made this app's permissions.
         post_migrate.connect(

@@ -7,9 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
-from simple_history.signals import pre_create_historical_record
 
 from core.activity.workflow import transition_check
 from partnerships.models import Partnership, SavingsOrigin, SavingsRecord
@@ -48,9 +46,11 @@ def review_reason(change: ProposedChange) -> str:
     return f"Accepted review {change.pk}: {change.source}"[:100]
 
 
-@receiver(pre_create_historical_record)
-def _history_names_the_review(sender, history_instance, **kwargs) -> None:
-    # Only labels the history row being written (who and why); changes nothing else.
+def history_names_the_review(sender, history_instance, **kwargs) -> None:
+    """simple-history's pre_create_historical_record receiver (connected in
+    `SubmissionsConfig.ready()`): while a change is being accepted, the history row being
+    written names the reviewer and the review. It labels that row and changes nothing
+    else."""
     accepting = _accepting.get()
     if accepting is None:
         return
