@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import QueryDict
 
-from core.parsing import MAX_YEAR, MIN_YEAR, ParseError, StrictYearField, TextField, parse_year
+from core.parsing import ParseError, StrictYearField, TextField, parse_year
 from partnerships.forms import FilterForm
 from partnerships.models import (
     STATUSES_NOW,
@@ -29,6 +29,7 @@ from partnerships.models import (
     ServiceCategory,
     financial_year_label,
 )
+from partnerships.rules import START_YEARS
 from partnerships.services.snapshots import on_snapshot, snapshot_for
 from partnerships.timeline import (
     FIRST_YEAR,
@@ -126,7 +127,7 @@ class TextFilter(django_filters.CharFilter):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A year as four ASCII digits from MIN_YEAR to MAX_YEAR (core.parsing): "²", "1e300"
+    """A year as four ASCII digits within its bounds (core.parsing): "²", "1e300"
     or "2019.5" get a message beside the field."""
 
     field_class = StrictYearField
@@ -135,8 +136,7 @@ class YearFilter(django_filters.NumberFilter):
 def _year_errors(what: str) -> dict[str, str]:
     return {
         "invalid": f"Give {what} as four digits, like 2019.",
-        "min_value": f"Give {what} from {MIN_YEAR} on.",
-        "max_value": f"Give {what} up to {MAX_YEAR}.",
+        **START_YEARS.errors(),
     }
 
 
@@ -199,12 +199,16 @@ class PartnershipFilter(django_filters.FilterSet):
         label="Started in or after",
         field_name="start_year",
         lookup_expr="gte",
+        min_value=START_YEARS.earliest,
+        max_value=START_YEARS.latest,
         error_messages=_year_errors("the year"),
     )
     start_to = YearFilter(
         label="Started in or before",
         field_name="start_year",
         lookup_expr="lte",
+        min_value=START_YEARS.earliest,
+        max_value=START_YEARS.latest,
         error_messages=_year_errors("the year"),
     )
     council = TextFilter(

@@ -398,6 +398,11 @@ class PartnershipCouncil(models.Model):
     def __str__(self) -> str:
         return f"{self.council} in {self.partnership}"
 
+    def clean(self) -> None:
+        from partnerships.rules import START_YEARS, years_check
+
+        years_check(START_YEARS, joined_year=self.joined_year, left_year=self.left_year)
+
 
 class PartnershipPublicBody(models.Model):
     partnership = models.ForeignKey(
@@ -429,6 +434,11 @@ class PartnershipPublicBody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_body} in {self.partnership}"
+
+    def clean(self) -> None:
+        from partnerships.rules import START_YEARS, years_check
+
+        years_check(START_YEARS, joined_year=self.joined_year, left_year=self.left_year)
 
 
 class SavingsKind(models.TextChoices):

@@ -21,9 +21,11 @@ from rest_framework.exceptions import ValidationError
 
 from core import parsing
 from partnerships import timeline
+from partnerships.rules import START_YEARS
 
-# The site's own bounds (core.parsing): years, and PostgreSQL's `integer` for ids and pages.
-MIN_YEAR, MAX_YEAR, MAX_INT = parsing.MIN_YEAR, parsing.MAX_YEAR, parsing.MAX_ID
+# PostgreSQL's `integer` bounds ids and pages (core.parsing); a start year is one a
+# partnership may have (partnerships.rules).
+MAX_INT = parsing.MAX_ID
 TEXT_MAX_LENGTH = 100
 # C0 and C1 control characters and DEL, NUL among them; as a JSON Schema pattern too.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -87,7 +89,9 @@ class Integer(QueryParameter):
 
 
 def year(name: str, description: str = "") -> Integer:
-    return Integer(name, description, minimum=MIN_YEAR, maximum=MAX_YEAR, digits=4)
+    return Integer(
+        name, description, minimum=START_YEARS.earliest, maximum=START_YEARS.latest, digits=4
+    )
 
 
 @dataclass(frozen=True)

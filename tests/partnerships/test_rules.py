@@ -189,3 +189,30 @@ def test_the_tracker_offers_the_savings_years():
 
     years = [int(value) for value, _label in year_choices() if value]
     assert (years[0], years[-1]) == (SAVINGS_YEARS.earliest, SAVINGS_YEARS.latest)
+
+
+def test_a_members_joining_year_is_bounded_like_a_start_year():
+    from partnerships.models import PartnershipCouncil
+
+    membership = PartnershipCouncil(
+        partnership=Partnership.objects.first(),
+        council=_council("Adur District Council"),
+        joined_year=1850,
+        left_year=START_YEARS.latest + 1,
+    )
+    with pytest.raises(ValidationError) as error:
+        membership.full_clean(validate_unique=False, validate_constraints=False)
+    assert error.value.message_dict == {
+        "joined_year": [START_YEARS.message],
+        "left_year": [START_YEARS.message],
+    }
+
+
+def test_the_start_year_filters_of_the_lists_and_the_api_take_the_same_bounds(client):
+    from partnerships.filters import PartnershipFilter
+
+    filtered = PartnershipFilter({"start_from": "1899", "start_to": "1974"})
+    assert filtered.errors == {"start_from": [START_YEARS.message]}
+    response = client.get("/api/partnerships/", {"start_from": str(START_YEARS.latest + 1)})
+    assert response.status_code == 400
+    assert START_YEARS.message in response.content.decode()
