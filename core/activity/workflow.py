@@ -70,10 +70,9 @@ def status_move(
         obj.full_clean()
         obj.save()
     else:
-        fields = {field, *update_fields}
-        if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
-            fields.add("updated_at")
-        obj.save(update_fields=sorted(fields))
+        # With the fields Django stamps on every save (`auto_now`), as a full save would.
+        stamped = {f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
+        obj.save(update_fields=sorted({field, *update_fields, *stamped}))
     return activity_record(
         obj,
         verb,
