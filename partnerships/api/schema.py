@@ -8,12 +8,14 @@ SPECTACULAR_SETTINGS["AUTHENTICATION_WHITELIST"] = []."""
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 
+from partnerships.rules import START_YEARS
+
 PARAMETER_ERRORS = {
     "type": "object",
     "description": "Each refused query parameter, with what was wrong with it.",
     "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     "minProperties": 1,
-    "example": {"year": ["Give year as 4 digits from 1900 to 2100 in the digits 0 to 9."]},
+    "example": {"start_from": [f"start_from: {START_YEARS.message}"]},
 }
 DETAIL = {
     "type": "object",
