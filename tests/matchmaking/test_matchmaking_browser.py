@@ -112,8 +112,8 @@ def test_the_forms_error_states_and_private_pages_have_no_wcag_violations(page, 
     from decimal import Decimal
 
     from matchmaking.models import ExpertApplication, MatchSuggestion
+    from tests.axe import assert_no_violations
     from tests.matchmaking.factories import ExpertApplicationFactory, MatchRequestFactory
-    from tests.test_accessibility import assert_no_violations
 
     # The request form and the application form, each sent empty.
     for path, button in (

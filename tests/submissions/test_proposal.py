@@ -188,7 +188,7 @@ def test_a_flood_from_one_address_is_refused_after_the_limit_keeping_the_text(
 
 @pytest.mark.browser
 def test_an_officer_follows_the_map_footer_link_and_sends_a_proposal(page, live_server):
-    from tests.test_accessibility import assert_no_violations
+    from tests.axe import assert_no_violations
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Tell us about a shared service that is not on the map").click()
