@@ -1,20 +1,59 @@
-"""What the request and application admins share: the confirm-form page of their
-actions, and their notes inlines (their activity inline is the kernel's,
+"""What the request and application admins share: their action views' URLs, the
+permission-checked object those views act on, the confirm-form page of their actions,
+and their notes inlines (their activity inline is the kernel's,
 `core.activity.admin.ActivityInline`)."""
 
-from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from collections.abc import Callable
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from core.forms import errors_onto
+from matchmaking import services
 from matchmaking.models import Note
 
 NONE = "—"
 
 
 class ActionPagesMixin:
-    """The back-redirect and the small confirm-form page that every custom action view of
-    a request or application admin shares."""
+    """The URLs, the back-redirect and the small confirm-form page that every custom action
+    view of a request or application admin shares.
+
+    `action_related` names what an action view's object is loaded with; `panel_context`
+    adds what the object's change page shows above its form."""
+
+    action_related: tuple[str, ...] = ()
+
+    def panel_context(self, obj) -> dict:
+        return {}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context.update(self.panel_context(obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _object_path(self, func, name: str):
+        """The URL of the action `name` on one object, `<app>_<model>_<name>` by name."""
+        opts = self.model._meta
+        return path(
+            f"<int:object_id>/{name}/",
+            self.admin_site.admin_view(func),
+            name=f"{opts.app_label}_{opts.model_name}_{name}",
+        )
+
+    def _get_for_change(self, request, object_id):
+        obj = get_object_or_404(
+            self.model.objects.select_related(*self.action_related), pk=object_id
+        )
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
 
     def _change_url(self, obj) -> str:
         opts = self.model._meta
@@ -22,6 +61,20 @@ class ActionPagesMixin:
 
     def _back(self, obj, anchor: str = "") -> HttpResponseRedirect:
         return HttpResponseRedirect(self._change_url(obj) + anchor)
+
+    def _form_action(self, request, obj, form, act: Callable[[dict], object], *, done: str, **page):
+        """On a valid POST, `act(cleaned_data)` (a service call): its refusal goes onto the
+        form, its success is said in `done` and goes back to the object's page. Otherwise
+        the confirm-form page, with `page` as `_action_page`'s words."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                act(form.cleaned_data)
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return self._back(obj)
+        return self._action_page(request, obj, form, **page)
 
     def _action_page(self, request, obj, form, *, title, button, intro="", extra=None):
         context = {
@@ -41,6 +94,15 @@ class ActionPagesMixin:
             context,
             status=400 if form is not None and form.is_bound and form.errors else 200,
         )
+
+
+def notes_add(request, formset, **owner) -> None:
+    """The new notes in a notes inline's formset, added through `services.note_add` on the
+    request or application `owner` names, and listed for the admin's change message."""
+    for note_form in formset.forms:
+        text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
+        if text and note_form.instance.pk is None:
+            formset.new_objects.append(services.note_add(text=text, user=request.user, **owner))
 
 
 class NoteInline(admin.StackedInline):

@@ -5,19 +5,18 @@ work-complete actions and the programme's overview."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
-from core.forms import errors_onto
 from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import (
     NONE,
     ActionPagesMixin,
     ApplicationNoteInline,
+    notes_add,
 )
 from matchmaking.admin_forms import AwardForm, DeclineForm
 from matchmaking.models import (
@@ -98,6 +97,7 @@ class OutcomeReportInline(admin.StackedInline):
 
 @admin.register(ExpertApplication)
 class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
+    action_related = ("partnership", "council")
     change_form_template = "admin/matchmaking/expertapplication/change_form.html"
     change_list_template = "admin/matchmaking/expertapplication/change_list.html"
     list_display = [
@@ -222,48 +222,25 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
                     formset.changed_objects.append((row, score_form.changed_data))
             return
         if formset.model is Note:
-            for note_form in formset.forms:
-                text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
-                if text and note_form.instance.pk is None:
-                    note = services.note_add(application=application, text=text, user=request.user)
-                    formset.new_objects.append(note)
+            notes_add(request, formset, application=application)
             return
         super().save_formset(request, form, formset, change)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if application is not None:
-            extra_context.update(selectors.application_criteria(application=application))
-        return super().change_view(request, object_id, form_url, extra_context)
+    def panel_context(self, application):
+        return selectors.application_criteria(application=application)
 
     def get_urls(self):
-        def view(func, name):
-            return path(
-                f"<int:object_id>/{name}/",
-                self.admin_site.admin_view(func),
-                name=f"matchmaking_expertapplication_{name}",
-            )
-
         return [
             path(
                 "overview/",
                 self.admin_site.admin_view(self.overview_view),
                 name="matchmaking_expertapplication_overview",
             ),
-            view(self.award_view, "award"),
-            view(self.decline_view, "decline"),
-            view(self.complete_view, "complete"),
+            self._object_path(self.award_view, "award"),
+            self._object_path(self.decline_view, "decline"),
+            self._object_path(self.complete_view, "complete"),
             *super().get_urls(),
         ]
-
-    def _get_for_change(self, request, object_id) -> ExpertApplication:
-        application = get_object_or_404(
-            ExpertApplication.objects.select_related("partnership", "council"), pk=object_id
-        )
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        return application
 
     def award_view(self, request, object_id):
         application = self._get_for_change(request, object_id)
@@ -271,27 +248,20 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
             "amount": application.funding_requested,
             "budget": getattr(selectors.budget_current(), "pk", None),
         }
-        form = AwardForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.application_award(
-                    application=application,
-                    user=request.user,
-                    expert_name=form.cleaned_data["expert_name"],
-                    amount=form.cleaned_data["amount"],
-                    budget=form.cleaned_data["budget"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                self.message_user(request, "Awarded; the applicant is emailed.", messages.SUCCESS)
-                return self._back(application)
         budgets = list(selectors.budget_list())
-        return self._action_page(
+        return self._form_action(
             request,
             application,
-            form,
+            AwardForm(request.POST or None, initial=initial),
+            lambda data: services.application_award(
+                application=application,
+                user=request.user,
+                expert_name=data["expert_name"],
+                amount=data["amount"],
+                budget=data["budget"],
+                reason=data["reason"],
+            ),
+            done="Awarded; the applicant is emailed.",
             title=f"Award {application.reference}",
             button="Award and email the applicant",
             intro=f"Asked for: {money_exact(application.funding_requested, none=NONE)}.",
@@ -300,21 +270,14 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
 
     def decline_view(self, request, object_id):
         application = self._get_for_change(request, object_id)
-        form = DeclineForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.application_decline(
-                    application=application, user=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                self.message_user(request, "Declined; the applicant is emailed.", messages.SUCCESS)
-                return self._back(application)
-        return self._action_page(
+        return self._form_action(
             request,
             application,
-            form,
+            DeclineForm(request.POST or None),
+            lambda data: services.application_decline(
+                application=application, user=request.user, reason=data["reason"]
+            ),
+            done="Declined; the applicant is emailed.",
             title=f"Decline {application.reference}",
             button="Decline and email the applicant",
         )

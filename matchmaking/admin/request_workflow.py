@@ -29,31 +29,22 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
 
     # --- The broker's panel on the request's page -------------------------------
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        match_request = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if match_request is not None:
-            extra_context.update(
-                selectors.match_request_panel(match_request=match_request, limit=SUGGESTIONS_SHOWN)
-            )
-            extra_context.update(services.match_request_moves(match_request=match_request))
-        return super().change_view(request, object_id, form_url, extra_context)
+    action_related = ("council",)
+
+    def panel_context(self, match_request):
+        return {
+            **selectors.match_request_panel(match_request=match_request, limit=SUGGESTIONS_SHOWN),
+            **services.match_request_moves(match_request=match_request),
+        }
 
     def get_urls(self):
-        def view(func, name):
-            return path(
-                f"<int:object_id>/{name}/",
-                self.admin_site.admin_view(func),
-                name=f"matchmaking_matchrequest_{name}",
-            )
-
         return [
-            view(self.transition_view, "transition"),
-            view(self.shortlist_view, "shortlist"),
-            view(self.close_view, "close"),
-            view(self.award_view, "award"),
-            view(self.partnership_view, "partnership"),
-            view(self.merge_view, "merge"),
+            self._object_path(self.transition_view, "transition"),
+            self._object_path(self.shortlist_view, "shortlist"),
+            self._object_path(self.close_view, "close"),
+            self._object_path(self.award_view, "award"),
+            self._object_path(self.partnership_view, "partnership"),
+            self._object_path(self.merge_view, "merge"),
             path(
                 "suggestions/<int:suggestion_id>/introduce/",
                 self.admin_site.admin_view(self.introduce_view),
@@ -61,14 +52,6 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
             ),
             *super().get_urls(),
         ]
-
-    def _get_for_change(self, request, object_id) -> MatchRequest:
-        match_request = get_object_or_404(
-            MatchRequest.objects.select_related("council"), pk=object_id
-        )
-        if not self.has_change_permission(request, match_request):
-            raise PermissionDenied
-        return match_request
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         match_request = self._get_for_change(request, object_id)
@@ -109,24 +92,17 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
 
     def close_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         match_request = self._get_for_change(request, object_id)
-        form = CloseForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.match_request_transition(
-                    match_request=match_request,
-                    status=Status.CLOSED,
-                    user=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                self.message_user(request, "The request is closed.", messages.SUCCESS)
-                return self._back(match_request)
-        return self._action_page(
+        return self._form_action(
             request,
             match_request,
-            form,
+            CloseForm(request.POST or None),
+            lambda data: services.match_request_transition(
+                match_request=match_request,
+                status=Status.CLOSED,
+                user=request.user,
+                reason=data["reason"],
+            ),
+            done="The request is closed.",
             title=f"Close {match_request.reference}",
             button="Close request",
         )
@@ -143,26 +119,19 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
             "budget": match_request.funding_budget_id
             or getattr(selectors.budget_current(), "pk", None),
         }
-        form = FundingAwardForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.match_request_funding_award(
-                    match_request=match_request,
-                    budget=form.cleaned_data["budget"],
-                    expert_days=form.cleaned_data["expert_days"],
-                    mediation_amount=form.cleaned_data["mediation_amount"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                self.message_user(request, "Funding recorded.", messages.SUCCESS)
-                return self._back(match_request)
         budgets = list(selectors.budget_list())
-        return self._action_page(
+        return self._form_action(
             request,
             match_request,
-            form,
+            FundingAwardForm(request.POST or None, initial=initial),
+            lambda data: services.match_request_funding_award(
+                match_request=match_request,
+                budget=data["budget"],
+                expert_days=data["expert_days"],
+                mediation_amount=data["mediation_amount"],
+                user=request.user,
+            ),
+            done="Funding recorded.",
             title=f"Award funding to {match_request.reference}",
             button="Record award",
             intro=(
@@ -175,23 +144,14 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
 
     def partnership_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         match_request = self._get_for_change(request, object_id)
-        form = PartnershipLinkForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.match_request_partnership_link(
-                    match_request=match_request,
-                    partnership=form.cleaned_data["partnership"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                self.message_user(request, "Partnership linked; request formed.", messages.SUCCESS)
-                return self._back(match_request)
-        return self._action_page(
+        return self._form_action(
             request,
             match_request,
-            form,
+            PartnershipLinkForm(request.POST or None),
+            lambda data: services.match_request_partnership_link(
+                match_request=match_request, partnership=data["partnership"], user=request.user
+            ),
+            done="Partnership linked; request formed.",
             title=f"Partnership formed from {match_request.reference}",
             button="Link partnership",
         )

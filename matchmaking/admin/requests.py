@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from core.activity.admin import ActivityInline
 from core.money import money_exact
 from matchmaking import selectors, services
-from matchmaking.admin.common import NONE, NoteInline
+from matchmaking.admin.common import NONE, NoteInline, notes_add
 from matchmaking.admin.request_workflow import MatchRequestWorkflowViews
 from matchmaking.admin_forms import MatchRequestAdminForm
 from matchmaking.models import MatchRequest, MatchSuggestion, Note
@@ -213,13 +213,7 @@ class MatchRequestAdmin(MatchRequestWorkflowViews, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         match_request = form.instance
         if formset.model is Note:
-            for note_form in formset.forms:
-                text = note_form.cleaned_data.get("text") if note_form.has_changed() else ""
-                if text and note_form.instance.pk is None:
-                    note = services.note_add(
-                        match_request=match_request, text=text, user=request.user
-                    )
-                    formset.new_objects.append(note)
+            notes_add(request, formset, match_request=match_request)
             return
         if formset.model is MatchSuggestion:
             for suggestion_form in formset.forms:
