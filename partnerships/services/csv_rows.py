@@ -19,8 +19,6 @@ from core.parsing import ParseError, parse_year
 from partnerships.models import (
     Council,
     Partnership,
-    PartnershipCouncil,
-    PartnershipPublicBody,
     PartnershipStatus,
     PublicBody,
     PublicBodyKind,
@@ -283,20 +281,12 @@ def _partnership_row_save(
     if set(partnership.categories.all()) != set(found_categories):
         partnership.categories.set(found_categories)
 
-    wanted_councils = {c.pk: c == lead_council for c in member_councils}
-    current = {m.council_id: m for m in partnership.council_memberships.all()}
-    for council_id, membership in current.items():
-        if council_id not in wanted_councils:
-            membership.delete()
-    for council_id, is_lead in wanted_councils.items():
-        membership = current.get(council_id)
-        if membership is None:
-            PartnershipCouncil.objects.create(
-                partnership=partnership, council_id=council_id, is_lead=is_lead
-            )
-        elif membership.is_lead != is_lead:
-            membership.is_lead = is_lead
-            membership.save(update_fields=["is_lead"])
+    _memberships_sync(
+        partnership.council_memberships.all(),
+        "council_id",
+        {c.pk: c == lead_council for c in member_councils},
+        partnership=partnership,
+    )
 
     wanted_bodies = {}
     for body_name, kind, sector in member_bodies:
@@ -310,19 +300,9 @@ def _partnership_row_save(
                 {"name": body_name, "kind": kind},
             )
         wanted_bodies[body.pk] = body_name == lead
-    current_bodies = {m.public_body_id: m for m in partnership.body_memberships.all()}
-    for body_id, membership in current_bodies.items():
-        if body_id not in wanted_bodies:
-            membership.delete()
-    for body_id, is_lead in wanted_bodies.items():
-        membership = current_bodies.get(body_id)
-        if membership is None:
-            PartnershipPublicBody.objects.create(
-                partnership=partnership, public_body_id=body_id, is_lead=is_lead
-            )
-        elif membership.is_lead != is_lead:
-            membership.is_lead = is_lead
-            membership.save(update_fields=["is_lead"])
+    _memberships_sync(
+        partnership.body_memberships.all(), "public_body_id", wanted_bodies, partnership=partnership
+    )
 
     if savings is not None:
         record = SavingsRecord(partnership=partnership, **savings)
@@ -335,6 +315,25 @@ def _partnership_row_save(
             report.created["savings records"] += 1
         else:
             row_save(SavingsRecord, savings, report, "savings records", {"pk": same.pk})
+
+
+def _memberships_sync(memberships, member_field: str, wanted: dict, *, partnership) -> None:
+    """Make a partnership's council or public-body memberships (`memberships`, keyed by
+    `member_field`) the `wanted` ones, {member id: is lead}: others removed, the missing
+    added, the lead moved."""
+    current = {getattr(m, member_field): m for m in memberships}
+    for member_id, membership in current.items():
+        if member_id not in wanted:
+            membership.delete()
+    for member_id, is_lead in wanted.items():
+        membership = current.get(member_id)
+        if membership is None:
+            memberships.model.objects.create(
+                partnership=partnership, **{member_field: member_id}, is_lead=is_lead
+            )
+        elif membership.is_lead != is_lead:
+            membership.is_lead = is_lead
+            membership.save(update_fields=["is_lead"])
 
 
 def partnerships_load_csv(
