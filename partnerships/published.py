@@ -6,7 +6,7 @@ tracker takes its members and services from.
 caller's selector (no query), or fetched here for a lone partnership (four queries).
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -22,6 +22,17 @@ from partnerships.models import (
 
 # Council and body boundaries are large and never part of the facts.
 _BOUNDARIES = ("boundary", "boundary_low")
+# The facts a partnership's own columns hold, each named as its field is.
+OWN_FACTS = (
+    "name",
+    "description",
+    "status",
+    "start_year",
+    "end_year",
+    "website",
+    "no_savings_reason",
+    "no_savings_reason_other",
+)
 
 
 @dataclass(frozen=True)
@@ -60,27 +71,13 @@ class PublishedFacts:
         text): what a questionnaire item keeps as `prefilled` and a review compares."""
         latest = self.latest_savings
         return {
-            "name": self.name,
-            "description": self.description,
-            "status": self.status,
-            "start_year": self.start_year,
-            "end_year": self.end_year,
-            "website": self.website,
+            **{name: getattr(self, name) for name in OWN_FACTS},
             "categories": sorted(c.pk for c in self.categories),
             "councils": sorted(c.pk for c in self.councils),
             "public_bodies": sorted(b.pk for b in self.public_bodies),
-            "no_savings_reason": self.no_savings_reason,
-            "no_savings_reason_other": self.no_savings_reason_other,
             "latest_savings": None
             if latest is None
-            else {
-                "start_year": latest.start_year,
-                "end_year": latest.end_year,
-                "amount": str(latest.amount),
-                "kind": latest.kind,
-                "cashable": latest.cashable,
-                "recurrence": latest.recurrence,
-            },
+            else {**asdict(latest), "amount": str(latest.amount)},
         }
 
 
@@ -114,25 +111,11 @@ def published_facts(partnership: Partnership) -> PublishedFacts:
     latest = partnership.latest_achieved_record
     return PublishedFacts(
         pk=partnership.pk,
-        name=partnership.name,
-        description=partnership.description,
-        status=partnership.status,
-        start_year=partnership.start_year,
-        end_year=partnership.end_year,
-        website=partnership.website,
+        **{name: getattr(partnership, name) for name in OWN_FACTS},
         categories=tuple(partnership.categories.all()),
         councils=tuple(m.council for m in partnership.council_memberships.all()),
         public_bodies=tuple(m.public_body for m in partnership.body_memberships.all()),
-        no_savings_reason=partnership.no_savings_reason,
-        no_savings_reason_other=partnership.no_savings_reason_other,
         latest_savings=None
         if latest is None
-        else SavingsFigure(
-            start_year=latest.start_year,
-            end_year=latest.end_year,
-            amount=latest.amount,
-            kind=latest.kind,
-            cashable=latest.cashable,
-            recurrence=latest.recurrence,
-        ),
+        else SavingsFigure(**{f.name: getattr(latest, f.name) for f in fields(SavingsFigure)}),
     )
