@@ -78,12 +78,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         description="Open the selected cycle and invite every contact", permissions=["change"]
     )
     def open_cycle(self, request, queryset):
-        for cycle in queryset:
-            try:
-                made = cycle_open(cycle=cycle)
-            except ValidationError as error:
-                self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
-                continue
+        for cycle, made in self._each_cycle(request, queryset, lambda c: cycle_open(cycle=c)):
             tasks.invitations_send.delay_on_commit(cycle.pk, site_url(request))
             self.message_user(
                 request,
@@ -97,12 +92,9 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def catch_up(self, request, queryset):
-        for cycle in queryset:
-            try:
-                made, added = cycle_catch_up(cycle=cycle)
-            except ValidationError as error:
-                self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
-                continue
+        for cycle, (made, added) in self._each_cycle(
+            request, queryset, lambda c: cycle_catch_up(cycle=c)
+        ):
             tasks.invitations_send.delay_on_commit(cycle.pk, site_url(request))
             self.message_user(
                 request,
@@ -118,15 +110,21 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def close_cycle(self, request, queryset):
-        closed = 0
+        closed = self._each_cycle(
+            request, queryset, lambda c: cycle_close(cycle=c, user=request.user)
+        )
+        self.message_user(request, f"Closed {sum(1 for _ in closed)} cycle(s).", messages.SUCCESS)
+
+    def _each_cycle(self, request, queryset, act):
+        """Each selected cycle the service `act(cycle)` went through, with what it returned;
+        a cycle it refused is said in an error message and left out."""
         for cycle in queryset:
             try:
-                cycle_close(cycle=cycle, user=request.user)
+                result = act(cycle)
             except ValidationError as error:
                 self.message_user(request, f"{cycle}: {errors_text(error)}", messages.ERROR)
                 continue
-            closed += 1
-        self.message_user(request, f"Closed {closed} cycle(s).", messages.SUCCESS)
+            yield cycle, result
 
     def get_urls(self):
         return [
