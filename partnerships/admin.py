@@ -28,6 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnly
 from core.money import money_pounds
 from partnerships import admin_extensions
 from partnerships.admin_forms import (
@@ -667,7 +668,7 @@ class SavingsRecordAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DataLoad)
-class DataLoadAdmin(admin.ModelAdmin):
+class DataLoadAdmin(ReadOnly, admin.ModelAdmin):
     """A log of the reference-data loads; written only by the loading service."""
 
     list_display = ["__str__", "started_at", "finished_at", "short_fingerprint"]
@@ -679,12 +680,3 @@ class DataLoadAdmin(admin.ModelAdmin):
     @admin.display(description="fingerprint")
     def short_fingerprint(self, load: DataLoad) -> str:
         return load.fingerprint[:12]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,19 +5,9 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
 from core.activity.models import ActivityEntry
+from core.admin import ReadOnly
 
 NONE = "—"
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ActivityInline(ReadOnly, GenericTabularInline):

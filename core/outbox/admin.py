@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
+from core.admin import ReadOnly
 from core.outbox.models import OutboundEmail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnly, admin.ModelAdmin):
     """Read only. The message's context is not shown: it names the secret link."""
 
     list_display = [
@@ -59,12 +60,3 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description="about")
     def about_label(self, email) -> str:
         return str(email.about) if email.about is not None else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

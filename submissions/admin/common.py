@@ -1,8 +1,9 @@
 """What the refresh's admin modules share."""
 
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from core.admin import ReadOnly
 
 NONE = "—"
 
@@ -17,24 +18,7 @@ def errors_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(ReadOnly):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
