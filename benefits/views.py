@@ -20,13 +20,13 @@ from benefits import exports, forms, selectors, services
 from benefits.calculations import SAVING_GROUPS, SAVING_KIND_LABELS
 from benefits.models import RATING_LABELS, Tracker
 from core import secret_links
+from core.exports import CONTENT_TYPES
 from core.forms import error_links, errors_onto
 from core.parsing import ParseError, bad_request, parse_int, parse_year
 from core.ratelimit import allowance_refused
 from partnerships.charts import bar_chart_svg
 from partnerships.models import Council, financial_year_label
 from partnerships.rules import SAVINGS_YEARS
-from partnerships.views.downloads import CONTENT_TYPES
 
 SESSION_NEW_LINK = "benefits-new-link"
 # Trackers one address may start an hour (core.ratelimit): each one emails the address

@@ -25,6 +25,12 @@ from typing import IO, Any, NamedTuple
 
 from django.utils import timezone
 
+# The media type each export format is served with.
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
 # What a value in a column is; it decides how a number is written (kinds of text need none).
 TEXT = "text"
 MONEY = "money"  # pounds and pence: 2 places in CSV, £#,##0.00 in XLSX
