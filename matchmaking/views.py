@@ -41,10 +41,24 @@ def _allowance_refused(request: HttpRequest, form, scope: str) -> bool:
     return allowance_refused(request, form, scope=scope, limit=RATE_LIMIT, message=TOO_MANY)
 
 
-def _form_status(form, refused: bool) -> int:
-    if refused:
-        return 429
-    return 400 if form.is_bound and form.errors else 200
+def _form_post(request: HttpRequest, form, *, scope: str, act, done: str) -> HttpResponse | int:
+    """A public form's POST. A robot is thanked (sent to `done`) and nothing is made,
+    counted or sent (core.honeypot); a valid form within the address's allowance `scope`
+    is `act(cleaned_data)` (one service call) and goes to `done`, its refusal put on the
+    form and the allowance given back. Otherwise the status to show the form again with:
+    429 when the allowance refused it, else 400."""
+    if form.is_robot:
+        return redirect(done)
+    refused = False
+    if form.is_valid() and not (refused := _allowance_refused(request, form, scope)):
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            allowance_return(scope=scope, address=client_address(request))
+            errors_onto(form, error)
+        else:
+            return redirect(done)
+    return 429 if refused else 400
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -58,36 +72,32 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     form = MatchRequestForm(request.POST or None)
-    refused = False
+    status = 200
     if request.method == "POST":
-        if form.is_robot:  # thanked, and nothing made, counted or sent (core.honeypot)
-            return redirect("matchmaking:request-sent")
-        if form.is_valid() and not (
-            refused := _allowance_refused(request, form, "matchmaking-request")
-        ):
-            data = form.cleaned_data
-            try:
-                services.match_request_create(
-                    council=data["council"],
-                    requester_name=data["requester_name"],
-                    requester_role=data["requester_role"],
-                    requester_email=data["requester_email"],
-                    categories=data["categories"],
-                    reach=data["reach"],
-                    council_types=data["council_types"],
-                    description=data["description"],
-                    funding_wanted=data["funding_wanted"],
-                    expert_days_requested=data["expert_days_requested"],
-                    mediation_requested=data["mediation_requested"],
-                    link_for=lambda token: request.build_absolute_uri(
-                        reverse("matchmaking:request-page", args=[token])
-                    ),
-                )
-            except ValidationError as error:
-                allowance_return(scope="matchmaking-request", address=client_address(request))
-                errors_onto(form, error)
-            else:
-                return redirect("matchmaking:request-sent")
+        status = _form_post(
+            request,
+            form,
+            scope="matchmaking-request",
+            act=lambda data: services.match_request_create(
+                council=data["council"],
+                requester_name=data["requester_name"],
+                requester_role=data["requester_role"],
+                requester_email=data["requester_email"],
+                categories=data["categories"],
+                reach=data["reach"],
+                council_types=data["council_types"],
+                description=data["description"],
+                funding_wanted=data["funding_wanted"],
+                expert_days_requested=data["expert_days_requested"],
+                mediation_requested=data["mediation_requested"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("matchmaking:request-page", args=[token])
+                ),
+            ),
+            done="matchmaking:request-sent",
+        )
+        if isinstance(status, HttpResponse):
+            return status
     return render(
         request,
         "matchmaking/request_form.html",
@@ -97,7 +107,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 ("Match-making", reverse("matchmaking:start")), ("Ask for a match", None)
             ),
         },
-        status=_form_status(form, refused),
+        status=status,
     )
 
 
@@ -155,34 +165,30 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if "partnership" in request.GET:
         initial["partnership"] = request.GET["partnership"]
     form = ExpertApplicationForm(request.POST or None, initial=initial)
-    refused = False
+    status = 200
     if request.method == "POST":
-        if form.is_robot:  # thanked, and nothing made, counted or sent (core.honeypot)
-            return redirect("matchmaking:application-sent")
-        if form.is_valid() and not (
-            refused := _allowance_refused(request, form, "matchmaking-application")
-        ):
-            data = form.cleaned_data
-            try:
-                services.application_create(
-                    partnership=data["partnership"],
-                    council=data["council"],
-                    applicant_name=data["applicant_name"],
-                    applicant_role=data["applicant_role"],
-                    applicant_email=data["applicant_email"],
-                    improvement=data["improvement"],
-                    expertise_needed=data["expertise_needed"],
-                    funding_requested=data["funding_requested"],
-                    outcomes_expected=data["outcomes_expected"],
-                    link_for=lambda token: request.build_absolute_uri(
-                        reverse("matchmaking:application-page", args=[token])
-                    ),
-                )
-            except ValidationError as error:
-                allowance_return(scope="matchmaking-application", address=client_address(request))
-                errors_onto(form, error)
-            else:
-                return redirect("matchmaking:application-sent")
+        status = _form_post(
+            request,
+            form,
+            scope="matchmaking-application",
+            act=lambda data: services.application_create(
+                partnership=data["partnership"],
+                council=data["council"],
+                applicant_name=data["applicant_name"],
+                applicant_role=data["applicant_role"],
+                applicant_email=data["applicant_email"],
+                improvement=data["improvement"],
+                expertise_needed=data["expertise_needed"],
+                funding_requested=data["funding_requested"],
+                outcomes_expected=data["outcomes_expected"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("matchmaking:application-page", args=[token])
+                ),
+            ),
+            done="matchmaking:application-sent",
+        )
+        if isinstance(status, HttpResponse):
+            return status
     return render(
         request,
         "matchmaking/application_form.html",
@@ -194,7 +200,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 ("Apply", None),
             ),
         },
-        status=_form_status(form, refused),
+        status=status,
     )
 
 
@@ -230,29 +236,23 @@ def application_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("matchmaking:application-page", token=token)
         if form is None:
             return redirect("matchmaking:application-page", token=token)
-        if form.is_robot:  # thanked, and nothing saved or counted (core.honeypot)
-            return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
-        refused = False
-        if form.is_valid() and not (
-            refused := _allowance_refused(request, form, "matchmaking-outcomes")
-        ):
-            data = form.cleaned_data
-            try:
-                services.outcome_report(
-                    application=application,
-                    service_improvements=data["service_improvements"],
-                    savings_amount=data["savings_amount"],
-                    savings_year=data["savings_year"],
-                    savings_kind=data["savings_kind"],
-                    savings_cashable=data["savings_cashable"],
-                    savings_recurrence=data["savings_recurrence"] or "unknown",
-                )
-            except ValidationError as error:
-                allowance_return(scope="matchmaking-outcomes", address=client_address(request))
-                errors_onto(form, error)
-            else:
-                return redirect(reverse("matchmaking:application-page", args=[token]) + "#outcomes")
-        status = 429 if refused else 400
+        status = _form_post(
+            request,
+            form,
+            scope="matchmaking-outcomes",
+            act=lambda data: services.outcome_report(
+                application=application,
+                service_improvements=data["service_improvements"],
+                savings_amount=data["savings_amount"],
+                savings_year=data["savings_year"],
+                savings_kind=data["savings_kind"],
+                savings_cashable=data["savings_cashable"],
+                savings_recurrence=data["savings_recurrence"] or "unknown",
+            ),
+            done=reverse("matchmaking:application-page", args=[token]) + "#outcomes",
+        )
+        if isinstance(status, HttpResponse):
+            return status
     response = render(
         request,
         "matchmaking/application_page.html",
