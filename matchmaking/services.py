@@ -140,19 +140,32 @@ def match_request_details_save(*, match_request: MatchRequest, changed: list[str
 def match_request_confirm(*, match_request: MatchRequest) -> MatchRequest:
     """The requester confirms their email through the link: the request reaches staff.
     Confirming twice changes nothing."""
-    match_request = MatchRequest.objects.select_for_update().get(pk=match_request.pk)
-    if match_request.status != Status.NEW:
-        return match_request
-    match_request.confirmed_at = timezone.now()
-    _request_move(
+    return _email_confirm(
         match_request,
+        _request_move,
         Status.EMAIL_CONFIRMED,
-        verb="email_confirmed",
         description="Email confirmed",
-        actor=f"Requester at {match_request.council.short_name}",
+        actor="Requester",
+    )
+
+
+def _email_confirm(obj, move, status: str, *, description: str, actor: str):
+    """A new request or application (`obj`, locked and read again) confirmed by its
+    sender: stamped and moved to `status` by `move`, kept in its log as by the `actor` at
+    its council. One already confirmed is returned as it is."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.status != type(obj).Status.NEW:
+        return obj
+    obj.confirmed_at = timezone.now()
+    move(
+        obj,
+        status,
+        verb="email_confirmed",
+        description=description,
+        actor=f"{actor} at {obj.council.short_name}",
         update_fields=["confirmed_at"],
     )
-    return match_request
+    return obj
 
 
 def _request_move(match_request: MatchRequest, status: str, **move) -> None:
@@ -615,19 +628,13 @@ def application_details_save(*, application: ExpertApplication, changed: list[st
 @transaction.atomic
 def application_confirm(*, application: ExpertApplication) -> ExpertApplication:
     """The applicant confirms their email: the application goes to staff for assessment."""
-    application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != AppStatus.NEW:
-        return application
-    application.confirmed_at = timezone.now()
-    _application_move(
+    return _email_confirm(
         application,
+        _application_move,
         AppStatus.SUBMITTED,
-        verb="email_confirmed",
         description="Email confirmed; submitted for assessment",
-        actor=f"Applicant at {application.council.short_name}",
-        update_fields=["confirmed_at"],
+        actor="Applicant",
     )
-    return application
 
 
 def _application_move(application: ExpertApplication, status: str, **move) -> None:
