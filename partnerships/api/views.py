@@ -76,6 +76,24 @@ def _geojson_response(description: str) -> dict:
     }
 
 
+def _boundary_action(summary: str):
+    """A detail route `boundary/` that answers with one GeoJSON Feature, unfiltered and
+    unpaginated, documented under `summary`."""
+
+    def decorate(view):
+        view = action(
+            detail=True,
+            renderer_classes=GEOJSON_RENDERERS,
+            filter_backends=[],
+            pagination_class=None,
+        )(view)
+        return extend_schema(
+            summary=summary, responses=_geojson_response("A GeoJSON Feature (WGS84).")
+        )(view)
+
+    return decorate
+
+
 def _feature(*, feature_id: str, properties: dict, geometry: str) -> str:
     """A Feature around stored geometry text, which is passed through unparsed."""
     return (
@@ -212,16 +230,7 @@ class CouncilViewSet(ReadOnlyViewSet):
             return [DETAIL]
         return super().query_parameters()
 
-    @extend_schema(
-        summary="A council's boundary as a GeoJSON Feature",
-        responses=_geojson_response("A GeoJSON Feature (WGS84)."),
-    )
-    @action(
-        detail=True,
-        renderer_classes=GEOJSON_RENDERERS,
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @_boundary_action("A council's boundary as a GeoJSON Feature")
     def boundary(self, request, gss_code: str):
         detail = request.query_params.get("detail", "low")
         gss_code = gss_code.upper()
@@ -388,16 +397,7 @@ class PublicBodyViewSet(ReadOnlyViewSet):
         self.check_object_permissions(self.request, body)
         return body
 
-    @extend_schema(
-        summary="A public body's area as a GeoJSON Feature",
-        responses=_geojson_response("A GeoJSON Feature (WGS84)."),
-    )
-    @action(
-        detail=True,
-        renderer_classes=GEOJSON_RENDERERS,
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @_boundary_action("A public body's area as a GeoJSON Feature")
     def boundary(self, request, code: str):
         lookup = self._lookup()
         return _boundary_response(
