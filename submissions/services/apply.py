@@ -21,8 +21,6 @@ from partnerships.map_layers import map_data_changed
 from partnerships.models import (
     Council,
     Partnership,
-    PartnershipCouncil,
-    PartnershipPublicBody,
     PartnershipStatus,
     PublicBody,
     PublicBodyKind,
@@ -62,23 +60,22 @@ def _members_set(partnership: Partnership, *, councils=None, public_bodies=None)
     """Make the members exactly these (leads kept where they stay); True if any changed."""
     changed = False
     if councils is not None:
-        wanted = {c.pk for c in councils}
-        gone = partnership.council_memberships.exclude(council_id__in=wanted)
-        changed |= bool(gone.delete()[0])
-        have = set(partnership.council_memberships.values_list("council_id", flat=True))
-        for council in councils:
-            if council.pk not in have:
-                PartnershipCouncil.objects.create(partnership=partnership, council=council)
-                changed = True
+        changed |= _memberships_set(partnership.council_memberships, "council", councils)
     if public_bodies is not None:
-        wanted = {b.pk for b in public_bodies}
-        gone = partnership.body_memberships.exclude(public_body_id__in=wanted)
-        changed |= bool(gone.delete()[0])
-        have = set(partnership.body_memberships.values_list("public_body_id", flat=True))
-        for body in public_bodies:
-            if body.pk not in have:
-                PartnershipPublicBody.objects.create(partnership=partnership, public_body=body)
-                changed = True
+        changed |= _memberships_set(partnership.body_memberships, "public_body", public_bodies)
+    return changed
+
+
+def _memberships_set(memberships, member: str, members) -> bool:
+    """Make a partnership's council or public-body `memberships` (a related manager whose
+    rows name their `member`) exactly `members`; True if any changed."""
+    gone = memberships.exclude(**{f"{member}_id__in": {m.pk for m in members}})
+    changed = bool(gone.delete()[0])
+    have = set(memberships.values_list(f"{member}_id", flat=True))
+    for each in members:
+        if each.pk not in have:
+            memberships.create(**{member: each})
+            changed = True
     return changed
 
 
