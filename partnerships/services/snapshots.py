@@ -40,6 +40,18 @@ RECORD_FIELDS = [
     f.name for f in SavingsRecord._meta.concrete_fields if f.name not in {"id", "partnership"}
 ]
 
+# What a membership says besides who the member is.
+MEMBERSHIP_FIELDS = ("is_lead", "joined_year", "left_year")
+
+
+def _copies(rows: QuerySet, partnership: Partnership, fields) -> list:
+    """Unsaved copies of a partnership's `rows` (its members or savings records) for
+    `partnership`, each with the original's `fields`."""
+    return [
+        rows.model(partnership_id=partnership.pk, **{n: getattr(row, n) for n in fields})
+        for row in rows
+    ]
+
 
 def snapshot_for(year: int | None) -> MapSnapshot | None:
     """The published snapshot of a financial year, if there is one (one query)."""
@@ -106,30 +118,13 @@ def map_snapshot_publish(*, year: int, user=None, note: str = "") -> MapSnapshot
             Partnership.categories.through(partnership_id=copy.pk, servicecategory_id=c.pk)
             for c in original.categories.all()
         ]
-        councils += [
-            PartnershipCouncil(
-                partnership_id=copy.pk,
-                council_id=m.council_id,
-                is_lead=m.is_lead,
-                joined_year=m.joined_year,
-                left_year=m.left_year,
-            )
-            for m in original.council_memberships.all()
-        ]
-        bodies += [
-            PartnershipPublicBody(
-                partnership_id=copy.pk,
-                public_body_id=m.public_body_id,
-                is_lead=m.is_lead,
-                joined_year=m.joined_year,
-                left_year=m.left_year,
-            )
-            for m in original.body_memberships.all()
-        ]
-        records += [
-            SavingsRecord(partnership_id=copy.pk, **{n: getattr(r, n) for n in RECORD_FIELDS})
-            for r in original.savings_records.all()
-        ]
+        councils += _copies(
+            original.council_memberships.all(), copy, ("council_id", *MEMBERSHIP_FIELDS)
+        )
+        bodies += _copies(
+            original.body_memberships.all(), copy, ("public_body_id", *MEMBERSHIP_FIELDS)
+        )
+        records += _copies(original.savings_records.all(), copy, RECORD_FIELDS)
     Partnership.categories.through.objects.bulk_create(categories)
     PartnershipCouncil.objects.bulk_create(councils)
     PartnershipPublicBody.objects.bulk_create(bodies)
