@@ -76,6 +76,18 @@ class ActionPagesMixin:
                 return self._back(obj)
         return self._action_page(request, obj, form, **page)
 
+    def _rows_save(self, request, formset, save, *, label) -> None:
+        """Each row of an inline saved by `save(row_form)` (through a service); a row the
+        service refuses is said in an error message led by `label(row_form)`, and the
+        other rows are still saved."""
+        for row_form in formset.forms:
+            try:
+                save(row_form)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{label(row_form)}: {' '.join(error.messages)}", messages.ERROR
+                )
+
     def _action_page(self, request, obj, form, *, title, button, intro="", extra=None):
         context = {
             **self.admin_site.each_context(request),

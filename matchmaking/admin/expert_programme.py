@@ -202,29 +202,30 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         application = form.instance
         if formset.model is CriterionScore:
-            for score_form in formset.forms:
-                data = score_form.cleaned_data
-                if not data or not score_form.has_changed() or data.get("score") is None:
-                    continue
-                try:
-                    row = services.criterion_score_record(
-                        application=application,
-                        criterion=data["criterion"],
-                        score=data["score"],
-                        comment=data.get("comment", ""),
-                        user=request.user,
-                    )
-                except ValidationError as error:
-                    self.message_user(
-                        request, f"{data['criterion']}: {' '.join(error.messages)}", messages.ERROR
-                    )
-                else:
-                    formset.changed_objects.append((row, score_form.changed_data))
+            self._rows_save(
+                request,
+                formset,
+                lambda row_form: self._save_score(request, application, row_form, formset),
+                label=lambda row_form: row_form.cleaned_data["criterion"],
+            )
             return
         if formset.model is Note:
             notes_add(request, formset, application=application)
             return
         super().save_formset(request, form, formset, change)
+
+    def _save_score(self, request, application, score_form, formset) -> None:
+        data = score_form.cleaned_data
+        if not data or not score_form.has_changed() or data.get("score") is None:
+            return
+        row = services.criterion_score_record(
+            application=application,
+            criterion=data["criterion"],
+            score=data["score"],
+            comment=data.get("comment", ""),
+            user=request.user,
+        )
+        formset.changed_objects.append((row, score_form.changed_data))
 
     def panel_context(self, application):
         return selectors.application_criteria(application=application)

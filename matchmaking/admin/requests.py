@@ -1,8 +1,7 @@
 """Match-making requests: the list staff work from, a request's details, its shortlist
 and notes. The broker's panel and the actions on a request are in `request_workflow`."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -216,18 +215,14 @@ class MatchRequestAdmin(MatchRequestWorkflowViews, admin.ModelAdmin):
             notes_add(request, formset, match_request=match_request)
             return
         if formset.model is MatchSuggestion:
-            for suggestion_form in formset.forms:
-                try:
-                    self._save_suggestion(request, match_request, suggestion_form, formset)
-                except ValidationError as error:
-                    council = (
-                        suggestion_form.instance.council_id and suggestion_form.instance.council
-                    )
-                    self.message_user(
-                        request,
-                        f"{council or 'Shortlist'}: {' '.join(error.messages)}",
-                        messages.ERROR,
-                    )
+            self._rows_save(
+                request,
+                formset,
+                lambda row_form: self._save_suggestion(request, match_request, row_form, formset),
+                label=lambda row_form: (
+                    (row_form.instance.council_id and row_form.instance.council) or "Shortlist"
+                ),
+            )
             return
         super().save_formset(request, form, formset, change)
 
