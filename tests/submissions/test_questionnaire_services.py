@@ -52,6 +52,17 @@ def _values(item, **changes) -> dict:
     return data
 
 
+def _answer(item, answer: str, **changes):
+    """Jo's answer on `item`: its current values with `changes`, at its current version."""
+    return item_save(
+        item=item,
+        answer=answer,
+        data=_values(item, **changes),
+        by_name="Jo",
+        expected_version=item.version,
+    )
+
+
 def _answer_all_unchanged(questionnaire, by="Sam"):
     for item in questionnaire.items.filter(answer="unanswered"):
         item_save(
@@ -107,64 +118,28 @@ def test_an_update_keeps_the_savings_and_who_saved_it(adur):
 def test_an_update_needs_a_figure_or_a_reason(adur):
     item = adur.items.first()
     with pytest.raises(ValidationError) as error:
-        item_save(
-            item=item,
-            answer="updated",
-            data=_values(item),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "updated")
     assert "savings_amount" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        item_save(
-            item=item,
-            answer="updated",
-            data=_values(item, no_savings_reason="other"),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "updated", no_savings_reason="other")
     assert error.value.message_dict["no_savings_reason_other"] == ["Say what the other reason is."]
-    item_save(
-        item=item,
-        answer="updated",
-        data=_values(item, no_savings_reason="not_measured"),
-        by_name="Jo",
-        expected_version=item.version,
-    )
+    _answer(item, "updated", no_savings_reason="not_measured")
 
 
 def test_a_figure_needs_to_say_achieved_or_expected_and_cannot_come_with_a_reason(adur):
     item = adur.items.first()
     with pytest.raises(ValidationError) as error:
-        item_save(
-            item=item,
-            answer="updated",
-            data=_values(item, savings_amount=Decimal(10), no_savings_reason="not_measured"),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "updated", savings_amount=Decimal(10), no_savings_reason="not_measured")
     assert {"savings_kind", "no_savings_reason"} <= set(error.value.message_dict)
 
 
 def test_an_ending_needs_its_year_not_before_the_start(adur):
     item = adur.items.exclude(start_year=None).first()
     with pytest.raises(ValidationError) as error:
-        item_save(
-            item=item,
-            answer="ended",
-            data=_values(item),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "ended")
     assert "end_year" in error.value.message_dict
     with pytest.raises(ValidationError):
-        item_save(
-            item=item,
-            answer="ended",
-            data=_values(item, end_year=item.start_year - 1),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "ended", end_year=item.start_year - 1)
 
 
 def test_a_save_based_on_an_old_version_is_refused_with_what_changed(adur):
@@ -191,13 +166,7 @@ def test_a_save_based_on_an_old_version_is_refused_with_what_changed(adur):
     item.refresh_from_db()
     assert item.description == "Sam's words" and item.updated_by == "Sam"
     # Saving again from the version now saved is deliberate, and goes through.
-    item_save(
-        item=item,
-        answer="updated",
-        data=_values(item, description="Jo's words", no_savings_reason="not_yet_known"),
-        by_name="Jo",
-        expected_version=item.version,
-    )
+    _answer(item, "updated", description="Jo's words", no_savings_reason="not_yet_known")
     item.refresh_from_db()
     assert item.description == "Jo's words"
 
@@ -253,13 +222,7 @@ def test_a_submission_proposes_each_change_and_confirms_by_email(
         expected_version=first.version,
     )
     for item in others:
-        item_save(
-            item=item,
-            answer="ended",
-            data=_values(item, end_year=2025),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "ended", end_year=2025)
     item_add(
         questionnaire=adur,
         data={
@@ -310,23 +273,11 @@ def test_a_submission_proposes_each_change_and_confirms_by_email(
 def test_resubmitting_replaces_the_pending_proposals_but_keeps_reviewed_ones(adur):
     _answer_all_unchanged(adur)
     item = adur.items.first()
-    item_save(
-        item=item,
-        answer="unchanged",
-        data=_values(item, savings_amount=Decimal(100), savings_kind="achieved"),
-        by_name="Jo",
-        expected_version=item.version,
-    )
+    _answer(item, "unchanged", savings_amount=Decimal(100), savings_kind="achieved")
     questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
     first = ProposedChange.objects.get(questionnaire=adur)
     item.refresh_from_db()
-    item_save(
-        item=item,
-        answer="unchanged",
-        data=_values(item, savings_amount=Decimal(200), savings_kind="achieved"),
-        by_name="Jo",
-        expected_version=item.version,
-    )
+    _answer(item, "unchanged", savings_amount=Decimal(200), savings_kind="achieved")
     questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
     changes = ProposedChange.objects.filter(questionnaire=adur)
     assert changes.count() == 1 and not changes.filter(pk=first.pk).exists()
@@ -355,13 +306,7 @@ def test_after_the_deadline_a_submitted_questionnaire_is_read_only(adur, open_cy
     assert "deadline" in questionnaire_locked_reason(adur)
     item = adur.items.first()
     with pytest.raises(QuestionnaireLocked):
-        item_save(
-            item=item,
-            answer="unchanged",
-            data=_values(item),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "unchanged")
     with pytest.raises(QuestionnaireLocked):
         questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
 
@@ -414,13 +359,7 @@ def test_staff_may_confirm_after_the_deadline(adur, open_cycle):
 def test_confirming_unchanged_after_editing_the_details_is_questioned(adur):
     item = adur.items.first()
     with pytest.raises(ValidationError) as error:
-        item_save(
-            item=item,
-            answer="unchanged",
-            data=_values(item, description="Edited words"),
-            by_name="Jo",
-            expected_version=item.version,
-        )
+        _answer(item, "unchanged", description="Edited words")
     assert "You changed the description" in error.value.message_dict["answer"][0]
 
 
@@ -431,13 +370,7 @@ def test_a_reviewed_questionnaire_may_still_be_changed_before_the_deadline(adur,
     adur.refresh_from_db()
     assert questionnaire_locked_reason(adur) == ""
     item = adur.items.first()
-    item_save(
-        item=item,
-        answer="unchanged",
-        data=_values(item, no_savings_reason="not_measured"),
-        by_name="Jo",
-        expected_version=item.version,
-    )
+    _answer(item, "unchanged", no_savings_reason="not_measured")
     questionnaire_submit(questionnaire=adur, name="Jo", email="jo@adur.gov.uk")
     adur.refresh_from_db()
     assert adur.status == Questionnaire.Status.SUBMITTED
