@@ -12,6 +12,7 @@ import os
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from playwright.sync_api import sync_playwright
@@ -77,6 +78,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def real_data(db):
     """The real councils, boundaries, bodies and partnerships (already loaded)."""
     _ensure_reference_data()
+
+
+@pytest.fixture
+def empty_cache():
+    """Nothing cached at the start and end of the test: cached layers and the API's
+    throttle counts live in the cache, and rolled-back rows send no signals to drop them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

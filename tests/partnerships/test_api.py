@@ -12,7 +12,6 @@ import pytest
 import yaml
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
@@ -28,21 +27,12 @@ from partnerships.models import (
 from partnerships.services import partnerships_publish
 from tests.partnerships.factories import SavingsRecordFactory, grow_data, partnership_with_members
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
 ADUR, WORTHING, SURREY = "E07000223", "E07000229", "E10000030"
 EAST_SUSSEX, BRIGHTON_AND_HOVE = "E10000011", "E06000043"
 AVON_FIRE = "E31000001"
 ORBIS = "orbis"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Throttle counters and cached layers live in the cache; rolled-back rows send no
-    # signals, so start and end every test with nothing cached.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

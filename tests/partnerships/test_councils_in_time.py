@@ -13,7 +13,7 @@ from partnerships import map_layers, timeline
 from partnerships.models import Partnership
 from tests.partnerships.factories import grow_data
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
 CAMDEN = "E09000007"
 EAST_SUFFOLK, WEST_SUFFOLK = "E07000244", "E07000245"
@@ -32,13 +32,6 @@ NORTH_YORKSHIRE_DISTRICTS = {
 }
 ARP = "Anglia Revenues Partnership (ARP)"
 LAYER_URL = reverse("partnerships:map-councils-layer")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def layer(client, **params) -> dict:

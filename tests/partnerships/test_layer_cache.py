@@ -7,7 +7,6 @@ import gzip
 import json
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +17,7 @@ from sharedmap.http import ENCODERS, _LocalBodies, preferred_encoding
 from tests.partnerships.admin_posts import partnership_post
 from tests.partnerships.factories import grow_data
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
 # Bassetlaw: a district in no partnership counted now.
 ADUR, WORTHING, AMBER_VALLEY = "E07000223", "E07000229", "E07000171"
@@ -33,14 +32,6 @@ CACHED_URLS = [
     f"/api/councils/{ADUR}/boundary/?detail=high",
     "/api/public-bodies/E31000001/boundary/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Rolled-back rows send no signals: start and end each test with nothing cached.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def gzipped(client, url: str, **headers):

@@ -21,7 +21,7 @@ from partnerships.models import (
 from partnerships.services import partnerships_publish
 from tests.partnerships.factories import grow_data, partnership_with_members
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
 ADUR = "E07000223"
 MID_SUSSEX, HORSHAM = "E07000228", "E07000227"
@@ -29,15 +29,6 @@ WORTHING = "E07000229"
 AMBER_VALLEY = "E07000171"  # Bassetlaw: a district in no partnership counted now
 ADUR_AND_WORTHING = "adur-worthing"
 LAYER_URL = reverse("partnerships:map-councils-layer")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Each test's database changes are rolled back, which sends no signals; start every
-    # test with no cached layers so none outlives the rows it was built from.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def layer(client, **params) -> dict:

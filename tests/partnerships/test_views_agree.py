@@ -9,21 +9,12 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerships.models import Council
 
-pytestmark = pytest.mark.usefixtures("real_data")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # The API's throttle counts live in the cache: every test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
 
 def _gss(short_name: str) -> str:
