@@ -139,6 +139,18 @@ class PartnershipRow:
     savings: dict | None
 
 
+def _known(cell: str, known: dict, unknown: str) -> list:
+    """What `known` (keyed in lower case) gives each name listed in a cell, or a
+    `RowProblem` saying `unknown` and the name it lacks."""
+    found = []
+    for name in _split(cell):
+        value = known.get(name.lower())
+        if value is None:
+            raise RowProblem(unknown, name)
+        found.append(value)
+    return found
+
+
 def _partnership_row_read(
     *, row: dict[str, str], names: CouncilNames, categories: dict[str, ServiceCategory]
 ) -> PartnershipRow:
@@ -148,21 +160,10 @@ def _partnership_row_read(
         raise RowProblem("the partnership has no name")
     slug = slugify(name)[:200]
 
-    found_categories = []
-    for category_name in _split(row["category"]):
-        category = categories.get(category_name.lower())
-        if category is None:
-            raise RowProblem("unknown service category", category_name)
-        found_categories.append(category)
+    found_categories = _known(row["category"], categories, "unknown service category")
     if not found_categories:
         raise RowProblem("the partnership has no service category", name)
-
-    sectors = []
-    for sector_name in _split(row["partner_sectors"]):
-        sector = SECTOR_NAMES.get(sector_name.lower())
-        if sector is None:
-            raise RowProblem("unknown partner sector", sector_name)
-        sectors.append(sector)
+    sectors = _known(row["partner_sectors"], SECTOR_NAMES, "unknown partner sector")
 
     member_councils: list[Council] = []
     member_bodies: list[tuple[str, str, str]] = []
