@@ -247,9 +247,16 @@ class MatchSuggestion(models.Model):
         MatchRequest, on_delete=models.CASCADE, related_name="suggestions"
     )
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    # What the councils read (the requester's page, the introduction emails): plain
+    # words, written from the ranking's reasons or by staff; never points or weights.
     reasons = models.TextField(
-        blank=True, help_text="Why it was suggested (from the ranking, or in staff's words)."
+        blank=True,
+        help_text="Why it was suggested, in plain words: the requester and the suggested "
+        "council read this (no points or weights).",
     )
+    # The ranking's reasons as data ([{"code": …, "params": {…}}], `matchmaking.ranking`):
+    # staff see them with their weights.
+    ranking_reasons = models.JSONField(default=list, blank=True, editable=False)
     score = models.PositiveSmallIntegerField(default=0, help_text="The ranking's score.")
     added_by_hand = models.BooleanField(default=False)
     shared_with_requester = models.BooleanField(

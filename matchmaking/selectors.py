@@ -29,7 +29,7 @@ from matchmaking.models import (
     OutcomeReport,
     current_financial_year,
 )
-from matchmaking.ranking import candidates_rank, weights_table
+from matchmaking.ranking import ranking_for, weights_table
 from partnerships.models import Partnership
 
 # Every award made from a budget counts as committed, whatever the request's status now.
@@ -169,11 +169,14 @@ def match_request_duplicate_exists() -> Exists:
 
 def match_request_panel(*, match_request: MatchRequest, limit: int) -> dict:
     """The broker's panel on a request's page: the `limit` best-ranked councils with
-    their reasons and the weights behind them, the shortlist, possible duplicates, and
-    the budget its funding comes from (the request's own, else this year's)."""
+    their reasons and the weights behind them, apart from them the councils the requester
+    already shares these services with, the shortlist, possible duplicates, and the
+    budget its funding comes from (the request's own, else this year's)."""
     budget = match_request.funding_budget if match_request.funding_budget_id else budget_current()
+    ranking = ranking_for(match_request=match_request, limit=limit)
     return {
-        "candidates": candidates_rank(match_request=match_request, limit=limit),
+        "candidates": ranking.candidates,
+        "already_sharing": ranking.already_sharing,
         "shortlisted": set(match_request.suggestions.values_list("council_id", flat=True)),
         "weights": weights_table(),
         "duplicates": list(match_request_duplicates(match_request=match_request)),

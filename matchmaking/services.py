@@ -244,12 +244,14 @@ def suggestion_add(
     council: Council,
     user,
     reasons: str = "",
+    ranking_reasons: list[dict] | None = None,
     score: int = 0,
     added_by_hand: bool = False,
 ) -> MatchSuggestion:
     """Shortlist a council for a request (from the ranking or by hand), with the contact
-    an introduction would go to filled in where the app knows one. Adding it again
-    returns the one already there."""
+    an introduction would go to filled in where the app knows one. `reasons` are the
+    plain words councils read, `ranking_reasons` the ranking's reasons as data, which
+    staff see with their weights. Adding it again returns the one already there."""
     existing = MatchSuggestion.objects.filter(match_request=match_request, council=council).first()
     if existing is not None:
         return existing
@@ -258,6 +260,7 @@ def suggestion_add(
         match_request=match_request,
         council=council,
         reasons=reasons or ("Added by staff" if added_by_hand else ""),
+        ranking_reasons=ranking_reasons or [],
         score=score,
         added_by_hand=added_by_hand,
         contact_name=name,
@@ -290,7 +293,9 @@ def match_request_moves(*, match_request: MatchRequest) -> dict:
 
 def suggestion_shortlist(*, match_request: MatchRequest, council_id, user) -> MatchSuggestion:
     """Shortlist one of the councils the ranking suggests for a request, with the
-    ranking's reasons and score. A council the ranking does not suggest is refused."""
+    ranking's reasons (as data, and in plain words for the councils) and score. A
+    council the ranking does not suggest (nor one the requester already shares the
+    services with) is refused."""
     candidate = next(
         (
             c
@@ -305,7 +310,8 @@ def suggestion_shortlist(*, match_request: MatchRequest, council_id, user) -> Ma
         match_request=match_request,
         council=candidate.council,
         user=user,
-        reasons=candidate.reasons_text,
+        reasons=candidate.plain_text,
+        ranking_reasons=candidate.reasons_data,
         score=candidate.score,
     )
 

@@ -18,6 +18,7 @@ from matchmaking import selectors, services
 from matchmaking.admin.common import ActionPagesMixin
 from matchmaking.admin_forms import CloseForm, FundingAwardForm, MergeForm, PartnershipLinkForm
 from matchmaking.models import MatchRequest, MatchSuggestion
+from matchmaking.ranking import reasons_from_data, staff_text
 
 Status = MatchRequest.Status
 # How many ranked councils the request's page lists.
@@ -214,5 +215,10 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                 f"Introduce {match_request.council.short_name} to {suggestion.council.short_name}"
             ),
             button="Send both introductions",
-            extra={"suggestion": suggestion, "errors": error_list, "introduce": True},
+            extra={
+                "suggestion": suggestion,
+                "ranking_text": staff_text(reasons_from_data(suggestion.ranking_reasons)),
+                "errors": error_list,
+                "introduce": True,
+            },
         )

@@ -12,6 +12,7 @@ from matchmaking.admin.common import NONE, NoteInline, notes_add
 from matchmaking.admin.request_workflow import MatchRequestWorkflowViews
 from matchmaking.admin_forms import MatchRequestAdminForm
 from matchmaking.models import MatchRequest, MatchSuggestion, Note
+from matchmaking.ranking import reasons_from_data, staff_text
 
 Status = MatchRequest.Status
 
@@ -22,13 +23,14 @@ class MatchSuggestionInline(admin.TabularInline):
     fields = [
         "council",
         "score",
+        "ranking",
         "reasons",
         "shared_with_requester",
         "contact_name",
         "contact_email",
         "introduction",
     ]
-    readonly_fields = ["score", "introduction"]
+    readonly_fields = ["score", "ranking", "introduction"]
     autocomplete_fields = ["council"]
     verbose_name = "shortlisted council"
     verbose_name_plural = "shortlist (add councils by hand here; tick those to show the requester)"
@@ -48,6 +50,11 @@ class MatchSuggestionInline(admin.TabularInline):
         council.can_add_related = council.can_change_related = False
         council.can_delete_related = council.can_view_related = False
         return formset
+
+    @admin.display(description="ranking's reasons (weight)")
+    def ranking(self, suggestion: MatchSuggestion) -> str:
+        # For staff only; `reasons` holds the plain words the councils read.
+        return staff_text(reasons_from_data(suggestion.ranking_reasons)) or NONE
 
     @admin.display(description="introduction")
     def introduction(self, suggestion: MatchSuggestion) -> str:

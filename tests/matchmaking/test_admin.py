@@ -81,11 +81,17 @@ def test_shortlisting_a_suggestion_keeps_its_reasons_and_finds_the_contact(staff
     assert response.status_code == 302
     suggestion = request.suggestions.get()
     assert suggestion.council.gss_code == WORTHING
-    assert "Neighbouring council" in suggestion.reasons and suggestion.score >= WEIGHTS["neighbour"]
+    assert suggestion.score >= WEIGHTS["neighbour"]
+    # The councils read plain words; staff keep the reasons with their weights.
+    assert (
+        suggestion.reasons.startswith("A neighbouring council") and "(+" not in suggestion.reasons
+    )
+    assert "neighbour" in {r["code"] for r in suggestion.ranking_reasons}
     assert suggestion.contact_email == "wyn@worthing.gov.uk"
     assert activity_for(request).filter(description="Council shortlisted").exists()
     text = staff_client.get(change_url(request)).content.decode()
     assert "Introduce…" in text
+    assert "Neighbouring council (shares a boundary) (+45)" in text
 
 
 def test_a_council_outside_the_suggestions_cannot_be_shortlisted_this_way(staff_client):
@@ -386,3 +392,27 @@ def test_an_introduced_council_cannot_be_taken_off_the_shortlist(staff_client):
     response = staff_client.post(url, data, follow=True)
     assert "An introduced council stays on the shortlist." in response.content.decode()
     assert request.suggestions.count() == 1
+
+
+def test_staff_see_the_requesters_own_partners_apart_not_as_suggestions(staff_client):
+    # Bromsgrove already shares building control with Redditch and Wyre Forest (real data).
+    request = MatchRequestFactory(council=council("E07000234"), reach="county")
+    text = staff_client.get(change_url(request)).content.decode()
+
+    candidates = text.split('id="suggested-partners"')[1].split('id="already-sharing"')[0]
+    apart = text.split('id="already-sharing"')[1].split("</div>")[0]
+    assert "Already sharing this service with Bromsgrove" in apart
+    for name in ("Redditch", "Wyre Forest"):
+        assert f"Shortlist {name}" not in candidates
+        assert name in apart
+    assert "North Worcestershire Building Control" in apart
+
+
+def test_the_introduction_page_shows_staff_both_the_plain_words_and_the_weights(staff_client):
+    request = MatchRequestFactory(council=council(ADUR))
+    staff_client.post(action_url(request, "shortlist"), {"council": council(WORTHING).pk})
+    suggestion = request.suggestions.get()
+    url = reverse("admin:matchmaking_matchrequest_introduce", args=[suggestion.pk])
+    page = staff_client.get(url).content.decode()
+    assert suggestion.reasons in page
+    assert "Neighbouring council (shares a boundary) (+45)" in page

@@ -95,6 +95,8 @@ def test_an_officer_asks_for_a_match_and_staff_introduce_a_suggested_partner(
     sent = [m for m in mail.outbox if "Introduction:" in m.subject]
     assert len(sent) == 2
     assert all("Our team is too small to cover leave." in m.body for m in sent)
+    # Why Worthing, in plain words: the weights are for staff only.
+    assert all("A neighbouring council" in m.body and "(+" not in m.body for m in sent)
 
     # Staff show Worthing to the requester and keep a note; the requester sees it.
     page.locator('input[name="suggestions-0-shared_with_requester"]').check()
@@ -105,6 +107,8 @@ def test_an_officer_asks_for_a_match_and_staff_introduce_a_suggested_partner(
     page.goto(link)
     suggestions = page.locator("#suggestions + ul")
     expect(suggestions).to_contain_text("Worthing Borough Council")
+    expect(suggestions).to_contain_text("A neighbouring council in the same county")
+    expect(suggestions).not_to_contain_text("(+")
     expect(page.locator("main")).not_to_contain_text("wyn@worthing.gov.uk")
 
 

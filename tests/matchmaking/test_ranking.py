@@ -3,7 +3,17 @@
 import pytest
 
 from matchmaking.models import MatchRequest
-from matchmaking.ranking import WEIGHTS, candidates_rank, weights_table
+from matchmaking.ranking import (
+    WEIGHTS,
+    Reason,
+    candidates_rank,
+    plain_text,
+    population_words,
+    ranking_for,
+    reasons_from_data,
+    staff_text,
+    weights_table,
+)
 from partnerships.models import Council, Partnership
 from tests.matchmaking.factories import MatchRequestFactory, category, council
 from tests.partnerships.factories import grow_data, partnership_with_members
@@ -136,3 +146,97 @@ def test_ranking_costs_the_same_queries_with_ten_times_the_data(django_assert_ma
     with django_assert_max_num_queries(6):
         after = candidates_rank(match_request=request, limit=None)
     assert before and len(after) > len(before)
+
+
+# --- Partners already sharing the service, and reasons in plain words ----------------
+
+BROMSGROVE = "E07000234"
+REDDITCH = "E07000236"
+WYRE_FOREST = "E07000239"
+
+
+def test_a_council_is_never_offered_its_own_partners_for_the_service_they_already_share():
+    # North Worcestershire Building Control (real data): Bromsgrove, Redditch, Wyre Forest.
+    request = MatchRequestFactory(council=council(BROMSGROVE), reach="anywhere")
+
+    ranking = ranking_for(match_request=request, limit=None)
+
+    suggested = {c.council.gss_code for c in ranking.candidates}
+    assert REDDITCH not in suggested and WYRE_FOREST not in suggested
+    assert codes(candidates_rank(match_request=request, limit=None)) == codes(ranking.candidates)
+    # Staff see them apart, with the partnership they share.
+    apart = {p.council.gss_code: p for p in ranking.already_sharing}
+    assert {REDDITCH, WYRE_FOREST} <= set(apart)
+    assert "North Worcestershire Building Control" in apart[REDDITCH].partnerships
+    assert apart[REDDITCH].services == ["Building control"] and apart[REDDITCH].every_service
+
+
+def test_partners_for_another_service_or_who_left_or_whose_partnership_ended_are_suggested():
+    bromsgrove, redditch, wyre_forest = council(BROMSGROVE), council(REDDITCH), council(WYRE_FOREST)
+    legal = category("legal")
+    # Asking for building control and legal: Redditch shares only building control.
+    request = MatchRequestFactory(
+        council=bromsgrove, reach="county", categories=[category("building-control"), legal]
+    )
+    ranked = {c.council.gss_code: c for c in candidates_rank(match_request=request, limit=None)}
+    assert REDDITCH in ranked
+    # Its shared partnership with Bromsgrove is no "experience with others".
+    assert "North Worcestershire" not in ranked[REDDITCH].reasons_text
+
+    # A legal partnership that has ended, and one Wyre Forest has left, share nothing now.
+    partnership_with_members(bromsgrove, redditch, categories=[legal], status="ended")
+    left = partnership_with_members(bromsgrove, wyre_forest, categories=[legal])
+    left.council_memberships.filter(council=wyre_forest).update(left_year=2020)
+    legal_only = MatchRequestFactory(council=bromsgrove, reach="county", categories=[legal])
+    ranking = ranking_for(match_request=legal_only, limit=None)
+    by_code = {c.council.gss_code: c for c in ranking.candidates}
+    assert {REDDITCH, WYRE_FOREST} <= set(by_code)
+    assert not ranking.already_sharing
+    # Nor is an ended partnership, or one a council left, experience of sharing "already".
+    assert not by_code[REDDITCH].has("shares_service")
+    assert not by_code[WYRE_FOREST].has("shares_service")
+
+
+def test_councils_read_plain_words_and_staff_read_the_weights():
+    request = MatchRequestFactory(council=council(ADUR), reach="region", council_types=["district"])
+    worthing = next(
+        c
+        for c in candidates_rank(match_request=request, limit=None)
+        if c.council.short_name == "Worthing"
+    )
+    assert "Neighbouring council (shares a boundary) (+45)" in worthing.reasons_text
+
+    plain = worthing.plain_text
+    assert plain.startswith("A neighbouring council in the same county (West Sussex)")
+    assert "The kind of council asked for (district council)." in plain
+    for score_text in ("+", "(+", str(WEIGHTS["neighbour"]), "weight", "point"):
+        assert score_text not in plain
+    # The structured reasons make both texts again, from what a suggestion keeps.
+    again = reasons_from_data(worthing.reasons_data)
+    assert staff_text(again) == worthing.reasons_text and plain_text(again) == plain
+
+
+def test_a_population_is_said_roughly_never_as_a_raw_figure():
+    similar = Reason("similar_population", {"population": 85_568})
+    assert similar.detail == "85,568"  # for staff
+    words = plain_text([similar])
+    assert words == "A council of a similar size (about 86,000 people)."
+    assert "85,568" not in words
+    assert population_words(1_141_816) == "about 1.1 million"
+    assert population_words(9_420) == "about 9,400"
+
+
+def test_plain_words_name_what_is_shared_and_asked_for():
+    words = plain_text(
+        [
+            Reason("mutual_request", {"services": ["Legal services"]}),
+            Reason("neighbour"),
+            Reason("shares_service", {"partnerships": ["X"], "services": ["ICT services"]}),
+            Reason("same_county", {"county": "Kent"}),
+            Reason("compatible_type", {"council_type": "District council", "any": True}),
+        ]
+    )
+    assert words == (
+        "A neighbouring council in the same county (Kent) that is also asking to share "
+        "legal services and already shares ICT services with other councils."
+    )

@@ -1,9 +1,11 @@
 """Services: a request's life, introductions, funding against the budget, merging
 duplicates, and the Expert Programme from application to reported savings."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -528,3 +530,84 @@ def test_an_accepted_outcome_stands_beside_the_councils_refresh_figure_for_that_
     assert outcome.origin_detail == f"application {application.reference}"
     refresh.refresh_from_db()
     assert refresh.amount == Decimal("80000.00")
+
+
+# --- Suggestions: plain words for councils, weights for staff -------------------------
+
+SCORE_TEXT = ("(+", "+45", "+15", "+10", "+8", "+5")
+
+
+def test_a_council_shortlisted_from_the_ranking_is_introduced_in_plain_words(
+    staff, django_capture_on_commit_callbacks
+):
+    adur, worthing = council("E07000223"), council("E07000229")
+    request = MatchRequestFactory(council=adur, reach="region")
+    CouncilContact.objects.create(council=worthing, name="Wyn", email="wyn@worthing.gov.uk")
+
+    suggestion = services.suggestion_shortlist(
+        match_request=request, council_id=worthing.pk, user=staff
+    )
+
+    # Staff keep the ranking's reasons, as data with their weights...
+    assert {r["code"] for r in suggestion.ranking_reasons} >= {"neighbour", "same_county"}
+    assert suggestion.score >= 45
+    # ...and the councils read plain words.
+    assert suggestion.reasons.startswith("A neighbouring council in the same county")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.introduction_make(suggestion=suggestion, user=staff)
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        html = message.alternatives[0][0] if message.alternatives else ""
+        for text in (message.body, html):
+            assert "A neighbouring council in the same county" in text
+            for score_text in SCORE_TEXT:
+                assert score_text not in text, score_text
+            if worthing.population:
+                assert f"{worthing.population:,}" not in text
+
+
+def test_a_partner_already_sharing_the_service_cannot_be_shortlisted_from_the_ranking(staff):
+    request = MatchRequestFactory(council=council("E07000234"), reach="county")  # Bromsgrove
+    with pytest.raises(ValidationError):
+        services.suggestion_shortlist(
+            match_request=request,
+            council_id=council("E07000236").pk,
+            user=staff,  # Redditch
+        )
+    assert not request.suggestions.exists()
+
+
+def test_suggestions_shortlisted_before_keep_their_reasons_but_councils_get_plain_words():
+    migration = importlib.import_module("matchmaking.migrations.0005_suggestion_ranking_reasons")
+    request = MatchRequestFactory(council=council("E07000223"))
+    old = MatchSuggestion.objects.create(
+        match_request=request,
+        council=council("E07000229"),
+        score=65,
+        reasons="Neighbouring council (shares a boundary) (+45); In the same county (+10): "
+        "West Sussex; In the same region (+5): South East; Similar population (within half "
+        "again) (+5): 85,568",
+    )
+    typed = MatchSuggestion.objects.create(
+        match_request=request,
+        council=council("E07000224"),
+        added_by_hand=True,
+        reasons="Strong team (+ keen).",
+    )
+
+    migration.to_plain_words(django_apps, None)
+
+    old.refresh_from_db()
+    typed.refresh_from_db()
+    assert old.reasons == (
+        "A neighbouring council in the same county (West Sussex). "
+        "A council of a similar size (about 86,000 people)."
+    )
+    assert [r["code"] for r in old.ranking_reasons] == [
+        "neighbour",
+        "same_county",
+        "same_region",
+        "similar_population",
+    ]
+    assert old.ranking_reasons[3]["params"] == {"population": 85568}
+    assert typed.reasons == "Strong team (+ keen)." and typed.ranking_reasons == []

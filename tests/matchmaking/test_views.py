@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from matchmaking import services
 from matchmaking.models import ExpertApplication, MatchRequest, MatchSuggestion
 from matchmaking.views import RATE_LIMIT
 from partnerships.models import ServiceCategory
@@ -314,3 +315,23 @@ def test_the_council_reports_outcomes_through_its_link_into_the_review_queue(cli
     assert change.proposed["amount"] == "5000.00" and change.proposed["cashable"] is True
     text = client.get(url).content.decode()
     assert "Outcomes reported" in text and "waiting for review" in text
+
+
+def test_the_requester_reads_why_a_council_is_suggested_in_plain_words(client, staff):
+    request = MatchRequestFactory(
+        council=council("E07000223"), token="secret-2", status=MatchRequest.Status.IN_DISCUSSION
+    )
+    worthing = council("E07000229")
+    suggestion = services.suggestion_shortlist(
+        match_request=request, council_id=worthing.pk, user=staff
+    )
+    suggestion.shared_with_requester = True
+    suggestion.save()
+
+    text = client.get(request_page("secret-2")).content.decode()
+
+    assert "A neighbouring council in the same county (West Sussex)" in text
+    for score_text in ("(+", "+45", "Neighbouring council (shares a boundary)"):
+        assert score_text not in text
+    if worthing.population:
+        assert f"{worthing.population:,}" not in text
