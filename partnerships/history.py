@@ -41,14 +41,19 @@ def value_in_words(model, field_name: str, value) -> str:
     return str(value)
 
 
-def change_in_words(record) -> list[str]:
+_READ_IT = object()
+
+
+def change_in_words(record, previous=_READ_IT) -> list[str]:
     """What one history record changed, one line per field, against the record before
-    it ("Created" or "Deleted" for those)."""
+    it ("Created" or "Deleted" for those). A caller that read the records before several
+    records at once (`previous_records`) passes each one's, saving a query per record."""
     if record.history_type == "+":
         return [f"Created: {record.instance}"]
     if record.history_type == "-":
         return [f"Deleted: {record.instance}"]
-    previous = record.prev_record
+    if previous is _READ_IT:
+        previous = record.prev_record
     if previous is None:
         return []
     delta = record.diff_against(previous, foreign_keys_are_objs=True)
@@ -72,6 +77,30 @@ def change_in_words(record) -> list[str]:
             f"{value_in_words(model, change.field, new)}"
         )
     return lines
+
+
+def previous_records(model, records) -> dict[int, object]:
+    """The record before each of these history records of `model` (by history id; None
+    for the first of its row), read in one query."""
+    if not records:
+        return {}
+    pk = model._meta.pk.attname
+    rows = {getattr(r, pk) for r in records}
+    earlier: dict = {}
+    for row in model.history.filter(**{f"{pk}__in": rows}).order_by(
+        pk, "history_date", "history_id"
+    ):
+        earlier.setdefault(getattr(row, pk), []).append(row)
+    previous = {}
+    for record in records:
+        line = earlier.get(getattr(record, pk), [])
+        before = [
+            r
+            for r in line
+            if (r.history_date, r.history_id) < (record.history_date, record.history_id)
+        ]
+        previous[record.history_id] = before[-1] if before else None
+    return previous
 
 
 class HistoryInWords(HistoricalRecordContextHelper):

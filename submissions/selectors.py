@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from core.money import money_exact
-from partnerships.history import change_in_words
+from partnerships.history import change_in_words, previous_records
 from partnerships.models import (
     Council,
     Partnership,
@@ -271,8 +271,8 @@ HISTORY_MODELS = (Partnership, PartnershipCouncil, PartnershipPublicBody, Saving
 def changes_history(*, changes: list[ProposedChange]) -> None:
     """Give each change `.history`: what accepting it changed in the published data, in
     words, oldest first, read from the simple-history records that name its review
-    (`review_reason`). One query per kind of record; the words of each record read the
-    record before it, so the cost grows with the accepted changes shown."""
+    (`review_reason`). Two queries per kind of record (the records, and the records
+    before them), whatever the number of accepted changes shown."""
     from submissions.services.review import review_reason
 
     accepted = {}
@@ -282,11 +282,14 @@ def changes_history(*, changes: list[ProposedChange]) -> None:
             accepted[review_reason(change)] = change
     if not accepted:
         return
-    records = []
+    records, previous = [], {}
     for model in HISTORY_MODELS:
-        records += model.history.filter(history_change_reason__in=list(accepted))
+        found = list(model.history.filter(history_change_reason__in=list(accepted)))
+        records += found
+        previous[model] = previous_records(model, found)
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        accepted[record.history_change_reason].history += change_in_words(record)
+        before = previous[record.instance_type][record.history_id]
+        accepted[record.history_change_reason].history += change_in_words(record, before)
 
 
 def _ids(value) -> list[int]:

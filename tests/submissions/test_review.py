@@ -133,3 +133,28 @@ def test_an_expert_programme_outcome_and_the_refresh_figure_for_a_year_both_stan
     # By the ledger rule one counts for 2026/27, never the two added together: both as
     # reported, on the same day, for the same year, so the one entered last.
     assert partnership.achieved_savings_total == Decimal("90000")
+
+
+def test_what_accepted_changes_did_costs_the_same_queries_for_one_or_many(
+    partnership, reviewer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def accepted_updates(n):
+        changes = []
+        for amount in range(n):
+            change = _propose(partnership, str(100000 + amount * 1000))
+            change_accept(change=change, reviewer=reviewer)
+            change.refresh_from_db()
+            changes.append(change)
+        return changes
+
+    one = accepted_updates(2)[1:]
+    with CaptureQueriesContext(connection) as one_queries:
+        changes_history(changes=one)
+    many = accepted_updates(6)[1:]
+    with django_assert_max_num_queries(len(one_queries)):
+        changes_history(changes=many)
+    # Each update reads against the figure before it, not the first one.
+    assert many[-1].history == ["Amount (£): £104,000.00 → £105,000.00"]
