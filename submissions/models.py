@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from core.activity.models import ActivityEntry
 from partnerships.models import (
@@ -22,6 +23,10 @@ from partnerships.models import (
     SavingsKind,
     ServiceCategory,
     financial_year_label,
+)
+
+DUPLICATE_EMAIL_MESSAGE = (
+    "This council already has a contact with this email address (in upper or lower case)."
 )
 
 
@@ -38,13 +43,28 @@ class CouncilContact(models.Model):
     class Meta:
         ordering = ["council__short_name", "name"]
         constraints = [
+            # One mailbox, one contact: "Ann@Adur.gov.uk" and "ann@adur.gov.uk" are the
+            # same person, who would otherwise get every email twice.
             models.UniqueConstraint(
-                fields=["council", "email"], name="contact_one_email_per_council"
+                Lower("email"),
+                "council",
+                name="contact_one_email_per_council",
+                violation_error_message=DUPLICATE_EMAIL_MESSAGE,
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.council.short_name})"
+
+    def clean(self) -> None:
+        # Said beside the field (the constraint alone would say it above the form); the
+        # constraint is then skipped, as Django skips those on fields already in error.
+        if self.email and self.council_id:
+            others = CouncilContact.objects.filter(
+                council_id=self.council_id, email__iexact=self.email
+            ).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE})
 
 
 def _default_deadline() -> datetime.date:

@@ -2,11 +2,20 @@
 
 from celery import shared_task
 
-from submissions.models import RefreshCycle
+from submissions.models import CouncilContact, RefreshCycle
+from submissions.services.notify import contact_invite as contact_invite_service
 from submissions.services.notify import cycle_invitations_send
+from submissions.services.notify import cycles_open_due as cycles_open_due_service
 from submissions.services.notify import reminders_send_due as reminders_send_due_service
 
 # Sending an email and picking up lost ones are the outbox's tasks (core.outbox.tasks).
+
+
+@shared_task
+def cycles_open_due() -> int:
+    """Open every cycle whose "Opens on" date has come and invite its contacts (Celery
+    beat, daily); returns how many opened. Running it again the same day does nothing."""
+    return len(cycles_open_due_service())
 
 
 @shared_task
@@ -22,3 +31,13 @@ def invitations_send(cycle_id: int, site_url: str = "") -> int:
     after councils or contacts are added to it)."""
     cycle = RefreshCycle.objects.get(pk=cycle_id)
     return cycle_invitations_send(cycle=cycle, site_url=site_url)
+
+
+@shared_task
+def contact_invite(contact_id: int, site_url: str = "") -> int:
+    """Invite a contact saved while a cycle is open, at once (queued after the save
+    commits); returns how many invitations were queued."""
+    contact = CouncilContact.objects.filter(pk=contact_id).first()
+    if contact is None:  # deleted before the task ran
+        return 0
+    return len(contact_invite_service(contact=contact, site_url=site_url))

@@ -165,6 +165,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # The refresh's schedule (times in CELERY_TIMEZONE), run by `celery -A sharedmap beat`.
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 CELERY_BEAT_SCHEDULE: dict = {
+    # Every day at 06:30: the cycles whose "Opens on" date has come open, and their
+    # contacts are invited (before the reminders; a repeated run opens nothing new).
+    "refresh-cycles-open": {
+        "task": "submissions.tasks.cycles_open_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Every day at 07:00: the reminders before the deadline and chasers after it that are
     # due today (a repeated run the same day sends nothing new).
     "refresh-reminders": {

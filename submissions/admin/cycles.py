@@ -1,7 +1,9 @@
-"""Refresh cycles: opening one and inviting every contact, catching up with what was
-added since, closing it, and its dashboard of progress and of who has not replied."""
+"""Refresh cycles: opening one (on its date, or before it by staff's explicit choice)
+and inviting every contact, catching up with what was added since, closing it, and its
+dashboard of progress and of who has not replied."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -41,7 +43,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         "dashboard_link",
     ]
     list_filter = ["status"]
-    actions = ["open_cycle", "catch_up", "close_cycle"]
+    actions = ["open_cycle", "open_early", "catch_up", "close_cycle"]
     readonly_fields = ["status", "opened_at", "closed_at", "dashboard_link"]
     fieldsets = [
         (None, {"fields": ["financial_year", "opens_on", "deadline", "status", "dashboard_link"]}),
@@ -78,7 +80,31 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         description="Open the selected cycle and invite every contact", permissions=["change"]
     )
     def open_cycle(self, request, queryset):
-        for cycle, made in self._each_cycle(request, queryset, lambda c: cycle_open(cycle=c)):
+        """Open a cycle whose "Opens on" date has come (beat does so on the date); one
+        still to come is refused, pointing to "Open now, before its date"."""
+        self._open(request, queryset, early=False)
+
+    @admin.action(description="Open now, before its date", permissions=["change"])
+    def open_early(self, request, queryset):
+        """Staff's explicit choice to open a cycle before its "Opens on" date (beat opens
+        it on the date): a confirmation page first, then the same as opening."""
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/submissions/refreshcycle/open_early.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Open now, before its date?",
+                    "cycles": list(queryset),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        self._open(request, queryset, early=True)
+
+    def _open(self, request, queryset, *, early: bool) -> None:
+        opened = self._each_cycle(request, queryset, lambda c: cycle_open(cycle=c, early=early))
+        for cycle, made in opened:
             tasks.invitations_send.delay_on_commit(cycle.pk, site_url(request))
             self.message_user(
                 request,

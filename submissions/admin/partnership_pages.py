@@ -13,11 +13,13 @@ from django.utils.html import format_html
 from partnerships import admin_extensions
 from partnerships.models import Partnership
 from submissions.admin.common import NONE
+from submissions.admin.contacts import CouncilContactFormSet
 from submissions.models import CouncilContact
 
 
 class CouncilContactInline(admin.TabularInline):
     model = CouncilContact
+    formset = CouncilContactFormSet
     fields = ["name", "email", "role", "active"]
     extra = 1
     verbose_name = "refresh contact (private)"

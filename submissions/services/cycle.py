@@ -1,6 +1,8 @@
 """Opening a refresh cycle: one pre-filled questionnaire per council with a contact, and
 the secure links that open them."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -86,10 +88,13 @@ def questionnaire_partnership_add(
 
 
 @transaction.atomic
-def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
+def cycle_open(
+    *, cycle: RefreshCycle, early: bool = False, today: datetime.date | None = None
+) -> list[Questionnaire]:
     """Open the cycle: a questionnaire for each council with at least one active contact
     (councils added later get theirs from `questionnaire_create`). Returns the
-    questionnaires made now."""
+    questionnaires made now. A cycle opens on its "Opens on" date (beat opens it then);
+    before it only when staff choose to (`early`)."""
     cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != RefreshCycle.Status.OPEN:  # opening an open one again catches up
         transition_check(
@@ -98,6 +103,11 @@ def cycle_open(*, cycle: RefreshCycle) -> list[Questionnaire]:
             table=CYCLE_TRANSITIONS,
             refusal="A closed cycle cannot be opened again.",
         )
+        if not early and cycle.opens_on > (today or timezone.localdate()):
+            raise ValidationError(
+                f"It opens on {cycle.opens_on:%-d %B %Y}, and will open then by itself. "
+                'To open it now, choose "Open now, before its date".'
+            )
     if RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN).exclude(pk=cycle.pk).exists():
         raise ValidationError("Another cycle is open: close it first.")
     council_ids = set(

@@ -11,9 +11,11 @@ it still works and issue a new one when staff have revoked it.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,9 +28,11 @@ from submissions.models import (
     QuestionnaireLink,
     RefreshCycle,
 )
-from submissions.services.cycle import link_create
+from submissions.services.cycle import cycle_open, link_create, questionnaire_create
 from submissions.services.email import refresh_email_queue
 from submissions.workflow import AWAITING_REPLY
+
+logger = logging.getLogger(__name__)
 
 # A reminder step missed (beat was down) is still sent this many days late; older steps
 # are dropped, and only the most recent due step is ever sent.
@@ -163,6 +167,44 @@ def link_reissue(*, questionnaire: Questionnaire, user=None, site_url: str = "")
     return token
 
 
+def step_date(cycle: RefreshCycle, kind: str, days: int) -> datetime.date:
+    """The day a reminder ("reminder", days before the deadline) or a chaser ("chaser",
+    days after it) falls on."""
+    delta = datetime.timedelta(days=days)
+    return cycle.deadline - delta if kind == "reminder" else cycle.deadline + delta
+
+
+def _contacts_invited_before(
+    questionnaire: Questionnaire, waiting: dict[str, CouncilContact], date: datetime.date
+) -> dict[str, CouncilContact]:
+    """Those of `waiting` a step falling on `date` may go to: those whose own invitation
+    was sent before that day. So a contact added after the cycle opened hears nothing
+    before its invitation, and its reminders count from it. A contact there when the
+    cycle opened and with no invitation on record counts from the opening."""
+    prefix = f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact"
+    invitations = {
+        email.key: email
+        for email in OutboundEmail.objects.filter(
+            key__in=[f"{prefix}{contact.pk}:invitation" for contact in waiting.values()]
+        )
+    }
+    opened_at = questionnaire.cycle.opened_at
+    allowed = {}
+    for key, contact in waiting.items():
+        invitation = invitations.get(f"{prefix}{contact.pk}:invitation")
+        if invitation is not None:
+            if invitation.status != OutboundEmail.Status.SENT or invitation.sent_at is None:
+                continue  # its invitation has not gone yet: nothing may overtake it
+            invited_on = timezone.localdate(invitation.sent_at)
+        elif opened_at is not None and contact.created_at <= opened_at:
+            invited_on = timezone.localdate(opened_at)
+        else:
+            continue  # added since the cycle opened and never invited
+        if invited_on < date:
+            allowed[key] = contact
+    return allowed
+
+
 def reminder_step_due(*, cycle: RefreshCycle, today: datetime.date) -> tuple[str, int] | None:
     """The one reminder step to send today, as ("reminder" | "chaser", days), or None.
 
@@ -172,13 +214,8 @@ def reminder_step_due(*, cycle: RefreshCycle, today: datetime.date) -> tuple[str
     are never sent late, so a beat that was down for a week sends one message, not
     several.
     """
-    steps = [
-        (cycle.deadline - datetime.timedelta(days=days), "reminder", days)
-        for days in cycle.reminder_offsets
-    ] + [
-        (cycle.deadline + datetime.timedelta(days=days), "chaser", days)
-        for days in cycle.chaser_offsets
-    ]
+    steps = [(step_date(cycle, "reminder", d), "reminder", d) for d in cycle.reminder_offsets]
+    steps += [(step_date(cycle, "chaser", d), "chaser", d) for d in cycle.chaser_offsets]
     past = [step for step in steps if step[0] <= today]
     if not past:
         return None
@@ -192,8 +229,9 @@ def reminder_step_due(*, cycle: RefreshCycle, today: datetime.date) -> tuple[str
 @transaction.atomic
 def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -> int:
     """Send today's reminder (or chaser) to the contacts of every questionnaire in the
-    cycle not yet submitted; returns how many messages were queued now. Safe to run
-    any number of times a day."""
+    cycle not yet submitted, each contact only once its invitation was sent on an
+    earlier day; returns how many messages were queued now. Safe to run any number of
+    times a day."""
     today = today or timezone.localdate()
     if cycle.status != RefreshCycle.Status.OPEN:
         return 0
@@ -209,7 +247,11 @@ def reminders_send(*, cycle: RefreshCycle, today: datetime.date | None = None) -
     site_url = _site_url()
     queued = 0
     for questionnaire in questionnaires:
-        waiting = _contacts_waiting(questionnaire, f"{kind}:{days}")
+        waiting = _contacts_invited_before(
+            questionnaire,
+            _contacts_waiting(questionnaire, f"{kind}:{days}"),
+            step_date(cycle, kind, days),
+        )
         if not waiting:
             continue
         context = {
@@ -236,6 +278,41 @@ def reminders_send_due(*, today: datetime.date | None = None) -> int:
         reminders_send(cycle=cycle, today=today)
         for cycle in RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN)
     )
+
+
+def contact_invite(*, contact: CouncilContact, site_url: str = "") -> list[OutboundEmail]:
+    """Invite a contact added (or made active) while a cycle is open, at once: its
+    council gets a questionnaire if it has none, and the contact its invitation (once).
+    Nothing while no cycle is open or when the contact is inactive."""
+    contact = CouncilContact.objects.select_related("council").get(pk=contact.pk)
+    cycle = RefreshCycle.objects.filter(status=RefreshCycle.Status.OPEN).first()
+    if cycle is None or not contact.active:
+        return []
+    questionnaire = cycle.questionnaires.filter(council=contact.council).first()
+    if questionnaire is None:
+        questionnaire = questionnaire_create(cycle=cycle, council=contact.council)
+    return invitations_send(questionnaire=questionnaire, site_url=site_url)
+
+
+def cycles_open_due(*, today: datetime.date | None = None) -> list[RefreshCycle]:
+    """Open every draft cycle whose "Opens on" date has come (and whose deadline has
+    not passed) and invite its contacts (run daily by beat). A cycle refused (another
+    is still open) is left for the next run; a second run the same day does nothing."""
+    today = today or timezone.localdate()
+    due = RefreshCycle.objects.filter(
+        status=RefreshCycle.Status.DRAFT, opens_on__lte=today, deadline__gte=today
+    ).order_by("opens_on", "pk")
+    opened = []
+    for cycle in due:
+        try:
+            with transaction.atomic():
+                cycle_open(cycle=cycle, today=today)
+                cycle_invitations_send(cycle=cycle)
+        except ValidationError as error:
+            logger.warning("%s was not opened on its date: %s", cycle, " ".join(error.messages))
+            continue
+        opened.append(cycle)
+    return opened
 
 
 def staff_addresses() -> list[str]:

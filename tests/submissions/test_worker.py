@@ -66,6 +66,9 @@ def _open_cycle_with_a_reminder_due_today() -> RefreshCycle:
     RefreshCycle.objects.filter(pk=cycle.pk).update(
         opened_at=timezone.now() - datetime.timedelta(days=10)
     )
+    # The contacts were there when it opened (a contact added since hears nothing before
+    # its own invitation).
+    CouncilContact.objects.update(created_at=timezone.now() - datetime.timedelta(days=11))
     return cycle
 
 
