@@ -53,8 +53,9 @@ def with_questionnaire(view):
         questionnaire = questionnaire_for_token(token=token)
         if questionnaire is None:
             return link_not_found(request)
-        if questionnaire.status == Questionnaire.Status.NOT_OPENED:
-            # The first visit, whichever page the link (or a forwarded one) leads to.
+        if request.method == "POST" and questionnaire.status == Questionnaire.Status.NOT_OPENED:
+            # Opened on the officer's first action (starting, saving), whichever page: a
+            # GET may be a mail scanner (Safe Links) fetching the link, not a person.
             questionnaire = questionnaire_open(questionnaire=questionnaire)
         try:
             response = view(request, questionnaire, token, *args, **kwargs)

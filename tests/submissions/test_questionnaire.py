@@ -62,8 +62,35 @@ def test_the_invitation_link_opens_the_councils_questionnaire(client, adur, adur
     )
     for item in adur.items.all():
         assert item.partnership.name in text
+    # Reading is not opening: a mail scanner fetches the link too (see below).
+    adur.refresh_from_db()
+    assert adur.status == Questionnaire.Status.NOT_OPENED and adur.opened_at is None
+
+
+def test_a_questionnaire_counts_as_opened_on_the_officers_first_save_not_on_a_visit(
+    client, adur, adur_token
+):
+    item = adur.items.first()
+    # A mail scanner (Safe Links) or the officer reading: every page, fetched, opens nothing.
+    for url in (
+        _q(adur_token),
+        _q(adur_token, "all"),
+        _q(adur_token, "new"),
+        _q(adur_token, "submit"),
+        _q(adur_token, "items", item.pk),
+    ):
+        assert client.get(url).status_code == 200, url
+    adur.refresh_from_db()
+    assert adur.status == Questionnaire.Status.NOT_OPENED and adur.opened_at is None
+
+    client.post(_q(adur_token, "items", item.pk), _form_data(item))
     adur.refresh_from_db()
     assert adur.status == Questionnaire.Status.IN_PROGRESS and adur.opened_at
+    opened_at = adur.opened_at
+    item.refresh_from_db()
+    client.post(_q(adur_token, "items", item.pk), _form_data(item, comment="Later"))
+    adur.refresh_from_db()
+    assert adur.opened_at == opened_at  # opened once
 
 
 def test_questionnaire_pages_keep_the_token_out_of_caches_and_referrers(client, adur, adur_token):
