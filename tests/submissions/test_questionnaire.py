@@ -9,6 +9,7 @@ from django.core import mail
 
 from partnerships.models import Council, PublicBody, PublicBodyKind, ServiceCategory
 from submissions.models import Questionnaire, QuestionnaireItem, RefreshCycle
+from submissions.selectors import cycle_progress
 from submissions.services import cycle_close, link_issue, link_revoke, questionnaire_partnership_add
 from tests.partnerships.factories import partnership_with_members
 from tests.submissions.questionnaire_fixtures import *  # noqa: F403  (fixtures)
@@ -82,10 +83,13 @@ def test_a_questionnaire_counts_as_opened_on_the_officers_first_save_not_on_a_vi
         assert client.get(url).status_code == 200, url
     adur.refresh_from_db()
     assert adur.status == Questionnaire.Status.NOT_OPENED and adur.opened_at is None
+    # The dashboard's count follows: Adur and Worthing are both still not opened.
+    assert cycle_progress(cycle=adur.cycle)[0].counts["not_opened"] == 2
 
     client.post(_q(adur_token, "items", item.pk), _form_data(item))
     adur.refresh_from_db()
     assert adur.status == Questionnaire.Status.IN_PROGRESS and adur.opened_at
+    assert cycle_progress(cycle=adur.cycle)[0].counts["not_opened"] == 1
     opened_at = adur.opened_at
     item.refresh_from_db()
     client.post(_q(adur_token, "items", item.pk), _form_data(item, comment="Later"))
