@@ -8,6 +8,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Annual refresh"
 
     def ready(self) -> None:
+        from submissions import checks  # noqa: F401 - registers the refresh's system checks
         from submissions.admin.partnership_pages import partnership_pages_extend
         from submissions.groups import associates_group_ensure
         from submissions.services.apply import PARTNERSHIP_APPLIERS

@@ -18,6 +18,7 @@ is found by `emails_stale` and queued again by the beat task `emails_send_stale`
 
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -201,3 +202,46 @@ def emails_stale(*, older_than: datetime.timedelta | None = None) -> list[int]:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )
+
+
+# A resent email is a new row whose key is the original's with ":resend<n>", so that a
+# resend pressed twice (or by two members of staff at once) makes one message, and every
+# message the outbox holds is still sent at most once. The failed row is kept as it is:
+# the record of what went wrong.
+RESEND_SUFFIX = re.compile(r":resend(\d+)$")
+
+
+class EmailNotResendable(Exception):
+    """Only an email that failed, and that has not been resent already, can be resent."""
+
+
+def email_resend_key(email: OutboundEmail) -> str:
+    """The key of the next resend of `email`: "<original key>:resend<n+1>"."""
+    match = RESEND_SUFFIX.search(email.key)
+    if match is None:
+        return f"{email.key}:resend1"
+    return f"{email.key[: match.start()]}:resend{int(match.group(1)) + 1}"
+
+
+def email_resend(*, email: OutboundEmail, user=None) -> OutboundEmail:
+    """Send a failed email again: a new row (same recipient, template, context, subject
+    of the message and batch) keyed after the failed one, sent after commit. Raises
+    EmailNotResendable unless `email` failed; resending the same failed row again returns
+    the resend already made."""
+    email = OutboundEmail.objects.get(pk=email.pk)
+    if email.status != Status.FAILED:
+        status = email.get_status_display().lower()
+        raise EmailNotResendable(f"Only a failed email can be sent again; this one is {status}.")
+    resend = email_queue(
+        key=email_resend_key(email),
+        to=email.to,
+        template=email.template,
+        context=email.context,
+        kind=email.kind,
+        about=email.about,
+        group=email.group,
+    )
+    logger.info(
+        "Email %s resent as %s by %s", email.key, resend.key, getattr(user, "pk", None) or "-"
+    )
+    return resend

@@ -6,16 +6,18 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.exports import CsvWriter
+from core.outbox.services import EmailNotResendable, email_resend
 from submissions import tasks
 from submissions.admin.common import NONE, errors_text, site_url
 from submissions.models import (
+    CouncilContact,
     RefreshCycle,
 )
 from submissions.selectors import (
@@ -25,6 +27,8 @@ from submissions.selectors import (
     partnerships_missing_figures,
 )
 from submissions.services import cycle_close, cycle_open
+from submissions.services.email import cycle_deliveries, emails_of_cycle
+from submissions.services.notify import contact_link_send, staff_addresses
 from submissions.services.staff import (
     cycle_catch_up,
 )
@@ -160,6 +164,16 @@ class RefreshCycleAdmin(admin.ModelAdmin):
                 name="submissions_refreshcycle_dashboard",
             ),
             path(
+                "<int:cycle_id>/emails/<int:email_id>/resend/",
+                self.admin_site.admin_view(self.email_resend_view),
+                name="submissions_refreshcycle_email_resend",
+            ),
+            path(
+                "<int:cycle_id>/questionnaires/<int:questionnaire_id>/contacts/<int:contact_id>/link/",
+                self.admin_site.admin_view(self.contact_link_view),
+                name="submissions_refreshcycle_contact_link",
+            ),
+            path(
                 "<int:cycle_id>/not-replied.csv",
                 self.admin_site.admin_view(self.not_replied_csv),
                 name="submissions_refreshcycle_not_replied",
@@ -174,6 +188,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, cycle):
             raise PermissionDenied
         overall, regions = cycle_progress(cycle=cycle)
+        may_see_contacts = request.user.has_perm("submissions.view_councilcontact")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -183,10 +198,70 @@ class RefreshCycleAdmin(admin.ModelAdmin):
             "overall": overall,
             "regions": regions,
             "missing": partnerships_missing_figures(cycle=cycle),
-            "may_see_contacts": request.user.has_perm("submissions.view_councilcontact"),
+            "may_see_contacts": may_see_contacts,
+            "may_send": self.has_change_permission(request, cycle),
+            "deliveries": cycle_deliveries(cycle=cycle) if may_see_contacts else None,
+            "staff_told": bool(staff_addresses()),
             "questionnaires_url": reverse("admin:submissions_questionnaire_changelist"),
         }
         return TemplateResponse(request, "admin/submissions/refreshcycle/dashboard.html", context)
+
+    def _dashboard_post(self, request: HttpRequest, cycle_id: int) -> RefreshCycle:
+        """The cycle a dashboard button acts on, for staff who may change it and see its
+        contacts; the buttons only POST."""
+        cycle = get_object_or_404(RefreshCycle, pk=cycle_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        if not (
+            self.has_change_permission(request, cycle)
+            and request.user.has_perm("submissions.view_councilcontact")
+        ):
+            raise PermissionDenied
+        return cycle
+
+    def _to_deliveries(self, cycle: RefreshCycle) -> HttpResponseRedirect:
+        url = reverse("admin:submissions_refreshcycle_dashboard", args=[cycle.pk])
+        return HttpResponseRedirect(f"{url}#deliveries")
+
+    def email_resend_view(self, request: HttpRequest, cycle_id: int, email_id: int):
+        """Send one failed email of the cycle again, to the one address it was for."""
+        cycle = self._dashboard_post(request, cycle_id)
+        email = get_object_or_404(emails_of_cycle(cycle), pk=email_id)
+        try:
+            resend = email_resend(email=email, user=request.user)
+        except EmailNotResendable as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
+                messages.SUCCESS,
+            )
+        return self._to_deliveries(cycle)
+
+    def contact_link_view(
+        self, request: HttpRequest, cycle_id: int, questionnaire_id: int, contact_id: int
+    ):
+        """Email one contact a new link of their own; colleagues' links keep working."""
+        cycle = self._dashboard_post(request, cycle_id)
+        questionnaire = get_object_or_404(cycle.questionnaires, pk=questionnaire_id)
+        contact = get_object_or_404(
+            CouncilContact, pk=contact_id, council_id=questionnaire.council_id
+        )
+        try:
+            contact_link_send(
+                questionnaire=questionnaire, contact=contact, site_url=site_url(request)
+            )
+        except ValidationError as error:
+            self.message_user(request, errors_text(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"A new link to {questionnaire.council.short_name}'s questionnaire is being "
+                f"sent to {contact.email}; the links other contacts have keep working.",
+                messages.SUCCESS,
+            )
+        return self._to_deliveries(cycle)
 
     def not_replied_csv(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
         """Councils that have not submitted, with their contacts (private: staff only)."""

@@ -35,3 +35,42 @@ def emails_of_cycle(cycle):
 def emails_of_questionnaire(questionnaire: Questionnaire):
     """Every email about one questionnaire, newest first."""
     return emails_about(questionnaire)
+
+
+def cycle_deliveries(*, cycle) -> dict:
+    """How the cycle's email reached each active contact, for its dashboard, in a fixed
+    number of queries: `contacts` (one row per questionnaire and active contact, with the
+    newest email to them about it, or None) and `failed` (the emails that failed and have
+    not been resent since, newest first)."""
+    from core.outbox.services import email_resend_key
+    from submissions.models import CouncilContact
+
+    emails = list(emails_of_cycle(cycle).defer("context").order_by("-created_at", "-pk"))
+    keys = {email.key for email in emails}
+    newest = {}
+    for email in emails:
+        newest.setdefault((email.object_id, email.to.lower()), email)
+    questionnaires = list(
+        cycle.questionnaires.select_related("council").order_by("council__short_name")
+    )
+    contacts = {}
+    for contact in CouncilContact.objects.filter(
+        active=True, council__in=[q.council_id for q in questionnaires]
+    ).order_by("name", "pk"):
+        contacts.setdefault(contact.council_id, []).append(contact)
+    rows = [
+        {
+            "questionnaire": questionnaire,
+            "contact": contact,
+            "email": newest.get((questionnaire.pk, contact.email.lower())),
+        }
+        for questionnaire in questionnaires
+        for contact in contacts.get(questionnaire.council_id, [])
+    ]
+    by_pk = {q.pk: q for q in questionnaires}
+    failed = [
+        {"email": email, "questionnaire": by_pk.get(email.object_id)}
+        for email in emails
+        if email.status == OutboundEmail.Status.FAILED and email_resend_key(email) not in keys
+    ]
+    return {"contacts": rows, "failed": failed}

@@ -11,6 +11,7 @@ it still works and issue a new one when staff have revoked it.
 """
 
 import datetime
+import hashlib
 import logging
 
 from django.conf import settings
@@ -20,16 +21,20 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.money import money_exact
 from core.outbox.models import OutboundEmail
+from core.outbox.services import email_queue
 from core.secret_links import REFERENCE_KEY, link_reference, token_rebuild
+from partnerships.models import financial_year_label
 from submissions.models import (
     CouncilContact,
+    ProposedChange,
     Questionnaire,
     QuestionnaireLink,
     RefreshCycle,
 )
 from submissions.services.cycle import cycle_open, link_create, questionnaire_create
-from submissions.services.email import refresh_email_queue
+from submissions.services.email import emails_of_questionnaire, refresh_email_queue
 from submissions.workflow import AWAITING_REPLY
 
 logger = logging.getLogger(__name__)
@@ -354,3 +359,184 @@ def submission_received(*, questionnaire: Questionnaire, site_url: str = "") -> 
             questionnaire=questionnaire,
         )
     return len(addresses)
+
+
+# Decisions: the council hears of staff's decisions on what it sent, the proposer of a
+# change from outside the refresh of the decision on it. Called after the decisions
+# commit (`submissions.services.review`), so a decision rolled back is never announced.
+
+KIND_DECISIONS = "refresh-decisions"
+KIND_PROPOSAL_DECISION = "proposal-decision"
+ACCEPTED, REJECTED = ProposedChange.Status.ACCEPTED, ProposedChange.Status.REJECTED
+DECIDED_STATUSES = (ACCEPTED, REJECTED)
+
+
+def change_words(change: ProposedChange) -> str:
+    """What a change asked for, in the words a council or proposer reads."""
+    proposed = change.proposed or {}
+    if change.kind == ProposedChange.Kind.SAVINGS_RECORD and proposed.get("amount"):
+        years = financial_years_label(proposed.get("start_year"), proposed.get("end_year"))
+        return (
+            f"{change}: {money_exact(proposed['amount'], pence='if-any')} "
+            f"{(proposed.get('kind') or '').replace('_', ' ')}, {years}"
+        ).replace(" ,", ",")
+    return str(change)
+
+
+def financial_years_label(start, end) -> str:
+    """ "2025/26", or "2023/24 to 2025/26", for stored start years."""
+    if start in (None, ""):
+        return "no year given"
+    start, end = int(start), int(end or start)
+    first = financial_year_label(start)
+    return first if end == start else f"{first} to {financial_year_label(end)}"
+
+
+def _decisions_told(questionnaire: Questionnaire) -> dict[str, set[int]]:
+    """The changes of a questionnaire whose decision an email already carries, by the
+    address it went to (so an address missed by an interrupted run is told later)."""
+    told: dict[str, set[int]] = {}
+    for to, context in (
+        emails_of_questionnaire(questionnaire)
+        .filter(kind=KIND_DECISIONS)
+        .values_list("to", "context")
+    ):
+        told.setdefault(to.lower(), set()).update(context.get("change_ids") or [])
+    return told
+
+
+def _decision_recipients(questionnaire: Questionnaire) -> dict[str, str]:
+    """Who hears of the decisions, address -> name: the council's active contacts and
+    whoever submitted the questionnaire (the link may have been forwarded to them)."""
+    recipients = {c.email.strip().lower(): c.name for c in _contacts(questionnaire)}
+    submitter = questionnaire.submitted_by_email.strip().lower()
+    if submitter and submitter not in recipients:
+        recipients[submitter] = questionnaire.submitted_by_name
+    return recipients
+
+
+def questionnaire_decisions_send(*, questionnaire: Questionnaire) -> list[OutboundEmail]:
+    """Email each of the council's contacts one summary of the decisions on what it sent
+    that no earlier summary to them carried (accepted; rejected with the reason). The key
+    names the decided changes, so running it again, or from two workers at once, sends
+    nothing twice."""
+    questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
+        pk=questionnaire.pk
+    )
+    decided = list(
+        questionnaire.proposed_changes.filter(status__in=DECIDED_STATUSES)
+        .select_related("partnership")
+        .order_by("reviewed_at", "pk")
+    )
+    if not decided:
+        return []
+    told = _decisions_told(questionnaire)
+    pending = questionnaire.proposed_changes.filter(status=ProposedChange.Status.PENDING).count()
+    queued = []
+    for address, name in _decision_recipients(questionnaire).items():
+        changes = [c for c in decided if c.pk not in told.get(address, set())]
+        if not changes:
+            continue
+        ids = sorted(change.pk for change in changes)
+        batch = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+        context = {
+            "name": name or "colleague",
+            "council": questionnaire.council.short_name,
+            "year": questionnaire.cycle.year_label,
+            "accepted": [change_words(c) for c in changes if c.status == ACCEPTED],
+            "rejected": [
+                {"change": change_words(c), "reason": c.decision_reason}
+                for c in changes
+                if c.status == REJECTED
+            ],
+            "pending": pending,
+            "change_ids": ids,
+            "site_url": _site_url(),
+        }
+        queued.append(
+            refresh_email_queue(
+                key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:decisions:{batch}:"
+                f"{address}",
+                to=address,
+                template="submissions/email/decision",
+                context=context,
+                kind=KIND_DECISIONS,
+                questionnaire=questionnaire,
+            )
+        )
+    return queued
+
+
+def proposal_decision_send(*, change: ProposedChange) -> OutboundEmail | None:
+    """Tell whoever proposed a change from outside the refresh (the public form, a
+    benefits tracker, an Expert Programme application) what staff decided, with the
+    partnership's public page when it was accepted and is on the map. Once per change."""
+    change = ProposedChange.objects.select_related("partnership").get(pk=change.pk)
+    if change.questionnaire_id or not change.submitted_by_email:
+        return None
+    if change.status not in DECIDED_STATUSES:
+        return None
+    accepted = change.status == ACCEPTED
+    partnership = change.partnership
+    link = ""
+    if accepted and partnership is not None and partnership.published:
+        link = f"{_site_url()}{partnership.get_absolute_url()}"
+    return email_queue(
+        key=f"proposal:{change.pk}:decision",
+        to=change.submitted_by_email,
+        template="submissions/email/decision_proposal",
+        context={
+            "name": change.submitted_by_name or "colleague",
+            "change": change_words(change),
+            "partnership": partnership.name if partnership else change.proposed.get("name", ""),
+            "accepted": accepted,
+            "reason": change.decision_reason,
+            "link": link,
+            "site_url": _site_url(),
+        },
+        kind=KIND_PROPOSAL_DECISION,
+        about=change,
+    )
+
+
+def decision_announce(*, change_id: int) -> None:
+    """After a decision commits: the council's summary (one email for every decision of
+    the batch not yet told) or the proposer's email. The batch's other changes find
+    nothing left to tell."""
+    change = ProposedChange.objects.filter(pk=change_id).select_related("questionnaire").first()
+    if change is None:
+        return
+    if change.questionnaire_id:
+        questionnaire_decisions_send(questionnaire=change.questionnaire)
+    else:
+        proposal_decision_send(change=change)
+
+
+KIND_CONTACT_LINK = "refresh-contact-link"
+
+
+@transaction.atomic
+def contact_link_send(
+    *, questionnaire: Questionnaire, contact: CouncilContact, site_url: str = ""
+) -> OutboundEmail:
+    """Email one contact a new link of their own to the questionnaire, leaving every
+    other link working (a lost or failed invitation, without cutting off colleagues).
+    Links belong to the questionnaire, not to a contact, so nobody's link is revoked:
+    to stop a link working, staff revoke the questionnaire's links (`link_reissue`)."""
+    questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
+        pk=questionnaire.pk
+    )
+    if questionnaire.cycle.status != RefreshCycle.Status.OPEN:
+        raise ValidationError("Links can be sent only while the cycle is open.")
+    if contact.council_id != questionnaire.council_id or not contact.active:
+        raise ValidationError("Send links only to the council's active contacts.")
+    link, _token = link_create(questionnaire=questionnaire)
+    context = _base_context(questionnaire, link=link, site_url=_site_url(site_url))
+    return refresh_email_queue(
+        key=f"cycle{questionnaire.cycle_id}:q{questionnaire.pk}:contact{contact.pk}:link{link.pk}",
+        to=contact.email,
+        template="submissions/email/contact_link",
+        context=_contact_context(contact, context),
+        kind=KIND_CONTACT_LINK,
+        questionnaire=questionnaire,
+    )

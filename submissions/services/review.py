@@ -230,6 +230,19 @@ def _decide(change: ProposedChange, status: str, *, reviewer, reason: str) -> No
         refusal=DECIDED,
         update_fields=["decision_reason", "reviewed_by", "reviewed_at"],
     )
+    _announce_after_commit(change)
+
+
+def _announce_after_commit(change: ProposedChange) -> None:
+    """Once the decision commits, tell the council or the proposer (by email, through
+    the outbox). The changes of one batch commit together, so the first of them to be
+    announced carries the batch and the others find nothing left to tell. Robust: an
+    email that cannot be recorded is logged, never turned into an error on a decision
+    already made."""
+    from submissions.services.notify import decision_announce
+
+    change_id = change.pk
+    transaction.on_commit(lambda: decision_announce(change_id=change_id), robust=True)
 
 
 @transaction.atomic
