@@ -11,11 +11,45 @@ its field (`{% error_summary %}` in core/templatetags/forms.py, built by `error_
 static/js/error-summary.js moves the focus to it on every page that shows one.
 
 `errors_onto` puts a service's `ValidationError` beside the field it is about.
+
+Every box of text says how much it takes: a text field with `max_length` (rendered as
+the `maxlength` attribute) ends its hint with "Up to N characters." (`length_hint`), and a
+longer text is refused beside the field (core.parsing.TextField says so in words).
 """
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+
+# Text boxes whose length needs no saying: an address's form is its limit, and a number
+# typed as text (an amount, a year) is refused for its digits long before its length.
+_NO_LENGTH_HINT = (forms.EmailField, forms.URLField, forms.SlugField)
+_NUMBER_INPUTS = ("numeric", "decimal")
+
+
+def length_hint(field: forms.Field) -> str:
+    """ "Up to 5,000 characters." for a visible box of text with a `max_length`, else ""."""
+    if not isinstance(field, forms.CharField) or isinstance(field, _NO_LENGTH_HINT):
+        return ""
+    widget = field.widget
+    if field.max_length is None or widget.is_hidden or isinstance(widget, forms.PasswordInput):
+        return ""
+    if widget.attrs.get("inputmode") in _NUMBER_INPUTS:
+        return ""
+    return f"Up to {field.max_length:,} characters."
+
+
+class HintedBoundField(BoundField):
+    """A field whose hint ends with its length limit (`length_hint`), so that the hint and
+    the input's `aria-describedby` both carry it. Django's own forms (the admin's, the
+    login form) are drawn by Django's templates and keep their own hints."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        hint = length_hint(field)
+        if hint and not type(form).__module__.startswith("django."):
+            self.help_text = f"{self.help_text} {hint}" if self.help_text else hint
 
 
 class FormRenderer(TemplatesSetting):
@@ -24,6 +58,7 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+    bound_field_class = HintedBoundField
 
 
 def errors_onto(form: forms.BaseForm, error: ValidationError) -> None:

@@ -227,7 +227,8 @@ class MoneyField(StrictDecimalField):
 
 class TextField(forms.CharField):
     """A CharField that refuses control characters (NUL among them, which PostgreSQL
-    cannot store) with a message beside the field. Always give `max_length`."""
+    cannot store) and a text longer than `max_length`, each with a message beside the
+    field saying so in words. Always give `max_length`."""
 
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
@@ -237,6 +238,13 @@ class TextField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return value
+        if self.max_length is not None and len(value) > self.max_length:
+            message = self.error_messages.get("max_length")
+            raise ValidationError(
+                message or f"Use at most {self.max_length:,} characters (this has {len(value):,}).",
+                code="max_length",
+                params={"limit_value": self.max_length, "show_value": len(value)},
+            )
         try:
             return parse_text(value, max_length=len(value), multiline=self.multiline)
         except ParseError as error:

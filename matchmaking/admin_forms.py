@@ -3,8 +3,15 @@ handed to a service, which decides whether the action is allowed."""
 
 from django import forms
 
+from core.parsing import MoneyField, StrictDecimalField, TextField
 from matchmaking.models import CONSIDERED_TYPES, FundingBudget, MatchRequest
 from partnerships.models import Partnership
+
+# Amounts and days typed by staff are read as the public forms read them (core.money):
+# "1_000", "1e3" and words are refused beside the field, never taken as numbers.
+DAYS_INVALID = "Enter a number of days using the digits 0 to 9, like 10 or 12.5."
+POUNDS_INVALID = "Enter an amount in pounds using the digits 0 to 9, like 5000 or 5,000.50."
+REASON_LENGTH = 5000
 
 
 class MatchRequestAdminForm(forms.ModelForm):
@@ -16,6 +23,28 @@ class MatchRequestAdminForm(forms.ModelForm):
         required=False,
         label="Kinds of council considered",
         help_text="None ticked means any kind.",
+    )
+    expert_days_requested = StrictDecimalField(
+        label="Expert days requested",
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        error_messages={"invalid": DAYS_INVALID},
+    )
+    mediation_requested = MoneyField(
+        label="Mediation requested (£)",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"invalid": POUNDS_INVALID},
+    )
+    description = TextField(
+        label="What you hope to achieve",
+        multiline=True,
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
     class Meta:
@@ -40,8 +69,10 @@ class BudgetChoiceField(forms.ModelChoiceField):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Why is the request closed?",
+        multiline=True,
+        max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the request is closed."},
     )
@@ -54,11 +85,19 @@ class FundingAwardForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Add a budget for the year first."},
     )
-    expert_days = forms.DecimalField(
-        label="Expert days awarded", min_value=0, max_digits=6, decimal_places=1
+    expert_days = StrictDecimalField(
+        label="Expert days awarded",
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        error_messages={"invalid": DAYS_INVALID},
     )
-    mediation_amount = forms.DecimalField(
-        label="Mediation awarded (£)", min_value=0, max_digits=10, decimal_places=2
+    mediation_amount = MoneyField(
+        label="Mediation awarded (£)",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"invalid": POUNDS_INVALID},
     )
 
 
@@ -88,20 +127,30 @@ class MergeForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    expert_name = forms.CharField(label="Expert assigned", max_length=200)
-    amount = forms.DecimalField(label="Amount awarded (£)", min_value=0, decimal_places=2)
+    expert_name = TextField(label="Expert assigned", max_length=200)
+    amount = MoneyField(
+        label="Amount awarded (£)",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"invalid": POUNDS_INVALID},
+    )
     budget = BudgetChoiceField(
         queryset=FundingBudget.objects.all(), label="From the budget of", empty_label=None
     )
-    reason = forms.CharField(
+    reason = TextField(
         label="Reasons for the award (sent to the applicant)",
+        multiline=True,
+        max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Reasons for declining (sent to the applicant)",
+        multiline=True,
+        max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for declining."},
     )

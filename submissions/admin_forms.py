@@ -3,6 +3,7 @@ questionnaire confirmed on a council's behalf."""
 
 from django import forms
 
+from core.parsing import BoundedEmailField, TextField
 from submissions.models import Questionnaire
 from submissions.services.staff import ACCEPT, REJECT
 
@@ -20,9 +21,11 @@ class ReviewForm(forms.Form):
             self.fields[f"decision-{change.pk}"] = forms.ChoiceField(
                 label="Decision", choices=DECISIONS, required=False, widget=forms.RadioSelect
             )
-            self.fields[f"reason-{change.pk}"] = forms.CharField(
+            self.fields[f"reason-{change.pk}"] = TextField(
                 label="Reason",
                 required=False,
+                multiline=True,
+                max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
                 help_text="Needed to reject; the person who proposed it may see it.",
             )
@@ -68,12 +71,12 @@ class ConfirmOnBehalfForm(forms.Form):
         initial=Questionnaire.Method.PHONE,
         widget=forms.RadioSelect,
     )
-    confirmed_with = forms.CharField(
+    confirmed_with = TextField(
         label="Who at the council confirmed it",
         max_length=200,
         help_text="Their name and role, for example: Jo Bloggs, Head of Shared Services.",
     )
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label="Their email address (optional)",
         required=False,
         help_text="If given, they are sent the confirmation of what was submitted.",
