@@ -22,7 +22,11 @@ from core.secret_links import secret_page
 from partnerships.models import financial_year_label
 from submissions.forms import ItemForm, SubmitForm, item_initial
 from submissions.models import ProposedChange, Questionnaire, QuestionnaireItem
-from submissions.questionnaire_selectors import partner_choices, questionnaire_items
+from submissions.questionnaire_selectors import (
+    answer_rows,
+    partner_choices,
+    questionnaire_items,
+)
 from submissions.services.cycle import questionnaire_for_token
 from submissions.services.questionnaire import (
     ItemConflict,
@@ -322,16 +326,24 @@ def questionnaire_item_remove(request, questionnaire, token, item_id):
     return redirect(_url("questionnaire", token))
 
 
-def _summary(items, year) -> list[dict]:
-    """What each answer will ask the LGA to change, in words."""
+def _summary(items, cycle, token) -> list[dict]:
+    """Each item's answers, question by question, each with the address of its field on
+    the item's page; and what the answers will ask the LGA to change, in words."""
     labels = dict(ProposedChange.Kind.choices)
-    return [
-        {
-            "item": item,
-            "changes": [labels[kind] for kind, _ in item_proposals(item, year=year)],
-        }
-        for item in items
-    ]
+    summary = []
+    for item in items:
+        page = _url("questionnaire-item", token, item.pk)
+        rows = [
+            {
+                "question": row.question,
+                "answer": row.answer,
+                "url": f"{page}#id_item{item.pk}-{row.field}" if row.field else "",
+            }
+            for row in answer_rows(item, year_label=cycle.year_label)
+        ]
+        changes = [labels[kind] for kind, _ in item_proposals(item, year=cycle.financial_year)]
+        summary.append({"item": item, "rows": rows, "changes": changes, "url": page})
+    return summary
 
 
 @require_http_methods(["GET", "POST"])
@@ -378,7 +390,6 @@ def questionnaire_submit_view(request, questionnaire, token):
                 f"confirmation to {form.cleaned_data['email']}.",
             )
             return redirect(_url("questionnaire", token))
-    year = questionnaire.cycle.financial_year
     return render(
         request,
         "submissions/questionnaire_submit.html",
@@ -390,7 +401,7 @@ def questionnaire_submit_view(request, questionnaire, token):
             errors=error_links(form) if form.is_bound else [],
             notice=notice,
             locked_reason=locked_reason,
-            summary=_summary(items, year),
+            summary=_summary(items, questionnaire.cycle, token),
             unanswered=[
                 (item, _url("questionnaire-item", token, item.pk))
                 for item in items

@@ -106,8 +106,16 @@ def test_an_officer_answers_and_staff_publish_the_new_collaboration(page, live_s
 
     # Submits with a name and email.
     page.get_by_role("link", name="Check and submit").click()
-    expect(page.get_by_role("cell", name="Savings figure")).to_be_visible()
+    answers = page.locator("section.answer-summary").filter(
+        has=page.get_by_role("heading", name=first.name)
+    )
+    expect(answers.locator("dd", has_text="Savings figure")).to_be_visible()
+    expect(answers.locator("dd", has_text="£125,000")).to_be_visible()
     assert_no_violations(page)
+    # Every answer can be changed from here, at its own field.
+    answers.get_by_role("link", name=f"Change savings in 2025/26: {first.name}").click()
+    expect(page.get_by_label("Savings in 2025/26 (£)")).to_have_value("125000.00")
+    page.go_back()
     page.get_by_label("Your name").fill("Jo Bloggs")
     page.get_by_label("Your email address").fill("jo@adur.gov.uk")
     page.get_by_role("button", name="Submit Adur's answers").click()
