@@ -173,12 +173,13 @@ def test_the_dashboard_and_a_system_check_warn_when_submissions_would_notify_nob
 ):
     settings.REFRESH_STAFF_EMAILS = []
     User.objects.update(email="")
-    assert [w.id for w in staff_hear_of_submissions()] == [NOBODY_TOLD]
+    assert [w.id for w in staff_hear_of_submissions(databases=["default"])] == [NOBODY_TOLD]
+    assert staff_hear_of_submissions() == []  # run only when a database is named
     assert "No member of staff will hear of submissions" in text(_dashboard(staff, cycle).content)
 
     settings.REFRESH_STAFF_EMAILS = ["refresh@local.gov.uk"]
-    assert staff_hear_of_submissions() == []
+    assert staff_hear_of_submissions(databases=["default"]) == []
     assert "No member of staff will hear" not in text(_dashboard(staff, cycle).content)
     settings.REFRESH_STAFF_EMAILS = []
     User.objects.filter(username="lga").update(email="lga@local.gov.uk")
-    assert staff_hear_of_submissions() == []
+    assert staff_hear_of_submissions(databases=["default"]) == []
