@@ -5,7 +5,8 @@ only makes tests slow or shared taken out.
   hasher is Django's PBKDF2 default), and PBKDF2 costs over a second per hash on CI.
 - Email stays in memory (`django.core.mail.outbox`), as pytest-django sets it anyway.
 - Under pytest-xdist each worker process has its own cache key prefix, so workers sharing
-  one Redis never read each other's cached pages (each already has its own test database).
+  one Redis never read each other's cached pages (each already has its own test database),
+  and clearing the cache clears only the process's own keys (core.cache).
 """
 
 import os
@@ -20,3 +21,8 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker:
     for _cache in CACHES.values():
         _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', '')}_{_worker}"
+# A test's cache.clear() empties only its own process's keys, not the other processes'
+# (Django's Redis cache would flush the whole database).
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "core.cache.PrefixedRedisCache"
