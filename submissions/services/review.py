@@ -230,6 +230,9 @@ def _decide(change: ProposedChange, status: str, *, reviewer, reason: str) -> No
         refusal=DECIDED,
         update_fields=["decision_reason", "reviewed_by", "reviewed_at"],
     )
+    from submissions.services.resync import item_resync  # questionnaire.py imports this module
+
+    item_resync(change)  # the council's questionnaire shows the accepted truth
     _announce_after_commit(change)
 
 
