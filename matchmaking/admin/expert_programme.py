@@ -26,6 +26,12 @@ from matchmaking.models import (
     Note,
     OutcomeReport,
 )
+from matchmaking.workflow import APPLICATION_TRANSITIONS, AppStatus
+
+
+def _applicant(application: ExpertApplication) -> str:
+    """Who an application's emails go to, as staff read it on a confirmation page."""
+    return f"{application.applicant_name} <{application.applicant_email}>"
 
 
 @admin.register(AssessmentCriterion)
@@ -266,7 +272,15 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
             title=f"Award {application.reference}",
             button="Award and email the applicant",
             intro=f"Asked for: {money_exact(application.funding_requested, none=NONE)}.",
-            extra={"budgets": [(b, selectors.budget_left(b)) for b in budgets]},
+            extra={
+                "budgets": [(b, selectors.budget_left(b)) for b in budgets],
+                "consequences": [
+                    f"{application.reference} is awarded and the amount is committed "
+                    "against the budget chosen. This cannot be undone.",
+                    f"{_applicant(application)} is emailed the award: the expert, the "
+                    "amount and the reasons given here.",
+                ],
+            },
         )
 
     def decline_view(self, request, object_id):
@@ -281,11 +295,21 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
             done="Declined; the applicant is emailed.",
             title=f"Decline {application.reference}",
             button="Decline and email the applicant",
+            extra={
+                "consequences": [
+                    f"{application.reference} is declined. This cannot be undone.",
+                    f"{_applicant(application)} is emailed the reasons given here.",
+                ]
+            },
         )
 
     def complete_view(self, request, object_id):
+        """Recording the work as complete cannot be undone and emails the applicant: a
+        GET (or a POST without the page's confirmation) shows what will happen, and only
+        the confirming POST acts."""
         application = self._get_for_change(request, object_id)
-        if request.method == "POST":
+        errors = []
+        if request.method == "POST" and request.POST.get("confirmed") == "yes":
             try:
                 services.application_work_complete(
                     application=application,
@@ -295,14 +319,35 @@ class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
                     ),
                 )
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                errors = error.messages
             else:
                 self.message_user(
                     request,
                     "Work recorded as complete; the applicant is asked for outcomes.",
                     messages.SUCCESS,
                 )
-        return self._back(application)
+                return self._back(application)
+        elif AppStatus.WORK_COMPLETE not in APPLICATION_TRANSITIONS[application.status]:
+            errors = [
+                "Only an awarded application's work can be recorded as complete; this one "
+                f"is {application.get_status_display().lower()}."
+            ]
+        return self._action_page(
+            request,
+            application,
+            None,
+            title=f"Record the work on {application.reference} as complete",
+            button="Record the work as complete and email the applicant",
+            extra={
+                "confirm": True,
+                "errors": errors,
+                "consequences": [
+                    f"{application.reference} moves to “Work complete”. This cannot be undone.",
+                    f"{_applicant(application)} is emailed a new link to report what the "
+                    "work achieved; the link they have now stops working.",
+                ],
+            },
+        )
 
     def overview_view(self, request):
         if not self.has_view_permission(request):

@@ -254,7 +254,7 @@ def test_staff_award_an_assessed_application_and_the_applicant_is_told(
     assert mail.outbox[-1].to == [application.applicant_email]
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(app_url(application, "complete"))
+        staff_client.post(app_url(application, "complete"), {"confirmed": "yes"})
     application.refresh_from_db()
     assert application.status == ExpertApplication.Status.WORK_COMPLETE
     assert "/matchmaking/expert-programme/applications/" in mail.outbox[-1].body
