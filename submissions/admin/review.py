@@ -18,6 +18,7 @@ from submissions.models import (
 from submissions.selectors import (
     changes_for_review,
 )
+from submissions.services.duplicates import changes_matches_attach
 from submissions.services.staff import (
     changes_decide,
 )
@@ -34,6 +35,8 @@ def review_response(
     if request.method == "POST" and not may_decide:
         raise PermissionDenied
     changes = changes_for_review(changes=changes.order_by("created_at", "pk"))
+    # A proposed new partnership that may already be on the map is flagged beside it.
+    changes_matches_attach(changes=changes)
     form = ReviewForm(request.POST if request.method == "POST" else None, changes=changes)
     if request.method == "POST" and form.is_valid():
         try:
