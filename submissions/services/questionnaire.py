@@ -10,10 +10,12 @@ of overwriting, so the page can show what the colleague saved beside what was ty
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -492,6 +494,64 @@ def item_proposals(item: QuestionnaireItem, *, year: int) -> list[tuple[str, dic
     return found
 
 
+def _plain(value):
+    """A proposal's value as compared with a decided one: JSON types, lists in order,
+    text without its surrounding space or Windows line ends."""
+    if isinstance(value, dict):
+        return {key: _plain(each) for key, each in value.items()}
+    if isinstance(value, list | tuple):
+        return sorted((_plain(each) for each in value), key=str)
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+def _figure(proposed: dict) -> tuple:
+    """A savings figure as compared with a decided one, cleaned or not."""
+    start_year = int(proposed["start_year"])
+    return (
+        start_year,
+        int(proposed.get("end_year") or start_year),
+        Decimal(str(proposed["amount"])).quantize(Decimal("0.01")),
+        proposed.get("kind") or "",
+        proposed.get("cashable"),
+        proposed.get("recurrence") or Recurrence.UNKNOWN,
+        (proposed.get("note") or "").replace("\r\n", "\n").strip(),
+    )
+
+
+def _comparable(kind: str, proposed: dict):
+    plain = json.loads(json.dumps(proposed, cls=DjangoJSONEncoder))
+    return _figure(plain) if kind == Kind.SAVINGS_RECORD else _plain(plain)
+
+
+def _decided_proposals(questionnaire: Questionnaire) -> dict[tuple[int, str], list]:
+    """What staff last decided for each (item, kind) of the questionnaire: the last
+    accepted proposal and the last decision of all, in comparable form. An accepted new
+    collaboration's savings figure counts as an accepted figure of its item."""
+    decided = ProposedChange.objects.filter(
+        questionnaire=questionnaire,
+        item__isnull=False,
+        status__in=[ProposedChange.Status.ACCEPTED, ProposedChange.Status.REJECTED],
+    ).order_by("reviewed_at", "pk")
+    last: dict[tuple[int, str], dict] = {}
+    for change in decided:
+        accepted = change.status == ProposedChange.Status.ACCEPTED
+        seen = [(change.kind, change.proposed)]
+        if change.kind == Kind.PARTNERSHIP_NEW and (change.proposed or {}).get("savings"):
+            seen.append((Kind.SAVINGS_RECORD, change.proposed["savings"]))
+        for kind, proposed in seen:
+            try:
+                comparable = _comparable(kind, proposed)
+            except (KeyError, TypeError, ValueError, ArithmeticError):
+                continue  # a malformed old proposal matches nothing
+            keep = last.setdefault((change.item_id, kind), {})
+            keep["decided"] = comparable
+            if accepted:
+                keep["accepted"] = comparable
+    return {key: list(found.values()) for key, found in last.items()}
+
+
 def _confirmation_send(questionnaire: Questionnaire, *, number: int, site_url: str, link: str):
     cycle = questionnaire.cycle
     items = questionnaire.items.select_related("partnership").order_by("partnership__name", "id")
@@ -527,9 +587,17 @@ def questionnaire_submit(
     site_url: str = "",
 ) -> Questionnaire:
     """Submit the council's answers: every pre-filled partnership must be answered.
-    Each answer becomes proposed changes for staff to review (a resubmission replaces
-    the questionnaire's changes still waiting), the submitter gets a confirmation
-    email and staff a note. `link` is the questionnaire's address for the email."""
+    Each answer becomes proposed changes for staff to review, the submitter gets a
+    confirmation email and staff a note. `link` is the questionnaire's address for the
+    email.
+
+    A resubmission proposes only what changed since staff decided: the changes still
+    waiting are replaced, and a proposal identical to the item's last accepted one of
+    its kind (already published: an accepted figure, an ending) or to its last decision
+    of that kind (a rejection: staff said no to exactly this) is not proposed again.
+    Changing the answer again (another figure, other words, a comment) proposes it
+    again. Accepted updates and new collaborations need no such check: the item then
+    mirrors the published partnership (`resync.item_resync`), so nothing differs."""
     questionnaire = (
         Questionnaire.objects.select_for_update()
         .select_related("cycle", "council")
@@ -555,6 +623,7 @@ def questionnaire_submit(
         raise ValidationError(errors)
 
     questionnaire.proposed_changes.filter(status=ProposedChange.Status.PENDING).delete()
+    decided = _decided_proposals(questionnaire)
     year = questionnaire.cycle.financial_year
     source = (
         f"{questionnaire.council.short_name}, refresh questionnaire "
@@ -562,6 +631,8 @@ def questionnaire_submit(
     )
     for item in items:
         for kind, proposed in item_proposals(item, year=year):
+            if _comparable(kind, proposed) in decided.get((item.pk, kind), ()):
+                continue
             change_propose(
                 kind=kind,
                 partnership=item.partnership,

@@ -16,6 +16,7 @@ from submissions.models import (
     RefreshCycle,
 )
 from submissions.services.cycle import questionnaire_create
+from submissions.services.resync import questionnaire_new_items_link
 from submissions.services.review import change_accept, change_reject
 from submissions.workflow import questionnaire_move
 
@@ -27,7 +28,11 @@ REJECT = "reject"
 def cycle_catch_up(*, cycle: RefreshCycle) -> tuple[int, int]:
     """Add to the open cycle a questionnaire for each council that has gained an active
     contact, and to every questionnaire the published partnerships it lacks. Returns
-    (questionnaires made, partnerships added). Invitations follow separately."""
+    (questionnaires made, partnerships added). Invitations follow separately.
+
+    A partnership the council itself proposed and had accepted is already its item (the
+    decision linked it, `resync.item_resync`); one accepted before decisions linked items
+    is linked first, so it is never added a second time as "To do"."""
     cycle = RefreshCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != RefreshCycle.Status.OPEN:
         raise ValidationError("Only an open cycle can take new councils and partnerships.")
@@ -40,6 +45,7 @@ def cycle_catch_up(*, cycle: RefreshCycle) -> tuple[int, int]:
     for council in Council.objects.filter(pk__in=wanted - have).order_by("short_name"):
         questionnaire_create(cycle=cycle, council=council)
     for questionnaire in cycle.questionnaires.filter(council__in=have).select_related("council"):
+        questionnaire_new_items_link(questionnaire=questionnaire)
         questionnaire_create(cycle=cycle, council=questionnaire.council)
     return len(wanted - have), items.count() - before
 
