@@ -13,26 +13,27 @@ from benefits.models import (
     TrackerProposal,
     TrackerYear,
 )
+from core.admin import StrictNumbers
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(StrictNumbers, admin.TabularInline):
     model = TrackerPartner
     extra = 0
     fields = ["name", "council", "baseline_cost", "baseline_fte", "agreed_share"]
     raw_id_fields = ["council"]
 
 
-class SetupCostInline(admin.TabularInline):
+class SetupCostInline(StrictNumbers, admin.TabularInline):
     model = SetupCost
     extra = 0
 
 
-class YearInline(admin.TabularInline):
+class YearInline(StrictNumbers, admin.TabularInline):
     model = TrackerYear
     extra = 0
 
 
-class RatingInline(admin.TabularInline):
+class RatingInline(StrictNumbers, admin.TabularInline):
     model = BenefitRating
     extra = 0
 
@@ -49,7 +50,7 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(Tracker)
-class TrackerAdmin(admin.ModelAdmin):
+class TrackerAdmin(StrictNumbers, admin.ModelAdmin):
     list_display = [
         "pk",
         "name",

@@ -1,5 +1,9 @@
 """What every app's admin shares."""
 
+from django.db import models
+
+from core.parsing import MoneyField, StrictDecimalField, StrictIntegerField
+
 
 class ReadOnly:
     """For an admin or inline of records only their services write (a log, an outbox):
@@ -13,3 +17,44 @@ class ReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Numbers typed into the admin are read as every other form here reads them
+# (core.parsing): Django's own fields take "1_000" as 1000 and its DecimalField "1e3".
+AMOUNT_INVALID = "Enter an amount in pounds using the digits 0 to 9, like 5000 or 5,000.50."
+NUMBER_INVALID = "Enter a number using the digits 0 to 9, like 12 or 12.5."
+WHOLE_NUMBER_INVALID = "Enter a whole number using the digits 0 to 9, like 12."
+_UNSIGNED = (
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+class StrictNumbers:
+    """For an admin or inline: its decimal and whole-number fields read strictly
+    (core.parsing), refusing "_", exponents and words beside the field. A decimal whose
+    label is in pounds ("amount (£)") is money: "£", thousands commas and spaces allowed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField) and not db_field.choices:
+            money = "£" in str(db_field.verbose_name)
+            kwargs.setdefault("form_class", MoneyField if money else StrictDecimalField)
+            kwargs.setdefault(
+                "error_messages",
+                {
+                    "invalid": AMOUNT_INVALID if money else NUMBER_INVALID,
+                    # These fields are never negative (core.parsing reads no sign): the
+                    # words of Django's MinValueValidator, which the model also runs.
+                    "min_value": "Ensure this value is greater than or equal to %(limit_value)s.",
+                },
+            )
+        elif (
+            isinstance(db_field, models.IntegerField)
+            and not isinstance(db_field, models.AutoField)
+            and not db_field.choices
+        ):
+            kwargs.setdefault("form_class", StrictIntegerField)
+            kwargs.setdefault("signed", not isinstance(db_field, _UNSIGNED))
+            kwargs.setdefault("error_messages", {"invalid": WHOLE_NUMBER_INVALID})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnly
+from core.admin import ReadOnly, StrictNumbers
 from core.money import money_pounds
 from partnerships import admin_extensions
 from partnerships.admin_forms import (
@@ -161,7 +161,7 @@ class PublicBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
+class CouncilAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "gss_code",
@@ -287,7 +287,7 @@ class CouncilAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(StrictNumbers, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "partnership_count"]
     list_editable = ["position"]
     list_filter = [InUseFilter]
@@ -331,7 +331,7 @@ class PartOfPartnershipInline:
         return self._may(request, obj)
 
 
-class CouncilMemberInline(PartOfPartnershipInline, admin.TabularInline):
+class CouncilMemberInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
     model = PartnershipCouncil
     formset = CouncilMembersFormSet
     fields = ["council", "is_lead", "joined_year", "left_year"]
@@ -340,14 +340,14 @@ class CouncilMemberInline(PartOfPartnershipInline, admin.TabularInline):
     min_num = 0
 
 
-class PublicBodyMemberInline(PartOfPartnershipInline, admin.TabularInline):
+class PublicBodyMemberInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
     model = PartnershipPublicBody
     fields = ["public_body", "is_lead", "joined_year", "left_year"]
     autocomplete_fields = ["public_body"]
     extra = 0
 
 
-class SavingsRecordInline(PartOfPartnershipInline, admin.TabularInline):
+class SavingsRecordInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
     model = SavingsRecord
     formset = SavingsRecordsFormSet
     fields = [
@@ -413,7 +413,7 @@ def _member_count(model):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
@@ -642,7 +642,7 @@ def _report_counts(report) -> list[tuple[str, int, int, int]]:
 
 
 @admin.register(SavingsRecord)
-class SavingsRecordAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
+class SavingsRecordAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = [
         "partnership",
         "period",

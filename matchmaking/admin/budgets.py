@@ -3,6 +3,7 @@ committed against it and what is left."""
 
 from django.contrib import admin
 
+from core.admin import StrictNumbers
 from core.money import money_exact
 from matchmaking import selectors
 from matchmaking.admin.common import NONE
@@ -10,7 +11,7 @@ from matchmaking.models import FundingBudget
 
 
 @admin.register(FundingBudget)
-class FundingBudgetAdmin(admin.ModelAdmin):
+class FundingBudgetAdmin(StrictNumbers, admin.ModelAdmin):
     list_display = [
         "label",
         "expert_days",

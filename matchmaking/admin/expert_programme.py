@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
+from core.admin import StrictNumbers
 from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import (
@@ -35,13 +36,13 @@ def _applicant(application: ExpertApplication) -> str:
 
 
 @admin.register(AssessmentCriterion)
-class AssessmentCriterionAdmin(admin.ModelAdmin):
+class AssessmentCriterionAdmin(StrictNumbers, admin.ModelAdmin):
     list_display = ["title", "max_score", "position", "active"]
     list_editable = ["max_score", "position", "active"]
     search_fields = ["title", "guidance"]
 
 
-class CriterionScoreInline(admin.TabularInline):
+class CriterionScoreInline(StrictNumbers, admin.TabularInline):
     model = CriterionScore
     extra = 0
     fields = ["criterion", "guidance", "score", "comment", "scored_by"]
@@ -102,7 +103,7 @@ class OutcomeReportInline(admin.StackedInline):
 
 
 @admin.register(ExpertApplication)
-class ExpertApplicationAdmin(ActionPagesMixin, admin.ModelAdmin):
+class ExpertApplicationAdmin(StrictNumbers, ActionPagesMixin, admin.ModelAdmin):
     action_related = ("partnership", "council")
     change_form_template = "admin/matchmaking/expertapplication/change_form.html"
     change_list_template = "admin/matchmaking/expertapplication/change_list.html"

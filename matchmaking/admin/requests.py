@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
+from core.admin import StrictNumbers
 from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import NONE, NoteInline, notes_add
@@ -17,7 +18,7 @@ from matchmaking.ranking import reasons_from_data, staff_text
 Status = MatchRequest.Status
 
 
-class MatchSuggestionInline(admin.TabularInline):
+class MatchSuggestionInline(StrictNumbers, admin.TabularInline):
     model = MatchSuggestion
     extra = 0
     fields = [
@@ -98,7 +99,7 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(MatchRequest)
-class MatchRequestAdmin(MatchRequestWorkflowViews, admin.ModelAdmin):
+class MatchRequestAdmin(StrictNumbers, MatchRequestWorkflowViews, admin.ModelAdmin):
     form = MatchRequestAdminForm
     change_form_template = "admin/matchmaking/matchrequest/change_form.html"
     list_display = [
