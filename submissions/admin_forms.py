@@ -4,23 +4,50 @@ questionnaire confirmed on a council's behalf."""
 from django import forms
 
 from core.parsing import BoundedEmailField, TextField
-from submissions.models import Questionnaire
+from submissions.models import ProposedChange, Questionnaire
+from submissions.services.review import AcceptChoice
 from submissions.services.staff import ACCEPT, REJECT
 
 LEAVE = ""
 DECISIONS = [(LEAVE, "Decide later"), (ACCEPT, "Accept"), (REJECT, "Reject")]
+# A proposed new partnership flagged as matching published ones may be merged into one
+# of them: "merge-<partnership id>".
+MERGE_PREFIX = "merge-"
+PUBLISH_NOW, KEEP_UNPUBLISHED = "now", "unpublished"
+PUBLISH_CHOICES = [
+    (PUBLISH_NOW, "Publish now"),
+    (KEEP_UNPUBLISHED, "Keep unpublished (publish it later from the partnership admin)"),
+]
 
 
 class ReviewForm(forms.Form):
-    """A decision and a reason for each pending change: `decision-<id>`, `reason-<id>`."""
+    """A decision and a reason for each pending change: `decision-<id>`, `reason-<id>`;
+    for a proposed new partnership, whether to publish it now (`publish-<id>`), and for
+    one that matches published partnerships (`change.matches`, `services.duplicates`)
+    the choice of merging it into one of them instead."""
 
     def __init__(self, *args, changes, **kwargs):
         super().__init__(*args, **kwargs)
         self.changes = [c for c in changes if c.status == c.Status.PENDING]
         for change in self.changes:
+            merges = [
+                (f"{MERGE_PREFIX}{m.partnership.pk}", f"Merge into {m.partnership.name}")
+                for m in getattr(change, "matches", [])
+            ]
             self.fields[f"decision-{change.pk}"] = forms.ChoiceField(
-                label="Decision", choices=DECISIONS, required=False, widget=forms.RadioSelect
+                label="Decision",
+                choices=[*DECISIONS[:2], *merges, DECISIONS[2]],
+                required=False,
+                widget=forms.RadioSelect,
             )
+            if change.kind == ProposedChange.Kind.PARTNERSHIP_NEW:
+                self.fields[f"publish-{change.pk}"] = forms.ChoiceField(
+                    label="If accepted as a new partnership",
+                    choices=PUBLISH_CHOICES,
+                    initial=PUBLISH_NOW,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
             self.fields[f"reason-{change.pk}"] = TextField(
                 label="Reason",
                 required=False,
@@ -41,20 +68,47 @@ class ReviewForm(forms.Form):
         return cleaned
 
     def decisions(self) -> list:
+        """(change, "accept" | "reject", reason) for `changes_decide`: a merge is an
+        acceptance, its target in `accept_choices`."""
         return [
             (
                 change,
-                self.cleaned_data[f"decision-{change.pk}"],
+                REJECT if decision == REJECT else ACCEPT,
                 self.cleaned_data[f"reason-{change.pk}"].strip(),
             )
             for change in self.changes
-            if self.cleaned_data.get(f"decision-{change.pk}")
+            if (decision := self.cleaned_data.get(f"decision-{change.pk}"))
         ]
 
+    def accept_choices(self) -> dict[int, AcceptChoice]:
+        """Change id -> staff's choice for each proposed new partnership to be accepted
+        (`services.review.accept_choices`): published now or kept unpublished, or merged
+        into the published partnership chosen."""
+        choices = {}
+        for change in self.changes:
+            decision = self.cleaned_data.get(f"decision-{change.pk}") or ""
+            if decision.startswith(MERGE_PREFIX):
+                into = next(
+                    m.partnership
+                    for m in change.matches
+                    if f"{MERGE_PREFIX}{m.partnership.pk}" == decision
+                )
+                choices[change.pk] = AcceptChoice(merge_into=into)
+            elif decision == ACCEPT and f"publish-{change.pk}" in self.fields:
+                publish = self.cleaned_data.get(f"publish-{change.pk}") != KEEP_UNPUBLISHED
+                choices[change.pk] = AcceptChoice(publish=publish)
+        return choices
+
     def pairs(self):
-        """(change, decision field, reason field) for the template."""
+        """(change, decision field, reason field, publish field or None) for the
+        template."""
         return [
-            (change, self[f"decision-{change.pk}"], self[f"reason-{change.pk}"])
+            (
+                change,
+                self[f"decision-{change.pk}"],
+                self[f"reason-{change.pk}"],
+                self[f"publish-{change.pk}"] if f"publish-{change.pk}" in self.fields else None,
+            )
             for change in self.changes
         ]
 

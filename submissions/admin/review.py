@@ -19,6 +19,7 @@ from submissions.selectors import (
     changes_for_review,
 )
 from submissions.services.duplicates import changes_matches_attach
+from submissions.services.review import accept_choices
 from submissions.services.staff import (
     changes_decide,
 )
@@ -39,16 +40,14 @@ def review_response(
     changes_matches_attach(changes=changes)
     form = ReviewForm(request.POST if request.method == "POST" else None, changes=changes)
     if request.method == "POST" and form.is_valid():
+        choices = form.accept_choices()
         try:
-            counts = changes_decide(decisions=form.decisions(), reviewer=request.user)
+            with accept_choices(choices):
+                counts = changes_decide(decisions=form.decisions(), reviewer=request.user)
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            messages.success(
-                request,
-                f"{counts['accept']} change(s) accepted and published, "
-                f"{counts['reject']} rejected.",
-            )
+            messages.success(request, _decided_message(counts, choices.values()))
             return HttpResponseRedirect(request.get_full_path())
     context = {
         **admin_site.each_context(request),
@@ -61,6 +60,19 @@ def review_response(
         "decided": [c for c in changes if c.status != ProposedChange.Status.PENDING],
     }
     return TemplateResponse(request, "admin/submissions/review.html", context)
+
+
+def _decided_message(counts: dict, choices) -> str:
+    said = f"{counts['accept']} change(s) accepted and published, {counts['reject']} rejected."
+    merged = sum(1 for choice in choices if choice.merge_into is not None)
+    kept = sum(1 for choice in choices if choice.merge_into is None and not choice.publish)
+    details = [
+        f"{merged} merged into a published partnership" if merged else "",
+        f"{kept} new partnership(s) kept unpublished" if kept else "",
+    ]
+    if any(details):
+        said += f" Of those accepted, {' and '.join(filter(None, details))}."
+    return said
 
 
 @admin.register(ProposedChange)

@@ -30,7 +30,7 @@ from partnerships.models import (
 from partnerships.rules import members_check
 from partnerships.services import partnership_create
 from submissions.models import ProposedChange
-from submissions.services.review import savings_record_save
+from submissions.services.review import MERGE, savings_record_save
 
 Kind = ProposedChange.Kind
 
@@ -131,13 +131,21 @@ def _slug_for(name: str) -> str:
     return slug
 
 
-def partnership_new_apply(change: ProposedChange, *, user) -> None:
-    """Create the new collaboration with its partners (and its savings figure, if any)
-    and publish it."""
-    proposed = change.proposed
+def _partners(proposed: dict) -> tuple[list[Council], list[PublicBody]]:
+    """The councils and public bodies a proposed new partnership names, partners typed
+    by name included (`_typed_bodies`)."""
     councils = _objects(Council, proposed.get("councils"))
     bodies = _objects(PublicBody, proposed.get("public_bodies"))
     bodies += [b for b in _typed_bodies(proposed.get("other_partners")) if b not in bodies]
+    return councils, bodies
+
+
+def partnership_new_apply(change: ProposedChange, *, user, publish: bool = True) -> None:
+    """Create the new collaboration with its partners (and its savings figure, if any)
+    and publish it, or keep it unpublished for staff to publish later from the
+    partnership admin."""
+    proposed = change.proposed
+    councils, bodies = _partners(proposed)
     # Made unpublished, so that it reaches the map only once all its members are in.
     partnership = partnership_create(
         name=proposed["name"].strip(),
@@ -153,15 +161,63 @@ def partnership_new_apply(change: ProposedChange, *, user) -> None:
         source=change.source,
         published=False,
     )
-    partnership.published = True
-    partnership.save(update_fields=["published", "updated_at"])
-    _map_changed()
+    if publish:
+        partnership.published = True
+        partnership.save(update_fields=["published", "updated_at"])
+        _map_changed()
     change.partnership = partnership
     change.save(update_fields=["partnership"])
     if proposed.get("savings"):
         savings_record_save(
             partnership=partnership, proposed=proposed["savings"], change=change, user=user
         )
+
+
+def partnership_merge_apply(change: ProposedChange, *, user, into: Partnership) -> None:
+    """Add a proposed new partnership to the published partnership `into` it duplicates,
+    instead of publishing a copy: the members and categories it lacks, the savings
+    figure (recorded as any accepted figure is, beside the figures it has), and the
+    description only if it has none. Nothing it already says is changed or removed."""
+    partnership = (
+        Partnership.objects.select_for_update()
+        .filter(pk=into.pk, published=True, snapshot__isnull=True)
+        .first()
+    )
+    if partnership is None:
+        raise ValidationError("A proposal can be merged only into a partnership on the map.")
+    proposed = change.proposed
+    councils, bodies = _partners(proposed)
+    added = _members_add(partnership.council_memberships, "council", councils)
+    added |= _members_add(partnership.body_memberships, "public_body", bodies)
+    have = set(partnership.categories.values_list("pk", flat=True))
+    missing = [c for c in _objects(ServiceCategory, proposed.get("categories")) if c.pk not in have]
+    if missing:
+        partnership.categories.add(*missing)
+    description = (proposed.get("description") or "").strip()
+    if description and not partnership.description.strip():
+        partnership.description = description
+        partnership.full_clean()
+        partnership.save()
+    if added:
+        _map_changed()
+    change.partnership = partnership
+    change.save(update_fields=["partnership"])
+    if proposed.get("savings"):
+        savings_record_save(
+            partnership=partnership, proposed=proposed["savings"], change=change, user=user
+        )
+
+
+def _members_add(memberships, member: str, members) -> bool:
+    """Add to a partnership's council or public-body `memberships` those of `members`
+    it has never had (one who left stays as recorded); True if any was added."""
+    have = set(memberships.values_list(f"{member}_id", flat=True))
+    added = False
+    for each in dict.fromkeys(members):
+        if each.pk not in have:
+            memberships.create(**{member: each})
+            added = True
+    return added
 
 
 def partnership_end_apply(change: ProposedChange, *, user) -> None:
@@ -173,9 +229,11 @@ def partnership_end_apply(change: ProposedChange, *, user) -> None:
     partnership.save()
 
 
-# The kinds of change this module applies: kind -> function(change, *, user).
+# The kinds of change this module applies: kind -> function(change, *, user), and the
+# merge of a proposed new partnership into a published one (MERGE).
 PARTNERSHIP_APPLIERS = {
     Kind.PARTNERSHIP_UPDATE: partnership_update_apply,
     Kind.PARTNERSHIP_NEW: partnership_new_apply,
     Kind.PARTNERSHIP_END: partnership_end_apply,
+    MERGE: partnership_merge_apply,
 }

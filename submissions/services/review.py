@@ -3,6 +3,7 @@
 import contextlib
 import contextvars
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -203,17 +204,77 @@ def applier_register(*, kind: str, applier) -> None:
     APPLIERS[kind] = applier
 
 
+# The applier of a proposed new partnership merged into a published one instead:
+# function(change, *, user, into), registered like the kinds' appliers.
+MERGE = "partnership_merge"
+
+
+@dataclass(frozen=True)
+class AcceptChoice:
+    """What staff chose beside "Accept" for a proposed new partnership: publish it now or
+    keep it unpublished, or merge it into a published partnership instead."""
+
+    publish: bool = True
+    merge_into: Partnership | None = None
+
+
+# The review page's choices for the changes it decides, by change id, while the bulk
+# decision (`services.staff.changes_decide`, which passes each change_accept only the
+# change and its reason) runs: see `accept_choices`.
+_choices: contextvars.ContextVar[dict[int, AcceptChoice] | None] = contextvars.ContextVar(
+    "review_accept_choices", default=None
+)
+
+
+@contextlib.contextmanager
+def accept_choices(choices: dict[int, AcceptChoice]):
+    """Within the block, `change_accept` of a change in `choices` (by id), called without
+    `publish` or `merge_into`, takes the choice staff made for it on the review page."""
+    token = _choices.set(dict(choices))
+    try:
+        yield
+    finally:
+        _choices.reset(token)
+
+
+def merged_reason(partnership: Partnership, reason: str = "") -> str:
+    """The decision reason of a proposal merged into `partnership`."""
+    return " ".join(filter(None, [f"Merged into {partnership.name}.", reason.strip()]))
+
+
 @transaction.atomic
-def change_accept(*, change: ProposedChange, reviewer, reason: str = "") -> ProposedChange:
+def change_accept(
+    *,
+    change: ProposedChange,
+    reviewer,
+    reason: str = "",
+    publish: bool | None = None,
+    merge_into: Partnership | None = None,
+) -> ProposedChange:
     """Apply a pending change to the published data in one transaction; every history
-    record it leaves names the reviewer and the review (`review_reason`)."""
+    record it leaves names the reviewer and the review (`review_reason`). A new
+    partnership is published now unless `publish` is False (staff publish it later from
+    the partnership admin); with `merge_into` it is added to that published partnership
+    instead of being created. Without either, the choice made in `accept_choices`."""
+    chosen = (_choices.get() or {}).get(change.pk, AcceptChoice())
+    publish = chosen.publish if publish is None else publish
+    merge_into = merge_into if merge_into is not None else chosen.merge_into
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
     transition_check(change, ACCEPTED, table=CHANGE_TRANSITIONS, refusal=DECIDED)
-    applier = APPLIERS.get(change.kind)
+    options = {}
+    if (merge_into is not None or not publish) and change.kind != Kind.PARTNERSHIP_NEW:
+        raise ValidationError("Only a proposed new partnership can be merged or kept unpublished.")
+    if merge_into is not None:
+        applier, options = APPLIERS.get(MERGE), {"into": merge_into}
+        reason = merged_reason(merge_into, reason)
+    else:
+        applier = APPLIERS.get(change.kind)
+        if not publish:
+            options = {"publish": False}
     if applier is None:
         raise ValidationError(f"No way to apply a change of kind {change.kind} yet.")
     with _history_as_review(change, user=reviewer):
-        applier(change, user=reviewer)
+        applier(change, user=reviewer, **options)
     _decide(change, ACCEPTED, reviewer=reviewer, reason=reason)
     return change
 
