@@ -159,6 +159,7 @@ class ItemForm(forms.Form):
         choices: PartnerChoices,
         new: bool = False,
         prefilled: dict | None = None,
+        named: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -188,6 +189,10 @@ class ItemForm(forms.Form):
         else:
             del self.fields["name"]
             del self.fields["start_year"]
+        if not named:
+            # On the all-on-one-page view the officer's name is asked once, for every
+            # partnership saved (SaveAllForm).
+            del self.fields["your_name"]
 
     # Which boxes are ticked: what was typed on a bad submit, else what is saved.
     def chosen(self, name: str) -> set[str]:
@@ -281,6 +286,55 @@ class ItemForm(forms.Form):
         except ValidationError as error:
             errors_onto(self, error)
         return cleaned
+
+
+class ItemsForm(ItemForm):
+    """One partnership among all of them on one page, inside the page's single form.
+
+    Every field carries the value the page showed in a hidden `initial-` input (Django's
+    `show_hidden_initial`), so a save-all knows which partnerships the officer changed,
+    even after a colleague saved one meanwhile: an untouched partnership is left alone.
+    """
+
+    # Drawn as a fieldset or as the compact list of partners, not by `{{ field }}`, so
+    # their hidden initial values are drawn by `initial_inputs` instead.
+    COMPACT_FIELDS = ("councils", "public_bodies")
+
+    # Set when the page is shown again with this partnership's answer not yet saved (a
+    # problem, or a colleague's save), so that saving again saves it whatever the
+    # hidden initial values now say.
+    edited = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, named=False, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("version", "edited"):
+                field.show_hidden_initial = True
+
+    def initial_inputs(self) -> list[str]:
+        """The hidden initial values of the fields the page draws without `{{ field }}`."""
+        return [
+            bound.as_hidden(only_initial=True)
+            for bound in self
+            if bound.field.show_hidden_initial
+            and (bound.use_fieldset or bound.name in self.COMPACT_FIELDS)
+        ]
+
+    def is_edited(self) -> bool:
+        """Whether the officer changed anything of this partnership on the page."""
+        return any(name != "version" for name in self.changed_data)
+
+
+class SaveAllForm(forms.Form):
+    """Who is saving, once for every partnership on the all-on-one-page view."""
+
+    your_name = TextField(
+        label="Your name",
+        max_length=200,
+        help_text="So that colleagues using the same link can see who saved what.",
+        error_messages={"required": "Give your name, so colleagues can see who saved this."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
 
 def item_initial(item: QuestionnaireItem, *, your_name: str = "") -> dict:

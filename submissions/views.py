@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import error_links, errors_onto
 from core.money import money_pounds
+from core.parsing import ParseError, parse_int
 from core.secret_links import secret_page
 from partnerships.models import financial_year_label
-from submissions.forms import ItemForm, SubmitForm, item_initial
+from submissions.forms import ItemForm, ItemsForm, SaveAllForm, SubmitForm, item_initial
 from submissions.models import ProposedChange, Questionnaire, QuestionnaireItem
 from submissions.questionnaire_selectors import (
     answer_rows,
@@ -40,6 +41,7 @@ from submissions.services.questionnaire import (
     questionnaire_open,
     questionnaire_submit,
 )
+from submissions.services.save_all import ItemAnswer, questionnaire_items_save
 
 Answer = QuestionnaireItem.Answer
 
@@ -232,8 +234,6 @@ def questionnaire_item(request, questionnaire, token, item_id):
 
 
 def _after_save(request, token, item, items) -> str:
-    if request.POST.get("next") == "all":
-        return f"{_url('questionnaire-all', token)}#item-{item.pk}"
     later = items[items.index(item) + 1 :]
     waiting = [i for i in later if not i.done] or [i for i in items if not i.done and i != item]
     if waiting:
@@ -241,26 +241,164 @@ def _after_save(request, token, item, items) -> str:
     return _url("questionnaire", token)
 
 
-@require_http_methods(["GET"])
+def _items_form(questionnaire, item, choices, *, data=None) -> ItemsForm:
+    return ItemsForm(
+        data,
+        questionnaire=questionnaire,
+        choices=choices,
+        new=item.partnership_id is None,
+        prefilled=item.prefilled,
+        initial=item_initial(item),
+        prefix=f"item{item.pk}",
+    )
+
+
+def _saved_words(saved: list[QuestionnaireItem]) -> str:
+    names = ", ".join(f"“{item}”" for item in saved)
+    return f"Saved {len(saved)} partnership{'' if len(saved) == 1 else 's'}: {names}."
+
+
+def _return_to(request, token: str, items) -> str:
+    """The page again, at the partnership whose own save button was pressed, if any."""
+    url = _url("questionnaire-all", token)
+    try:
+        pressed = parse_int(request.POST.get("save", ""), what="a partnership")
+    except ParseError:
+        return url
+    return f"{url}#item-{pressed}" if any(item.pk == pressed for item in items) else url
+
+
+@require_http_methods(["GET", "POST"])
 @with_questionnaire
 def questionnaire_all(request, questionnaire, token):
-    """Every partnership on one page, each with its own form and save button."""
+    """Every partnership on one page, in one form: saving saves each partnership the
+    officer changed, and shows the page again with every typed text kept when one of
+    them is refused or a colleague saved it meanwhile (the others are saved)."""
     items = questionnaire_items(questionnaire=questionnaire)
     choices = partner_choices(items=items)
-    entries = [
-        {
-            "item": item,
-            "row": _row(item, choices, token),
-            "form": _item_form(request, questionnaire, item, choices),
-            "action": _url("questionnaire-item", token, item.pk),
+    locked_reason = questionnaire_locked_reason(questionnaire)
+    your_name = {"your_name": request.session.get(_name_key(questionnaire), "")}
+    name_form = SaveAllForm(initial=your_name)
+    unsaved: dict[int, dict] = {}  # item id: {"conflict": ..., "refused": ...}
+    saved: list[QuestionnaireItem] = []
+    if request.method == "POST" and not locked_reason:
+        name_form = SaveAllForm(request.POST, initial=your_name)
+        forms = {
+            item.pk: _items_form(questionnaire, item, choices, data=request.POST) for item in items
         }
-        for item in items
-    ]
+        edited = [item for item in items if forms[item.pk].is_edited()]
+        valid = [item for item in edited if forms[item.pk].is_valid()]
+        unsaved = {item.pk: {} for item in edited}
+        if edited and name_form.is_valid():
+            by_name = name_form.cleaned_data["your_name"].strip()
+            request.session[_name_key(questionnaire)] = by_name
+            answers = [
+                ItemAnswer(
+                    item=item,
+                    answer=forms[item.pk].answer_value,
+                    data=forms[item.pk].data_values(),
+                    version=forms[item.pk].cleaned_data["version"],
+                )
+                for item in valid
+            ]
+            try:
+                result = questionnaire_items_save(
+                    questionnaire=questionnaire, answers=answers, by_name=by_name
+                )
+            except QuestionnaireLocked as error:
+                locked_reason = str(error)
+            else:
+                saved = [item for item in valid if item.pk in result.saved]
+                for pk in result.saved:
+                    del unsaved[pk]
+                for pk, conflict in result.conflicts.items():
+                    unsaved[pk]["conflict"] = conflict
+                for pk, error in result.refused.items():
+                    unsaved[pk]["refused"] = error
+        if not unsaved and not locked_reason:
+            if saved:
+                messages.success(request, _saved_words(saved))
+            else:
+                messages.info(request, "Nothing had changed, so there was nothing to save.")
+            return redirect(_return_to(request, token, items))
+        if saved:
+            messages.success(request, _saved_words(saved))
+            items = questionnaire_items(questionnaire=questionnaire)
+    entries, problems, conflicts = _all_entries(
+        request, questionnaire, token, items, choices, name_form, unsaved
+    )
+    if saved and problems:
+        lead = (
+            "Your other changes are saved. The partnerships below are not saved yet, and "
+            "everything you typed in them is still in the form: "
+            + (f"these {len(problems)} things need" if len(problems) > 1 else "this needs")
+            + " your attention."
+        )
+    else:
+        lead = ""
     return render(
         request,
         "submissions/questionnaire_all.html",
-        _context(request, questionnaire, token, entries=entries, progress=_progress(items)),
+        _context(
+            request,
+            questionnaire,
+            token,
+            entries=entries,
+            name_form=name_form,
+            errors=problems,
+            error_lead=lead,
+            unsaved=bool(unsaved),
+            locked_reason=locked_reason,
+            progress=_progress(items),
+        ),
+        status=409 if conflicts else (400 if problems else 200),
     )
+
+
+def _all_entries(request, questionnaire, token, items, choices, name_form, unsaved):
+    """Each partnership's part of the page: a fresh form from what is saved, or for one
+    not saved the officer's text again, with its problem or its colleague's changes."""
+    data = request.POST.copy() if unsaved else None
+    entries, problems, conflicts = [], [], 0
+    if name_form.is_bound:
+        problems += error_links(name_form)
+    for item in items:
+        state = unsaved.get(item.pk)
+        conflict = (state or {}).get("conflict")
+        if state is None:
+            form = _items_form(questionnaire, item, choices)
+        else:
+            prefix = f"item{item.pk}-"
+            # Saving again saves it, whatever the hidden initial values now say.
+            data[f"{prefix}edited"] = "1"
+            if conflict:
+                # The form now carries the saved version, so saving again is a
+                # deliberate choice to replace the colleague's answer.
+                data[f"{prefix}version"] = str(conflict.item.version)
+            form = _items_form(questionnaire, item, choices, data=data)
+            if form.is_valid() and state.get("refused"):
+                errors_onto(form, state["refused"])
+            problems += error_links((f"{item}: ", form))
+            if conflict:
+                conflicts += 1
+                problems.append(
+                    (
+                        f"conflict-{item.pk}",
+                        f"{item}: a colleague saved it while you were working on it; "
+                        "check their changes, then save again.",
+                    )
+                )
+        entries.append(
+            {
+                "item": item,
+                "row": _row(item, choices, token),
+                "form": form,
+                "conflict": conflict,
+                "conflict_id": f"conflict-{item.pk}",
+                "item_url": _url("questionnaire-item", token, item.pk),
+            }
+        )
+    return entries, problems, conflicts
 
 
 @require_http_methods(["GET", "POST"])

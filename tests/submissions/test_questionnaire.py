@@ -421,13 +421,18 @@ def _answer_everything_left(client, questionnaire, token):
         assert client.post(_q(token, "items", item.pk), _form_data(item)).status_code == 302
 
 
-def test_saving_from_the_all_on_one_page_view_returns_there(client, adur, adur_token):
-    page = client.get(_q(adur_token, "all"))
+def test_the_all_on_one_page_view_is_one_form_that_saves_every_change(client, adur, adur_token):
+    # Behaviour changed (issue 12): one form posting to the page itself, not one form per
+    # partnership posting to its own page (which lost what was typed in the others).
+    url = _q(adur_token, "all")
+    page = client.get(url)
     items = list(adur.items.all())
     html_page = page.content.decode()
+    assert html_page.split('id="main"')[1].count("<form") == 1
+    assert f'action="{url}"' in html_page
     for item in items:
         assert f'id="item-{item.pk}"' in html_page
-        assert f'action="{_q(adur_token, "items", item.pk)}"' in html_page
+        assert f'action="{_q(adur_token, "items", item.pk)}"' not in html_page
         # The partners travel as they are; the long lists are on each item's own page.
         for council in item.councils.all():
             assert (
@@ -436,9 +441,15 @@ def test_saving_from_the_all_on_one_page_view_returns_there(client, adur, adur_t
             )
         assert f'type="checkbox" name="item{item.pk}-councils"' not in html_page
     item = items[-1]
-    response = client.post(_q(adur_token, "items", item.pk), {**_form_data(item), "next": "all"})
+    data = {
+        name: value for name, value in _form_data(item).items() if not name.endswith("your_name")
+    }
+    data.update({"your_name": "Jo Bloggs", "save": str(item.pk)})
+    response = client.post(url, data)
     assert response.status_code == 302
-    assert response["Location"] == f"{_q(adur_token, 'all')}#item-{item.pk}"
+    assert response["Location"] == f"{url}#item-{item.pk}"
+    item.refresh_from_db()
+    assert item.answer == "unchanged" and item.updated_by == "Jo Bloggs"
 
 
 def test_a_submit_page_opened_before_a_colleagues_save_is_told_to_check_again(
