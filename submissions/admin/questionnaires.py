@@ -14,7 +14,7 @@ from core.activity.admin import ActivityInline
 from core.forms import errors_onto
 from submissions.admin.common import NONE, ReadOnlyInline, site_url
 from submissions.admin.review import review_response
-from submissions.admin_forms import ConfirmOnBehalfForm
+from submissions.confirm_forms import ConfirmItemsForm
 from submissions.models import (
     ProposedChange,
     Questionnaire,
@@ -217,19 +217,29 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         )
 
     def confirm_view(self, request: HttpRequest, questionnaire_id: int) -> HttpResponse:
-        """Record that a council confirmed its questionnaire by phone or email."""
+        """Record that a council confirmed its questionnaire by phone or email, and what it
+        said of each partnership it had not answered."""
         questionnaire = get_object_or_404(
             Questionnaire.objects.select_related("council", "cycle"), pk=questionnaire_id
         )
         if not request.user.has_perm("submissions.confirm_questionnaire"):
             raise PermissionDenied
-        form = ConfirmOnBehalfForm(request.POST or None)
+        unanswered = questionnaire.items.filter(
+            answer=QuestionnaireItem.Answer.UNANSWERED
+        ).order_by("partnership__name", "pk")
+        form = ConfirmItemsForm(
+            request.POST or None,
+            items=unanswered,
+            last_year=questionnaire.cycle.financial_year + 1,
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 questionnaire_confirm_on_behalf(
                     questionnaire=questionnaire,
                     user=request.user,
                     confirmed_with=form.cleaned_data["confirmed_with"],
+                    answers=form.answers(),
+                    end_years=form.end_years(),
                     method=form.cleaned_data["method"],
                     email=form.cleaned_data["email"],
                     site_url=site_url(request),
@@ -252,6 +262,9 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             "original": questionnaire,
             "title": f"{questionnaire.council.short_name} confirmed its questionnaire",
             "questionnaire": questionnaire,
+            "answered": questionnaire.items.exclude(
+                answer=QuestionnaireItem.Answer.UNANSWERED
+            ).count(),
             "form": form,
         }
         return TemplateResponse(request, "admin/submissions/questionnaire/confirm.html", context)

@@ -670,31 +670,68 @@ def questionnaire_submit(
     return questionnaire
 
 
+# What staff may record that a council confirmed of a partnership it had not answered.
+CONFIRMED_ANSWERS = (Answer.UNCHANGED, Answer.ENDED)
+
+
 @transaction.atomic
 def questionnaire_confirm_on_behalf(
     *,
     questionnaire: Questionnaire,
     user,
     confirmed_with: str,
+    answers: dict[int, str] | None = None,
+    end_years: dict[int, int] | None = None,
     method: str = Questionnaire.Method.PHONE,
     confirmed_at: datetime.datetime | None = None,
     email: str = "",
     site_url: str = "",
 ) -> Questionnaire:
     """A member of staff confirms the questionnaire for the council (by phone or from an
-    email): records who confirmed it, with whom and when, answers every partnership
-    still unanswered as unchanged (that is what was confirmed), and submits it."""
+    email): records who confirmed it, with whom and when, answers each partnership still
+    unanswered as the council said (`answers`: item id -> "unchanged" or "ended", with
+    the year in `end_years`), and submits it. Refused, with nothing written, while any
+    unanswered partnership was not confirmed either way: staff ask, never assume."""
+    errors: dict[str, list[str]] = {}
     if not confirmed_with.strip():
-        raise ValidationError({"confirmed_with": "Say who at the council confirmed it."})
+        errors["confirmed_with"] = ["Say who at the council confirmed it."]
     if method == Questionnaire.Method.ONLINE:
-        raise ValidationError({"method": "Staff confirm by phone or by email."})
+        errors["method"] = ["Staff confirm by phone or by email."]
+    answers, end_years = answers or {}, end_years or {}
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    unanswered = questionnaire.items.filter(answer=Answer.UNANSWERED)
+    unanswered = list(
+        questionnaire.items.filter(answer=Answer.UNANSWERED)
+        .select_related("questionnaire__cycle")
+        .order_by("partnership__name", "pk")
+    )
+    unconfirmed = [
+        str(item) for item in unanswered if answers.get(item.pk) not in CONFIRMED_ANSWERS
+    ]
+    if unconfirmed:
+        errors["answers"] = [
+            f"Not confirmed: {', '.join(unconfirmed)}. Say for each whether the council "
+            "confirmed it unchanged or said it has ended (ask them first if not)."
+        ]
     for item in unanswered:
-        item.answer = Answer.UNCHANGED
-        item.updated_by = f"{user.get_username()} (LGA), with {confirmed_with.strip()}"
+        if answers.get(item.pk) != Answer.ENDED:
+            continue
+        data = {"end_year": end_years.get(item.pk), "start_year": item.start_year}
+        try:
+            item_validate(questionnaire=questionnaire, answer=Answer.ENDED, data=data)
+        except ValidationError as error:
+            errors.setdefault("end_years", []).extend(
+                f"{item}: {message}" for message in error.message_dict.get("end_year", [])
+            )
+    if errors:
+        raise ValidationError(errors)
+    by = f"{user.get_username()} (LGA), with {confirmed_with.strip()}"
+    for item in unanswered:
+        item.answer = answers[item.pk]
+        if item.answer == Answer.ENDED:
+            item.end_year = end_years[item.pk]
+        item.updated_by = by
         item.version += 1
-        item.save(update_fields=["answer", "updated_by", "version", "updated_at"])
+        item.save(update_fields=["answer", "end_year", "updated_by", "version", "updated_at"])
     questionnaire.confirmed_by = user
     questionnaire.confirmed_with = confirmed_with.strip()
     questionnaire.confirmed_at = confirmed_at or timezone.now()

@@ -280,9 +280,13 @@ def test_an_associate_records_a_questionnaire_confirmed_by_phone(
     assert missing.status_code == 200
     assert "This field is required." in text(missing.content)
 
+    # Each partnership the council had not answered is confirmed one way or the other.
+    confirmed = {f"item-{item.pk}": "unchanged" for item in questionnaire.items.all()}
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
-            url, {"method": "phone", "confirmed_with": "Jo Bloggs, Head of Legal"}, follow=True
+            url,
+            {"method": "phone", "confirmed_with": "Jo Bloggs, Head of Legal", **confirmed},
+            follow=True,
         )
     assert "Recorded: Adur confirmed its questionnaire (Jo Bloggs, Head of Legal)" in text(
         done.content

@@ -325,10 +325,12 @@ def test_staff_confirm_by_phone_on_the_councils_behalf(adur):
     when = datetime.datetime(2026, 4, 2, 10, 30, tzinfo=datetime.UTC)
     with pytest.raises(ValidationError):
         questionnaire_confirm_on_behalf(questionnaire=adur, user=user, confirmed_with=" ")
+    # Staff say what the council confirmed of each partnership it had not answered.
     questionnaire_confirm_on_behalf(
         questionnaire=adur,
         user=user,
         confirmed_with="Pat Jones, head of finance",
+        answers={item.pk: "unchanged" for item in adur.items.all()},
         confirmed_at=when,
     )
     adur.refresh_from_db()
