@@ -311,6 +311,8 @@ class ProposedChange(models.Model):
         PENDING = "pending", "Waiting for review"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
+        # Kept for audit, out of the queue, nobody told (a public proposal only).
+        SPAM = "spam", "Spam"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     partnership = models.ForeignKey(

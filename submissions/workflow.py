@@ -31,11 +31,12 @@ QUESTIONNAIRE_TRANSITIONS: dict[str, tuple[str, ...]] = {
 # and the dashboard lists them.
 AWAITING_REPLY = (Q.NOT_OPENED, Q.IN_PROGRESS)
 
-# A proposed change is decided once.
+# A proposed change is decided once; spam is a decision too, kept for audit.
 CHANGE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Change.PENDING: (Change.ACCEPTED, Change.REJECTED),
+    Change.PENDING: (Change.ACCEPTED, Change.REJECTED, Change.SPAM),
     Change.ACCEPTED: (),
     Change.REJECTED: (),
+    Change.SPAM: (),
 }
 
 
