@@ -93,7 +93,14 @@ def item_resync(change: ProposedChange) -> QuestionnaireItem | None:
     than `change.item` when the questionnaire already had one for the partnership."""
     if change.status != ProposedChange.Status.ACCEPTED or not change.item_id:
         return None
-    item = QuestionnaireItem.objects.select_for_update().filter(pk=change.item_id).first()
+    # Ordered by id alone: the default ordering's outer join to the partnership cannot
+    # be locked (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    item = (
+        QuestionnaireItem.objects.select_for_update()
+        .filter(pk=change.item_id)
+        .order_by("pk")
+        .first()
+    )
     if item is None or not change.partnership_id:
         return item
     if item.partnership_id not in (None, change.partnership_id):
@@ -108,6 +115,7 @@ def item_resync(change: ProposedChange) -> QuestionnaireItem | None:
         other = (
             QuestionnaireItem.objects.select_for_update()
             .filter(questionnaire_id=item.questionnaire_id, partnership=partnership)
+            .order_by("pk")
             .first()
         )
         if other is not None:
