@@ -37,22 +37,27 @@ def emails_of_questionnaire(questionnaire: Questionnaire):
     return emails_about(questionnaire)
 
 
-def cycle_deliveries(*, cycle) -> dict:
-    """How the cycle's email reached each active contact, for its dashboard, in a fixed
-    number of queries: `contacts` (one row per questionnaire and active contact, with the
-    newest email to them about it, or None) and `failed` (the emails that failed and have
-    not been resent since, newest first)."""
+def cycle_deliveries(*, cycle, questionnaire: Questionnaire | None = None) -> dict:
+    """How the cycle's email reached each active contact, for its dashboard (or, given
+    `questionnaire`, for that questionnaire's page alone), in a fixed number of queries:
+    `contacts` (one row per questionnaire and active contact, with the newest email to
+    them about it, or None) and `failed` (the emails that failed and have not been
+    resent since, newest first)."""
     from core.outbox.services import email_resend_key
     from submissions.models import CouncilContact
 
-    emails = list(emails_of_cycle(cycle).defer("context").order_by("-created_at", "-pk"))
+    emails = emails_of_cycle(cycle)
+    if questionnaire is not None:
+        emails = emails.filter(object_id=questionnaire.pk)
+    emails = list(emails.defer("context").order_by("-created_at", "-pk"))
     keys = {email.key for email in emails}
     newest = {}
     for email in emails:
         newest.setdefault((email.object_id, email.to.lower()), email)
-    questionnaires = list(
-        cycle.questionnaires.select_related("council").order_by("council__short_name")
-    )
+    questionnaires = cycle.questionnaires.select_related("council")
+    if questionnaire is not None:
+        questionnaires = questionnaires.filter(pk=questionnaire.pk)
+    questionnaires = list(questionnaires.order_by("council__short_name"))
     contacts = {}
     for contact in CouncilContact.objects.filter(
         active=True, council__in=[q.council_id for q in questionnaires]
