@@ -11,9 +11,12 @@ class RowError:
     row: int
     name: str
     message: str
+    # The CSV column the problem is in, when it is in one.
+    column: str = ""
 
     def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}" + (f" ('{self.name}')" if self.name else "")
+        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
+        return f"{where}: {self.message}" + (f" ('{self.name}')" if self.name else "")
 
 
 @dataclass

@@ -256,7 +256,8 @@ def test_a_non_council_member_is_added_as_a_public_body_of_the_rows_sector():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"members": "Adur District Council"}, "at least two members"),
+        # (Without a lead: Arun, the lead, is no member either, a problem of its own.)
+        ({"members": "Adur District Council", "lead_member": ""}, "at least two members"),
         ({"category": "Juggling"}, "unknown service category"),
         ({"status": "thriving"}, "status must be"),
         ({"start_year": "twenty ten"}, "start year"),
