@@ -22,6 +22,7 @@ from submissions.models import (
     QuestionnaireLink,
 )
 from submissions.services import link_revoke
+from submissions.services.email import cycle_deliveries, emails_of_questionnaire
 from submissions.services.notify import link_reissue
 from submissions.services.questionnaire import questionnaire_confirm_on_behalf
 
@@ -132,6 +133,27 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # made by opening a cycle
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The questionnaire, with how its email reached each of the council's contacts
+        (the cycle dashboard's rows, its Resend and new-link buttons) for staff who may
+        see contacts."""
+        extra_context = dict(extra_context or {})
+        questionnaire = (
+            Questionnaire.objects.select_related("cycle", "council").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if questionnaire is not None and request.user.has_perm("submissions.view_councilcontact"):
+            extra_context.update(
+                cycle=questionnaire.cycle,
+                deliveries=cycle_deliveries(cycle=questionnaire.cycle, questionnaire=questionnaire),
+                emails=emails_of_questionnaire(questionnaire)
+                .defer("context")
+                .order_by("-created_at", "-pk"),
+                may_send=request.user.has_perm("submissions.change_refreshcycle"),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (

@@ -4,16 +4,24 @@ email went."""
 
 import re
 from html import unescape
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from core.activity.selectors import activity_for
+from core.outbox.models import OutboundEmail
 from submissions.models import ProposedChange, Questionnaire
+from submissions.services import cycle_open
+from submissions.services.notify import cycle_invitations_send
 from submissions.services.questionnaire import questionnaire_confirm_on_behalf
 from tests.submissions.questionnaire_fixtures import *  # noqa: F403  (fixtures)
+from tests.submissions.refresh_fixtures import ADUR, WORTHING, contact, cycle_make
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +200,78 @@ def test_the_confirm_page_records_what_was_chosen(staff, adur, lga):
     assert adur.status == "submitted" and adur.method == "email" and adur.confirmed_by == lga
     second.refresh_from_db()
     assert second.answer == "ended" and second.end_year == 2025
+
+
+# --- Delivery status on the questionnaire's page -------------------------------------------
+
+
+@pytest.fixture
+def invited(django_capture_on_commit_callbacks, settings):
+    """Adur's Ann and Worthing's Wes and Wyn are invited; Wyn's mail server refuses."""
+    settings.SITE_URL = "https://map.example.org"
+    cycle = cycle_make()
+    contact(ADUR, "ann@adur.gov.uk", "Ann")
+    contact(WORTHING, "wes@worthing.gov.uk", "Wes")
+    contact(WORTHING, "wyn@worthing.gov.uk", "Wyn")
+    cycle_open(cycle=cycle)
+    real_send = EmailBackend.send_messages
+
+    def send(backend, messages):
+        if any("wyn@worthing.gov.uk" in m.to for m in messages):
+            raise ConnectionRefusedError("550 mailbox unavailable")
+        return real_send(backend, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", send):
+        with django_capture_on_commit_callbacks(execute=True):
+            cycle_invitations_send(cycle=cycle, site_url="https://map.example.org")
+    return cycle
+
+
+def _change_page(client, questionnaire):
+    url = reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk])
+    return client.get(url)
+
+
+@pytest.mark.usefixtures("real_data", "celery_eager")
+def test_the_questionnaire_page_shows_each_contacts_delivery_with_a_resend(
+    staff, invited, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    worthing = Questionnaire.objects.get(cycle=invited, council__gss_code=WORTHING)
+    with django_assert_max_num_queries(60):
+        response = _change_page(staff, worthing)
+    assert response.status_code == 200
+    page = text(response.content)
+    assert "1 email about this questionnaire could not be delivered" in page
+    rows = page.split("Delivery by contact")[1]
+    assert re.search(r"Wes <wes@worthing.gov.uk> refresh-invitation, [^:]+\d\d:\d\d Sent", rows)
+    wyn = rows.split("Wyn <wyn@worthing.gov.uk>")[1][:200]
+    assert re.match(r" refresh-invitation, [^:]+\d\d:\d\d Failed : ConnectionRefusedError", wyn)
+    assert "ann@adur.gov.uk" not in page, "only this council's contacts"
+    every = page.split("Every email about this questionnaire")[1]
+    assert "wyn@worthing.gov.uk refresh-invitation Failed" in every
+    # The Resend button is the dashboard's, for the one failed email.
+    failed = OutboundEmail.objects.get(to="wyn@worthing.gov.uk", kind="refresh-invitation")
+    resend = reverse("admin:submissions_refreshcycle_email_resend", args=[invited.pk, failed.pk])
+    html = response.content.decode()
+    assert html.count(f'action="{resend}"') == 2  # in the failed list and Wyn's row
+    # And outside the change form: a form inside a form would not submit.
+    change_form = html.index('id="questionnaire_form"')
+    assert html.index(f'action="{resend}"') > html.index("</form>", change_form)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(resend)
+    assert [m.to for m in mail.outbox] == [["wyn@worthing.gov.uk"]]
+    page = text(_change_page(staff, worthing).content)
+    assert "could not be delivered" not in page
+    assert re.search(r"Wyn <wyn@worthing.gov.uk> refresh-invitation, [^:]+\d\d:\d\d Sent", page)
+
+
+@pytest.mark.usefixtures("real_data", "celery_eager")
+def test_delivery_is_shown_only_to_staff_who_may_see_contacts(client, invited):
+    viewer = get_user_model().objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_questionnaire"))
+    client.force_login(viewer)
+    worthing = Questionnaire.objects.get(cycle=invited, council__gss_code=WORTHING)
+    page = _change_page(client, worthing)
+    assert page.status_code == 200
+    assert "wyn@worthing.gov.uk" not in text(page.content)
