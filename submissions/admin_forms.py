@@ -113,6 +113,19 @@ class ReviewForm(forms.Form):
         ]
 
 
+class BulkRejectForm(forms.Form):
+    """The one reason given for every change rejected together from the review queue."""
+
+    reason = TextField(
+        label="Why these changes are rejected",
+        multiline=True,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Each person who proposed one is emailed this reason.",
+        error_messages={"required": "Say why these changes are rejected."},
+    )
+
+
 class ConfirmOnBehalfForm(forms.Form):
     """Staff or an associate record that a council confirmed its questionnaire."""
 

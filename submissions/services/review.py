@@ -17,6 +17,7 @@ from submissions.workflow import CHANGE_TRANSITIONS, change_move
 
 Kind = ProposedChange.Kind
 ACCEPTED, REJECTED = ProposedChange.Status.ACCEPTED, ProposedChange.Status.REJECTED
+SPAM = ProposedChange.Status.SPAM
 DECIDED = "This change has already been reviewed."
 
 SAVINGS_FIELDS = ("start_year", "end_year", "amount", "kind", "cashable", "recurrence", "note")
@@ -294,7 +295,8 @@ def _decide(change: ProposedChange, status: str, *, reviewer, reason: str) -> No
     from submissions.services.resync import item_resync  # questionnaire.py imports this module
 
     item_resync(change)  # the council's questionnaire shows the accepted truth
-    _announce_after_commit(change)
+    if status != SPAM:  # a spammer is told nothing
+        _announce_after_commit(change)
 
 
 def _announce_after_commit(change: ProposedChange) -> None:
@@ -317,3 +319,27 @@ def change_reject(*, change: ProposedChange, reviewer, reason: str) -> ProposedC
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
     _decide(change, REJECTED, reviewer=reviewer, reason=reason.strip())
     return change
+
+
+NOT_SPAM = "A council's questionnaire change is never spam: reject it, saying why."
+
+
+@transaction.atomic
+def changes_mark_spam(*, changes, reviewer) -> int:
+    """Mark pending proposals from outside the refresh as spam, all or none: out of the
+    review queue, kept for audit, and nobody is emailed. A questionnaire's change is
+    refused (the council is a known sender). Returns how many were marked."""
+    marked = 0
+    for change in (
+        ProposedChange.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in changes])
+        .order_by("pk")
+    ):
+        try:
+            if change.questionnaire_id:
+                raise ValidationError(NOT_SPAM)
+            _decide(change, SPAM, reviewer=reviewer, reason="")
+        except ValidationError as error:
+            raise ValidationError([f"{change}: {m}" for m in error.messages]) from error
+        marked += 1
+    return marked
