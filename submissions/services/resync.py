@@ -129,7 +129,8 @@ def item_resync(change: ProposedChange) -> QuestionnaireItem | None:
     item.version += 1
     # Not `updated_at`: that is when the council last saved it.
     fields = {f.name for f in item._meta.concrete_fields} - {"id", "updated_at", "questionnaire"}
-    item.full_clean(exclude=["questionnaire", "partnership", *MEMBER_FIELDS])
+    # No full_clean: the values are the published partnership's, valid where they were
+    # saved; a rule of the item's form must never stand in the way of a decision.
     item.save(update_fields=sorted(fields))
     Questionnaire.objects.filter(pk=item.questionnaire_id).update(version=F("version") + 1)
     return item
