@@ -17,6 +17,7 @@ is found by `emails_stale` and queued again by the beat task `emails_send_stale`
 """
 
 import datetime
+import hashlib
 import logging
 import re
 
@@ -104,6 +105,14 @@ def emails_about(obj: models.Model):
     )
 
 
+def email_message_id(key: str) -> str:
+    """The Message-ID of the message `key` names, the same on every attempt, so that a
+    receiving server can drop a duplicate should a worker die between the server
+    accepting the message and the row being marked sent. The key hashed: its ":" and
+    the addresses some keys hold are not allowed in a Message-ID (RFC 5322, 3.6.4)."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@sharedservices.local>"
+
+
 def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
     """The message a row describes, as Django would send it, with its secret link (if any)
     rebuilt now from the link's row (core.secret_links). Raises LinkGone when that link
@@ -118,9 +127,7 @@ def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        # The key as Message-ID lets a receiving server drop a duplicate, should a worker
-        # die between the server accepting the message and the row being marked sent.
-        headers={"Message-ID": f"<{email.key.replace(' ', '-')}@sharedservices.local>"},
+        headers={"Message-ID": email_message_id(email.key)},
     )
     message.attach_alternative(html, "text/html")
     return message

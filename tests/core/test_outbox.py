@@ -3,6 +3,7 @@ Celery when the mail server fails and then shown to staff as failed; emails whos
 worker was lost are found and sent."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -14,7 +15,13 @@ from django.utils import timezone
 
 from core.outbox import tasks
 from core.outbox.models import OutboundEmail
-from core.outbox.services import email_claim, email_queue, emails_about, emails_stale
+from core.outbox.services import (
+    email_claim,
+    email_message_id,
+    email_queue,
+    emails_about,
+    emails_stale,
+)
 from partnerships.models import Council
 
 Status = OutboundEmail.Status
@@ -182,9 +189,25 @@ def test_emails_left_queued_or_stuck_sending_are_found_and_sent_once(
 
     assert emails_stale() == [lost.pk, stuck.pk]
     assert tasks.emails_send_stale.delay().get() == 2
-    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == [
-        "<k0@sharedservices.local>",
-        "<k1@sharedservices.local>",
-    ]
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        [email_message_id("k0"), email_message_id("k1")]
+    )
     assert tasks.emails_send_stale.delay().get() == 0
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_each_message_has_one_well_formed_message_id_whatever_its_key_holds(
+    django_capture_on_commit_callbacks,
+):
+    key = "cycle1:q11:decisions:294a6563fe771c47:officer0@e06000002.gov.uk"
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue(key=key)
+        _queue(key=f"{key}:resend1")
+    first, resent = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    # One id-left "@" id-right, of characters a Message-ID may hold (RFC 5322, 3.6.4).
+    assert re.fullmatch(r"<[0-9a-f]{40}@sharedservices\.local>", first)
+    assert first == email_message_id(key) and resent == email_message_id(f"{key}:resend1")
+    assert first != resent
+    # On one line of the message as sent, not folded.
+    assert f"\nMessage-ID: {first}\n" in mail.outbox[0].message().as_string()

@@ -1,5 +1,6 @@
-"""Reminders run from Celery beat reach each council contact exactly once: when the run is
-repeated, and when the worker is killed in the middle of a batch and started again.
+"""Reminders run from Celery beat, and the emails of staff's decisions and of a resend,
+reach each council contact exactly once: when the run is repeated, and when the worker is
+killed in the middle of a batch and started again.
 
 With REDIS_URL (CI's PostgreSQL and Redis run) a real `celery -A sharedmap worker` is
 started against Redis and the test database, writing what it sends to files, and is
@@ -16,24 +17,29 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from core.outbox import tasks as outbox_tasks
 from core.outbox.models import OutboundEmail
+from core.outbox.services import MAX_ATTEMPTS, email_message_id, email_resend
 from partnerships.models import Council
 from sharedmap.celery import app
 from submissions import tasks
-from submissions.models import CouncilContact, RefreshCycle
-from submissions.services import cycle_open
+from submissions.models import CouncilContact, ProposedChange, Questionnaire, RefreshCycle
+from submissions.services import change_propose, cycle_open
 from submissions.services.email import emails_of_cycle
+from submissions.services.notify import KIND_DECISIONS, decision_announce, invitations_send
+from submissions.services.staff import changes_decide
 from tests.secrets_at_rest import tables_holding, tokens_in_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -89,7 +95,7 @@ def test_a_reminder_run_twice_sends_each_due_email_once(tmp_path, queue):
             worker.wait_until_sent(DUE)
             keys = _due_keys(cycle)
             time.sleep(2)  # room for a duplicate to arrive, were one on its way
-            assert worker.sent_message_ids() == {key: 1 for key in keys}, worker.log()
+            assert worker.sent_message_ids() == _once_each(keys), worker.log()
             # The reminders carried working links, rebuilt by the worker: none of their
             # tokens is in any table or in the worker's log.
             tokens = tokens_in_text(*(p.read_text() for p in worker.emails.iterdir()))
@@ -102,7 +108,7 @@ def test_a_reminder_run_twice_sends_each_due_email_once(tmp_path, queue):
             assert tasks.reminders_send_due.delay().get() == DUE
             assert tasks.reminders_send_due.delay().get() == 0
         keys = _due_keys(cycle)
-        assert _outbox_ids() == {key: 1 for key in keys}
+        assert _outbox_ids() == _once_each(keys)
         tokens = tokens_in_text(*(m.body for m in mail.outbox))
         assert len(tokens) == COUNCILS, tokens
         assert tables_holding(tokens) == []
@@ -131,7 +137,7 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_every_email_once(tmp_
                 time.sleep(2)
             keys = _due_keys(cycle)
             time.sleep(2)
-            assert worker.sent_message_ids() == {key: 1 for key in keys}, worker.log()
+            assert worker.sent_message_ids() == _once_each(keys), worker.log()
     else:
         with _eager():
             cycle = _open_cycle_with_a_reminder_due_today()
@@ -144,8 +150,138 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_every_email_once(tmp_
                 assert outbox_tasks.emails_send_stale.delay().get() == DUE
                 assert outbox_tasks.emails_send_stale.delay().get() == 0
         keys = _due_keys(cycle)
-        assert _outbox_ids() == {key: 1 for key in keys}
+        assert _outbox_ids() == _once_each(keys)
     assert OutboundEmail.objects.filter(status="sent").count() == DUE
+
+
+DECIDED_COUNCILS = 5
+
+
+def _decisions_and_a_failed_invitation_waiting() -> tuple[list, OutboundEmail]:
+    """Five councils (two contacts each) sent two savings figures each, waiting for
+    review; one contact's invitation failed after every attempt."""
+    today = timezone.localdate()
+    cycle = RefreshCycle.objects.create(
+        financial_year=2025,
+        opens_on=today - datetime.timedelta(days=5),
+        deadline=today + datetime.timedelta(days=20),
+    )
+    for council in Council.objects.filter(current=True).order_by("gss_code")[:20]:
+        for n in range(CONTACTS_PER_COUNCIL):
+            CouncilContact.objects.create(
+                council=council, name=f"Officer {n}", email=f"officer{n}@{council.gss_code}.gov.uk"
+            )
+    cycle_open(cycle=cycle)
+    batches = []
+    for questionnaire in cycle.questionnaires.select_related("council", "cycle").order_by("pk"):
+        items = list(questionnaire.items.filter(partnership__isnull=False).order_by("pk")[:2])
+        if len(items) < 2:
+            continue
+        accepted, rejected = (
+            change_propose(
+                kind="savings_record",
+                partnership=item.partnership,
+                proposed={"start_year": 2025, "amount": amount, "kind": "achieved"},
+                source=f"Refresh {cycle}: {questionnaire.council.short_name}",
+                questionnaire=questionnaire,
+                item=item,
+            )
+            for item, amount in zip(items, ["125000", "4000"], strict=True)
+        )
+        batches.append([(accepted, "accept", ""), (rejected, "reject", "No evidence given.")])
+        if len(batches) == DECIDED_COUNCILS:
+            break
+    assert len(batches) == DECIDED_COUNCILS
+    Questionnaire.objects.filter(cycle=cycle).update(status="submitted")
+    # The first council's invitations went out before; one mailbox refused every attempt.
+    first = batches[0][0][0].questionnaire
+    with mock.patch.object(outbox_tasks.email_send, "delay"):
+        delivered, failed = invitations_send(questionnaire=first)
+    OutboundEmail.objects.filter(pk=delivered.pk).update(status="sent", sent_at=timezone.now())
+    OutboundEmail.objects.filter(pk=failed.pk).update(
+        status="failed", attempts=MAX_ATTEMPTS, error="ConnectionRefusedError: 550"
+    )
+    failed.refresh_from_db()
+    return batches, failed
+
+
+def _staff_decide_and_resend(batches, failed) -> None:
+    """Staff decide each council's figures (one save per council, as on its review
+    page) and resend the failed invitation: one batch of emails, queued after commit."""
+    reviewer = get_user_model().objects.create_user("reviewer", is_staff=True)
+    for decisions in batches:
+        changes_decide(decisions=decisions, reviewer=reviewer)
+    email_resend(email=failed, user=reviewer)
+
+
+def _announce_again(batches, failed) -> None:
+    """What a repeated announcement or a second press of Resend would do."""
+    for decisions in batches:
+        for change, _decision, _reason in decisions:
+            decision_announce(change_id=change.pk)
+    email_resend(email=failed)
+
+
+def _decision_and_resend_keys(failed) -> set[str]:
+    decisions = set(OutboundEmail.objects.filter(kind=KIND_DECISIONS).values_list("key", flat=True))
+    assert len(decisions) == DECIDED_COUNCILS * CONTACTS_PER_COUNCIL, decisions
+    assert not ProposedChange.objects.filter(status="pending").exists()
+    resends = set(
+        OutboundEmail.objects.filter(key__startswith=f"{failed.key}:").values_list("key", flat=True)
+    )
+    assert resends == {f"{failed.key}:resend1"}
+    return decisions | resends
+
+
+def test_decision_and_resend_emails_go_once_each_with_the_worker_killed_mid_batch(tmp_path, queue):
+    batches, failed = _decisions_and_a_failed_invitation_waiting()
+    due = DECIDED_COUNCILS * CONTACTS_PER_COUNCIL + 1
+    if settings.REDIS_URL:
+        with RealWorker(tmp_path, queue=queue, send_seconds=0.4) as worker:
+            with worker.sends_from_here():
+                _staff_decide_and_resend(batches, failed)
+            # Stop it while it is inside the fourth send, before that message is written.
+            worker.wait_for_sends_started(4)
+            worker.kill()
+        # Of the batch (the invitation sent before is not in it).
+        sent = OutboundEmail.objects.filter(status="sent").exclude(key__endswith=":invitation")
+        assert 0 < sent.count() < due, "the worker was stopped mid-batch"
+        with RealWorker(tmp_path, queue=queue) as worker:
+            with worker.sends_from_here():
+                # Announcing again, and Resend pressed again, record nothing new.
+                before = OutboundEmail.objects.count()
+                _announce_again(batches, failed)
+                assert OutboundEmail.objects.count() == before
+            deadline = time.monotonic() + WAIT_SECONDS
+            while sent.count() < due:
+                assert time.monotonic() < deadline, worker.log()
+                worker.run(outbox_tasks.emails_send_stale)
+                time.sleep(2)
+            keys = _decision_and_resend_keys(failed)
+            time.sleep(2)  # room for a duplicate to arrive, were one on its way
+            assert worker.sent_message_ids() == _once_each(keys), worker.log()
+            bodies = worker.sent_messages()
+    else:
+        with _eager():
+            # The worker dies before any of the batch's send tasks runs.
+            with mock.patch.object(outbox_tasks.email_send, "delay"):
+                _staff_decide_and_resend(batches, failed)
+            assert mail.outbox == []
+            before = OutboundEmail.objects.count()
+            _announce_again(batches, failed)
+            assert OutboundEmail.objects.count() == before
+            with mock.patch.object(settings, "OUTBOX_STALE_SECONDS", 0, create=True):
+                assert outbox_tasks.emails_send_stale.delay().get() == due
+                assert outbox_tasks.emails_send_stale.delay().get() == 0
+        keys = _decision_and_resend_keys(failed)
+        assert _outbox_ids() == _once_each(keys)
+        bodies = [m.message().as_string() for m in mail.outbox]
+    # Each council's contacts heard of their own figures' decisions; the failed
+    # contact got the invitation again; nobody else got anything.
+    assert OutboundEmail.objects.filter(status="sent").count() == due + 1
+    assert sum("No evidence given." in body for body in bodies) == due - 1
+    to = f"to: {failed.to.lower()}"
+    assert sum(to in body.lower() for body in bodies) == 2  # the invitation, the decisions
 
 
 # --- Without Redis: the same tasks, in this process ---------------------------------------
@@ -160,15 +296,16 @@ class _eager:
         app.conf.task_always_eager = self.before
 
 
-def _message_id_key(message_id: str) -> str:
-    return re.match(r"<(.*)@sharedservices\.local>", message_id).group(1)
+def _once_each(keys) -> dict[str, int]:
+    """What was sent when each message of `keys` went exactly once, by Message-ID."""
+    return {email_message_id(key): 1 for key in keys}
 
 
 def _outbox_ids() -> dict[str, int]:
     counts: dict[str, int] = {}
     for message in mail.outbox:
-        key = _message_id_key(message.extra_headers["Message-ID"])
-        counts[key] = counts.get(key, 0) + 1
+        message_id = message.extra_headers["Message-ID"]
+        counts[message_id] = counts.get(message_id, 0) + 1
     return counts
 
 
@@ -235,6 +372,17 @@ class RealWorker:
         )
         return self
 
+    @contextmanager
+    def sends_from_here(self):
+        """Emails queued in the test's own process (staff's decisions, a resend) go to
+        this worker's queue, as the site's go to its workers'."""
+
+        def delay(*args):
+            return outbox_tasks.email_send.apply_async(args=args, queue=self.queue)
+
+        with mock.patch.object(outbox_tasks.email_send, "delay", side_effect=delay):
+            yield
+
     def run(self, task, *args):
         """Queue the task on this worker's queue and wait for its result."""
         result = task.apply_async(args=args, queue=self.queue)
@@ -260,13 +408,23 @@ class RealWorker:
         self.process.wait(timeout=30)
 
     def sent_message_ids(self) -> dict[str, int]:
-        """How many times each message was really sent (written by the worker)."""
+        """How many times each message was really sent (written by the worker), by
+        Message-ID (a header folded onto a second line counts too)."""
         counts: dict[str, int] = {}
         for path in self.emails.iterdir():
-            for message_id in re.findall(r"^Message-ID: (\S+)$", path.read_text(), re.M):
-                key = _message_id_key(message_id)
-                counts[key] = counts.get(key, 0) + 1
+            for message_id in re.findall(r"^Message-ID:\s+(<[^>\s]+>)", path.read_text(), re.M):
+                counts[message_id] = counts.get(message_id, 0) + 1
         return counts
+
+    def sent_messages(self) -> list[str]:
+        """Each message the worker wrote, as text (the file backend writes the messages
+        of one connection to one file, each followed by a line of 79 hyphens)."""
+        return [
+            message
+            for path in self.emails.iterdir()
+            for message in path.read_text().split("-" * 79)
+            if message.strip()
+        ]
 
     def log(self) -> str:
         self.log_file.flush()
