@@ -385,10 +385,71 @@ def test_save_all_never_fails_and_never_half_writes_a_partnership(
 # --- Queries do not grow with the partnerships on the page -----------------------------
 
 
-def _grow(questionnaire, n):
+def _grow_to(questionnaire, size: int) -> None:
+    """Add published partnerships of Adur's with other councils until it has `size`."""
     adur = questionnaire.council
-    others = list(Council.objects.filter(current=True).exclude(pk=adur.pk).order_by("pk")[:n])
-    for council in others:
+    missing = size - questionnaire.items.count()
+    others = Council.objects.filter(current=True).exclude(pk=adur.pk).order_by("pk")
+    for council in others[:missing]:
         questionnaire_partnership_add(
             questionnaire=questionnaire, partnership=partnership_with_members(adur, council)
         )
+    assert questionnaire.items.count() == size
+
+
+SIZES = (3, 30)
+# Reading the page: the session, the link (with its questionnaire, cycle and council),
+# the items, their services, councils and public bodies, and their sent changes (one
+# prefetch each), then the lists to choose partners and services from (councils, public
+# bodies, services): 10, measured, at any number of partnerships.
+ALL_PAGE_QUERIES = 10
+# Saving two partnerships: the page's 10 reads, then for each partnership saved its row
+# locked with its questionnaire and cycle, written, its three member lists set, the
+# questionnaire's version and the activity log, each in a savepoint, and the session:
+# 31, measured. The partnerships left alone cost nothing, however many there are.
+SAVE_TWO_QUERIES = 31
+# One saved and one refused: the same reads, one save, and the page read again (it is
+# shown again with what was saved): 27, measured.
+SAVE_ONE_REFUSE_ONE_QUERIES = 27
+
+
+def _warm(client, adur, token) -> None:
+    """The questionnaire opened and the officer's name in the session, as for anyone
+    saving a second time (opening costs its own queries once)."""
+    url, data = _open_all(client, token)
+    data = _answer(data, _items(adur)[0], answer="unchanged", comment="Warming up")
+    data["your_name"] = "Jo Bloggs"
+    assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_all_on_one_page_view_reads_the_same_queries_at_any_size(
+    client, adur, adur_token, size, django_assert_max_num_queries
+):
+    _grow_to(adur, size)
+    _warm(client, adur, adur_token)
+    with django_assert_max_num_queries(ALL_PAGE_QUERIES) as read:
+        assert client.get(_q(adur_token, "all")).status_code == 200
+    assert len(read.captured_queries) == ALL_PAGE_QUERIES
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_saving_all_costs_queries_by_the_partnerships_saved_not_those_on_the_page(
+    client, adur, adur_token, size, django_assert_max_num_queries
+):
+    _grow_to(adur, size)
+    _warm(client, adur, adur_token)
+    first, second = _items(adur)[:2]
+    url, data = _open_all(client, adur_token)
+    data = _answer(data, first, answer="unchanged", comment="First, checked")
+    data = _answer(data, second, answer="unchanged", comment="Second, checked")
+    with django_assert_max_num_queries(SAVE_TWO_QUERIES) as saving:
+        assert client.post(url, data).status_code == 302
+    assert len(saving.captured_queries) == SAVE_TWO_QUERIES
+
+    url, data = _open_all(client, adur_token)
+    data = _answer(data, first, savings_amount="lots", comment="First, refused")
+    data = _answer(data, second, comment="Second, saved")
+    with django_assert_max_num_queries(SAVE_ONE_REFUSE_ONE_QUERIES) as refusing:
+        assert client.post(url, data).status_code == 400
+    assert len(refusing.captured_queries) == SAVE_ONE_REFUSE_ONE_QUERIES
