@@ -6,9 +6,11 @@ more than a form save (publishing, the CSV upload) go through the services.
 """
 
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import (
@@ -33,7 +35,9 @@ from core.money import money_pounds
 from partnerships import admin_extensions
 from partnerships.admin_forms import (
     CouncilMembersFormSet,
+    PartnershipCsvConfirmForm,
     PartnershipCsvUploadForm,
+    PublishChoice,
     SavingsRecordsFormSet,
 )
 from partnerships.history import HistoryInWordsMixin
@@ -50,11 +54,17 @@ from partnerships.models import (
     ServiceCategory,
 )
 from partnerships.services import partnerships_publish
-from partnerships.services.csv_rows import name_lookup_rows, partnerships_load_csv
+from partnerships.services.csv_rows import (
+    name_lookup_rows,
+    partnerships_csv_preview,
+    partnerships_load_csv,
+)
 
 NONE = "—"
 # Web addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# How long an uploaded CSV waits for staff to confirm its preview.
+UPLOAD_SECONDS = 60 * 60
 
 
 def _boundary_summary(boundary: str) -> str:
@@ -601,33 +611,116 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
         return [upload, *super().get_urls()]
 
     def upload_csv_view(self, request: HttpRequest) -> HttpResponse:
-        """Load partnerships from a CSV in the known_partnerships.csv format and show
-        what the loading service made of each row."""
+        """Upload partnerships from a CSV in the known_partnerships.csv format in two
+        steps: the file is read and what each row would do is shown (nothing saved), then
+        staff confirm, choosing whether the new partnerships are published."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = PartnershipCsvUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                report = partnerships_load_csv(
-                    text=form.cleaned_data["file"],
-                    name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR),
-                    update_existing=form.cleaned_data["update_existing"],
-                )
-                form = PartnershipCsvUploadForm(
-                    initial={"update_existing": form.cleaned_data["update_existing"]}
-                )
-        else:
-            form = PartnershipCsvUploadForm()
-        context = {
+        if request.method == "POST" and "token" in request.POST:
+            return self._upload_csv_confirm(request)
+        if request.method != "POST":
+            return self._upload_page(request, PartnershipCsvUploadForm())
+        form = PartnershipCsvUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._upload_page(request, form)
+        update_existing = form.cleaned_data["update_existing"]
+        if update_existing and not self.has_change_permission(request):
+            form.add_error(
+                "update_existing",
+                "You may add partnerships but not change them: leave this unticked.",
+            )
+            return self._upload_page(request, form)
+        upload = {"text": form.cleaned_data["file"], "update_existing": update_existing}
+        preview = self._upload_preview(upload)
+        token = secrets.token_urlsafe(24)
+        cache.set(_upload_key(request, token), {**upload, "digest": preview.digest}, UPLOAD_SECONDS)
+        return self._preview_page(
+            request, preview, PartnershipCsvConfirmForm(initial={"token": token})
+        )
+
+    def _upload_preview(self, upload: dict):
+        return partnerships_csv_preview(
+            text=upload["text"],
+            name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR),
+            update_existing=upload["update_existing"],
+        )
+
+    def _upload_csv_confirm(self, request: HttpRequest) -> HttpResponse:
+        """The confirming POST: the upload is read again from where it waits (never from
+        the page) and checked again; it is loaded only if it would still do what the
+        preview said."""
+        form = PartnershipCsvConfirmForm(request.POST)
+        form.is_valid()
+        # The token is read only once it has the shape of one (the form's pattern).
+        token = "" if "token" in form.errors else form.cleaned_data["token"]
+        key = _upload_key(request, token)
+        upload = cache.get(key) if token else None
+        if upload is None:
+            return self._upload_page(
+                request,
+                PartnershipCsvUploadForm(),
+                problem="This preview has expired or its file was already loaded, so nothing "
+                "was saved. Upload the file again to see what it would do.",
+                status=400,
+            )
+        if upload["update_existing"] and not self.has_change_permission(request):
+            raise PermissionDenied
+        preview = self._upload_preview(upload)
+        if not form.is_valid():
+            return self._preview_page(request, preview, form, status=400)
+        if preview.digest != upload["digest"]:
+            cache.set(key, {**upload, "digest": preview.digest}, UPLOAD_SECONDS)
+            return self._preview_page(request, preview, form, changed=True)
+        report = partnerships_load_csv(
+            text=upload["text"],
+            name_lookup_rows=name_lookup_rows(data_dir=settings.DATA_DIR),
+            update_existing=upload["update_existing"],
+            publish_new=form.cleaned_data["publish"] == PublishChoice.NOW,
+        )
+        cache.delete(key)
+        return self._upload_page(
+            request,
+            PartnershipCsvUploadForm(initial={"update_existing": upload["update_existing"]}),
+            report=report,
+            published=form.cleaned_data["publish"] == PublishChoice.NOW,
+        )
+
+    def _upload_context(self, request, title: str) -> dict:
+        return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Upload partnerships from a CSV file",
+            "title": title,
+            "upload_url": reverse("admin:partnerships_partnership_upload_csv"),
+        }
+
+    def _upload_page(self, request, form, *, report=None, published=None, problem="", status=200):
+        context = {
+            **self._upload_context(request, "Upload partnerships from a CSV file"),
             "form": form,
             "report": report,
+            "published": published,
+            "problem": problem,
             "counts": _report_counts(report) if report else [],
         }
-        return TemplateResponse(request, "admin/partnerships/partnership/upload_csv.html", context)
+        return TemplateResponse(
+            request, "admin/partnerships/partnership/upload_csv.html", context, status=status
+        )
+
+    def _preview_page(self, request, preview, form, *, changed=False, status=200):
+        context = {
+            **self._upload_context(request, "Check what the CSV file would do"),
+            "preview": preview,
+            "counts": preview.counts,
+            "loading": [plan for plan in preview.plans if plan.action != "refused"],
+            "form": form,
+            "changed": changed,
+        }
+        return TemplateResponse(
+            request,
+            "admin/partnerships/partnership/upload_csv_preview.html",
+            context,
+            status=status,
+        )
 
 
 def _report_counts(report) -> list[tuple[str, int, int, int]]:
@@ -639,6 +732,12 @@ def _report_counts(report) -> list[tuple[str, int, int, int]]:
         (kind, report.created[kind], report.updated[kind], report.unchanged[kind])
         for kind in ordered
     ]
+
+
+def _upload_key(request: HttpRequest, token: str) -> str:
+    """Where an upload waits for its confirmation: the cache, under a random token and the
+    uploader's id, so that no one else's confirmation can load it."""
+    return f"partnerships:csv-upload:{request.user.pk}:{token}"
 
 
 @admin.register(SavingsRecord)

@@ -16,8 +16,12 @@ from partnerships.models import PartnershipPublicBody, financial_year_label
 from partnerships.rules import members_check
 from partnerships.services.csv_rows import PARTNERSHIP_COLUMNS
 
-# Far above the known partnerships file (about 60 kB); a larger upload is a mistake.
-CSV_MAX_BYTES = 5 * 1024 * 1024
+# Far above the known partnerships file (65 rows, about 60 kB): a larger upload is a
+# mistake, and the file waits in the cache between its preview and the confirmation.
+CSV_MAX_BYTES = 2 * 1024 * 1024
+CSV_MAX_ROWS = 2_000
+# The key under which an upload waits for its confirmation: secrets.token_urlsafe(24).
+UPLOAD_TOKEN = r"[A-Za-z0-9_-]{32}"
 
 
 def _checked(value) -> bool:
@@ -114,7 +118,8 @@ class PartnershipCsvUploadForm(forms.Form):
         help_text=(
             "UTF-8 CSV with the columns of known_partnerships.csv: "
             + ", ".join(PARTNERSHIP_COLUMNS)
-            + "."
+            + f". At most {CSV_MAX_BYTES // 1024 // 1024} MB and {CSV_MAX_ROWS:,} "
+            "partnerships; nothing is saved until you have seen what the file would do."
         ),
     )
     update_existing = forms.BooleanField(
@@ -127,14 +132,15 @@ class PartnershipCsvUploadForm(forms.Form):
     )
 
     def clean_file(self) -> str:
-        """The uploaded file's text, once it is known to be a CSV with the right columns."""
+        """The uploaded file's text, once it is known to be a CSV with the right columns
+        and no more rows than an upload takes."""
         upload = self.cleaned_data["file"]
         if upload.size > CSV_MAX_BYTES:
             raise ValidationError(
-                f"This file is {upload.size // 1024 // 1024} MB; a partnerships CSV is "
-                f"at most {CSV_MAX_BYTES // 1024 // 1024} MB."
+                f"This file is {upload.size / 1024 / 1024:,.1f} MB; a partnerships CSV is "
+                f"at most {CSV_MAX_BYTES // 1024 // 1024} MB. Split it and upload each part."
             )
-        raw = upload.read()
+        raw = upload.read(CSV_MAX_BYTES + 1)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -161,4 +167,34 @@ class PartnershipCsvUploadForm(forms.Form):
             )
         if len(rows) < 2:
             raise ValidationError("This file has a header row but no partnerships.")
+        if len(rows) - 1 > CSV_MAX_ROWS:
+            raise ValidationError(
+                f"This file has {len(rows) - 1:,} rows of partnerships; an upload takes at "
+                f"most {CSV_MAX_ROWS:,}. Split it and upload each part."
+            )
         return text
+
+
+class PublishChoice:
+    NOW = "publish"
+    LATER = "unpublished"
+
+
+class PartnershipCsvConfirmForm(forms.Form):
+    """The confirmation of a previewed upload: which upload (the key it waits under)
+    and whether the partnerships it creates are published now."""
+
+    token = forms.RegexField(regex=rf"^{UPLOAD_TOKEN}$", widget=forms.HiddenInput)
+    publish = forms.ChoiceField(
+        label="The new partnerships this file creates",
+        choices=[
+            (PublishChoice.NOW, "Publish now: they appear on the map at once"),
+            (PublishChoice.LATER, "Keep unpublished: publish them from the list when checked"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Partnerships that already exist keep their own choice.",
+        error_messages={
+            "required": "Choose whether to publish the new partnerships now or keep them "
+            "unpublished."
+        },
+    )

@@ -292,12 +292,29 @@ def test_bulk_publish_leaves_a_history_entry_that_names_the_partnership(admin_cl
 # --- The CSV upload ------------------------------------------------------------------
 
 
-def upload(client, content: str | bytes, *, update_existing: bool = False, name="new.csv"):
+def upload(
+    client,
+    content: str | bytes,
+    *,
+    update_existing: bool = False,
+    name="new.csv",
+    publish: str | None = "publish",
+):
+    """Upload a file and, when its preview has something to load, confirm it (unless
+    `publish` is None): the page staff then see."""
     data = content.encode() if isinstance(content, str) else content
     form = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
     if update_existing:
         form["update_existing"] = "on"
-    return client.post(UPLOAD, form)
+    preview = client.post(UPLOAD, form)
+    if (
+        publish is None
+        or not preview.context.get("preview")
+        or not preview.context["preview"].writes
+    ):
+        return preview
+    token = preview.context["form"]["token"].value()
+    return client.post(UPLOAD, {"token": token, "publish": publish})
 
 
 GOOD_ROW = (
@@ -322,8 +339,11 @@ def test_uploading_a_csv_creates_new_partnerships_and_reports_bad_rows(admin_cli
 
     page = text(response.content.decode())
     assert "Partnerships 1 0 0" in page  # created, updated, unchanged
-    assert "1 row could not be loaded and was not saved" in page
-    assert "3 Nowhere Borough Council Member is not a known council or public body" in page
+    assert "1 problem kept rows from being loaded; those rows were not saved" in page
+    assert (
+        "3 members Nowhere Borough Council “Nowhere Borough Council” is not a known council "
+        "or public body" in page
+    )
 
 
 def test_a_csv_upload_leaves_history_for_the_partnership_its_members_and_savings(
@@ -343,7 +363,8 @@ def test_an_upload_leaves_existing_partnerships_alone_unless_asked(admin_client)
         "HR and payroll,Health,2011,,,,operational,A new description.,https://example.org\n"
     )
     left_alone = upload(admin_client, CSV_HEADER + row)
-    assert "Partnerships 0 0 1" in text(left_alone.content.decode())
+    assert "Already here, left as they are 1" in text(left_alone.content.decode())
+    assert "there is nothing to confirm" in text(left_alone.content.decode())
     hoople.refresh_from_db()
     assert hoople.description != "A new description."
 
