@@ -8,10 +8,12 @@ import uuid
 from html.parser import HTMLParser
 
 import pytest
+from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerships.models import Council
+from submissions.forms import ItemsForm, SaveAllForm
 from submissions.models import Questionnaire, QuestionnaireItem
 from submissions.services import questionnaire_partnership_add
 from submissions.services.questionnaire import item_validate, item_values
@@ -307,6 +309,27 @@ def test_a_new_collaboration_is_saved_from_the_page_too(client, adur, adur_token
     assert response.status_code == 302, _text(response)[:2000]
     new.refresh_from_db()
     assert new.description == "One legal team for both." and new.updated_by == "Jo Bloggs"
+
+
+def test_every_box_of_text_on_the_page_has_a_limit_that_is_enforced_beside_it(
+    client, adur, adur_token
+):
+    for form_class in (ItemsForm, SaveAllForm):
+        for name, field in form_class.base_fields.items():
+            if isinstance(field, forms.CharField):
+                assert field.max_length, f"{form_class.__name__}.{name} takes any length"
+    first = _items(adur)[0]
+    url, data = _open_all(client, adur_token)
+    data = _answer(data, first, answer="unchanged", comment="é" * 10_001)
+    data["your_name"] = "J" * 201
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_item{first.pk}-comment_error"' in page and 'id="id_your_name_error"' in page
+    text = _text(response)
+    assert "Use at most 10,000 characters (this has 10,001)." in text
+    assert "Use at most 200 characters (this has 201)." in text
+    assert _saved(first)["answer"] == "unanswered"
 
 
 # --- Whatever is typed: never a 500, never an item half-written ------------------------

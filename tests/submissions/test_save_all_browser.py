@@ -9,9 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partnerships.models import Council
-from submissions.models import CouncilContact, Questionnaire, RefreshCycle
-from submissions.services import cycle_open, link_issue
+from submissions.models import CouncilContact, Questionnaire, QuestionnaireItem, RefreshCycle
+from submissions.services import cycle_open, link_issue, questionnaire_partnership_add
 from tests.axe import assert_no_violations
+from tests.partnerships.factories import partnership_with_members
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,16 @@ def test_two_colleagues_on_the_all_on_one_page_view_keep_every_typed_text(
     questionnaire, token = invitation
     items = sorted(questionnaire.items.all(), key=lambda i: i.name.lower())
     first, second = items[0], items[1]
+    # A third that nobody touches, with text over several lines (as a browser sends it
+    # back, with CRLF): it is left alone by both saves.
+    worthing = Council.objects.get(gss_code="E07000229")
+    third = questionnaire_partnership_add(
+        questionnaire=questionnaire,
+        partnership=partnership_with_members(questionnaire.council, worthing, name="Zeta team"),
+    )
+    QuestionnaireItem.objects.filter(pk=third.pk).update(
+        description="  Line one\nLine two\r\n\r\nLine four  "
+    )
     link = f"{live_server.url}/refresh/q/{token}/"
     # Sam opens every partnership on one page from the same link, before Jo does anything.
     other = page.context.browser.new_context()
@@ -90,6 +101,8 @@ def test_two_colleagues_on_the_all_on_one_page_view_keep_every_typed_text(
     assert_no_violations(sam)
     first.refresh_from_db()
     assert first.description == "Jo's description of the first."
+    third.refresh_from_db()
+    assert third.answer == "unanswered" and third.version == 1 and not third.updated_by
     # Sam's unsaved text is guarded: leaving asks first, and staying keeps it.
     dialogs = []
     sam.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
