@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core.forms import errors_onto
+from core.outbox.services import EmailNotResendable, email_resend, email_resend_key, emails_about
 from matchmaking import services
 from matchmaking.models import Note
 
@@ -37,6 +38,36 @@ class ActionPagesMixin:
         if obj is not None:
             extra_context.update(self.panel_context(obj))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _email_paths(self) -> list:
+        """The URL that sends one failed email about an object again."""
+        opts = self.model._meta
+        return [
+            path(
+                "<int:object_id>/emails/<int:email_id>/resend/",
+                self.admin_site.admin_view(self.email_resend_view),
+                name=f"{opts.app_label}_{opts.model_name}_email_resend",
+            )
+        ]
+
+    def email_resend_view(self, request, object_id, email_id):
+        """Send one failed email about this request or application again, to the one
+        address it was for (core.outbox.services.email_resend)."""
+        obj = self._get_for_change(request, object_id)
+        if request.method != "POST":
+            return self._back(obj, "#deliveries")
+        email = get_object_or_404(emails_about(obj), pk=email_id)
+        try:
+            resend = email_resend(email=email, user=request.user)
+        except EmailNotResendable as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
+                messages.SUCCESS,
+            )
+        return self._back(obj, "#deliveries")
 
     def _object_path(self, func, name: str):
         """The URL of the action `name` on one object, `<app>_<model>_<name>` by name."""
@@ -106,6 +137,17 @@ class ActionPagesMixin:
             context,
             status=400 if form is not None and form.is_bound and form.errors else 200,
         )
+
+
+def deliveries(obj) -> dict:
+    """For the page of a request or application: (email, resent) for each email about
+    it, newest first (`resent` when a failed one has been sent again already), and how
+    many failed and are not sent again yet."""
+    emails = list(emails_about(obj))
+    keys = {email.key for email in emails}
+    rows = [(email, email_resend_key(email) in keys) for email in emails]
+    failed = sum(1 for email, resent in rows if email.status == "failed" and not resent)
+    return {"deliveries": rows, "failed_emails": failed}
 
 
 def notes_add(request, formset, **owner) -> None:

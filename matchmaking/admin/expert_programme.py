@@ -17,6 +17,7 @@ from matchmaking.admin.common import (
     NONE,
     ActionPagesMixin,
     ApplicationNoteInline,
+    deliveries,
     notes_add,
 )
 from matchmaking.admin_forms import AwardForm, DeclineForm
@@ -235,7 +236,10 @@ class ExpertApplicationAdmin(StrictNumbers, ActionPagesMixin, admin.ModelAdmin):
         formset.changed_objects.append((row, score_form.changed_data))
 
     def panel_context(self, application):
-        return selectors.application_criteria(application=application)
+        return {
+            **selectors.application_criteria(application=application),
+            **deliveries(application),
+        }
 
     def get_urls(self):
         return [
@@ -247,6 +251,7 @@ class ExpertApplicationAdmin(StrictNumbers, ActionPagesMixin, admin.ModelAdmin):
             self._object_path(self.award_view, "award"),
             self._object_path(self.decline_view, "decline"),
             self._object_path(self.complete_view, "complete"),
+            *self._email_paths(),
             *super().get_urls(),
         ]
 

@@ -15,7 +15,7 @@ from django.urls import path
 from core.forms import errors_onto
 from core.money import money_exact
 from matchmaking import selectors, services
-from matchmaking.admin.common import ActionPagesMixin
+from matchmaking.admin.common import ActionPagesMixin, deliveries
 from matchmaking.admin_forms import CloseForm, FundingAwardForm, MergeForm, PartnershipLinkForm
 from matchmaking.models import MatchRequest, MatchSuggestion
 from matchmaking.ranking import reasons_from_data, staff_text
@@ -36,6 +36,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
         return {
             **selectors.match_request_panel(match_request=match_request, limit=SUGGESTIONS_SHOWN),
             **services.match_request_moves(match_request=match_request),
+            **deliveries(match_request),
         }
 
     def get_urls(self):
@@ -51,6 +52,7 @@ class MatchRequestWorkflowViews(ActionPagesMixin):
                 self.admin_site.admin_view(self.introduce_view),
                 name="matchmaking_matchrequest_introduce",
             ),
+            *self._email_paths(),
             *super().get_urls(),
         ]
 
