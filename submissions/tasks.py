@@ -6,6 +6,7 @@ from submissions.models import CouncilContact, RefreshCycle
 from submissions.services.notify import contact_invite as contact_invite_service
 from submissions.services.notify import cycle_invitations_send
 from submissions.services.notify import cycles_open_due as cycles_open_due_service
+from submissions.services.notify import decisions_announce_missed as decisions_missed_service
 from submissions.services.notify import reminders_send_due as reminders_send_due_service
 
 # Sending an email and picking up lost ones are the outbox's tasks (core.outbox.tasks).
@@ -41,3 +42,10 @@ def contact_invite(contact_id: int, site_url: str = "") -> int:
     if contact is None:  # deleted before the task ran
         return 0
     return len(contact_invite_service(contact=contact, site_url=site_url))
+
+
+@shared_task
+def decisions_announce_missed() -> int:
+    """Announce the decisions whose own announcement was lost (Celery beat, every 15
+    minutes); returns how many emails were queued. Nothing is told twice."""
+    return decisions_missed_service()

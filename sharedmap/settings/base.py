@@ -183,6 +183,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.outbox.tasks.emails_send_stale",
         "schedule": crontab(minute="*/15"),
     },
+    # Every 15 minutes (at 5, 20, 35 and 50 past): staff's decisions that no email
+    # carries yet (their announcement after commit was lost) are announced, once.
+    "refresh-decisions-missed": {
+        "task": "submissions.tasks.decisions_announce_missed",
+        "schedule": crontab(minute="5-59/15"),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

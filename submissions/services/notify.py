@@ -540,3 +540,46 @@ def contact_link_send(
         kind=KIND_CONTACT_LINK,
         questionnaire=questionnaire,
     )
+
+
+# A decision's announcement runs after its commit, in the process that made it; should
+# that process die first, or the outbox not be reached, beat announces it later. Only
+# decisions at least DECISION_GRACE old (their own announcement has had its chance, and
+# is not raced) and at most DECISION_CATCH_UP old (an old decision is not news).
+DECISION_GRACE = datetime.timedelta(minutes=10)
+DECISION_CATCH_UP = datetime.timedelta(days=14)
+
+
+def decisions_announce_missed(*, now: datetime.datetime | None = None) -> int:
+    """Announce the decisions no email carries yet (Celery beat, every 15 minutes):
+    a questionnaire's, when any decision on it was told to nobody, and a proposer's.
+    Returns how many emails were queued; a second run queues none (the keys)."""
+    now = now or timezone.now()
+    decided = ProposedChange.objects.filter(
+        status__in=DECIDED_STATUSES,
+        reviewed_at__gte=now - DECISION_CATCH_UP,
+        reviewed_at__lt=now - DECISION_GRACE,
+    )
+    queued = 0
+    questionnaire_ids = set(
+        decided.filter(questionnaire__isnull=False).values_list("questionnaire_id", flat=True)
+    )
+    # One whose latest decision is recent has its own announcement still under way.
+    questionnaire_ids -= set(
+        ProposedChange.objects.filter(
+            questionnaire_id__in=questionnaire_ids, reviewed_at__gte=now - DECISION_GRACE
+        ).values_list("questionnaire_id", flat=True)
+    )
+    for questionnaire in Questionnaire.objects.filter(pk__in=questionnaire_ids).order_by("pk"):
+        told = set().union(*_decisions_told(questionnaire).values())
+        ids = decided.filter(questionnaire=questionnaire).values_list("pk", flat=True)
+        if set(ids) - told:
+            queued += len(questionnaire_decisions_send(questionnaire=questionnaire))
+    proposals = decided.filter(questionnaire__isnull=True).exclude(submitted_by_email="")
+    keys = {f"proposal:{pk}:decision": pk for pk in proposals.values_list("pk", flat=True)}
+    keys_sent = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    missed = [pk for key, pk in keys.items() if key not in keys_sent]
+    for change in proposals.filter(pk__in=missed).order_by("pk"):
+        if proposal_decision_send(change=change) is not None:
+            queued += 1
+    return queued
