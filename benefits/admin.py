@@ -13,10 +13,11 @@ from benefits.models import (
     TrackerProposal,
     TrackerYear,
 )
-from core.admin import StrictNumbers
+from core.admin import TABULAR_DESCRIBED, StrictNumbers
 
 
 class PartnerInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = TrackerPartner
     extra = 0
     fields = ["name", "council", "baseline_cost", "baseline_fte", "agreed_share"]
@@ -24,16 +25,19 @@ class PartnerInline(StrictNumbers, admin.TabularInline):
 
 
 class SetupCostInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = SetupCost
     extra = 0
 
 
 class YearInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = TrackerYear
     extra = 0
 
 
 class RatingInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = BenefitRating
     extra = 0
 

@@ -19,6 +19,10 @@ class ReadOnly:
         return False
 
 
+# A tabular inline whose rows' inputs carry their hints on the page (Django's own names
+# them in aria-describedby but shows them only as the column heading's tooltip).
+TABULAR_DESCRIBED = "admin/edit_inline/tabular_described.html"
+
 # Numbers typed into the admin are read as every other form here reads them
 # (core.parsing): Django's own fields take "1_000" as 1000 and its DecimalField "1e3".
 AMOUNT_INVALID = "Enter an amount in pounds using the digits 0 to 9, like 5000 or 5,000.50."

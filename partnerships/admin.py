@@ -30,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnly, StrictNumbers
+from core.admin import TABULAR_DESCRIBED, ReadOnly, StrictNumbers
 from core.money import money_pounds
 from partnerships import admin_extensions
 from partnerships.admin_forms import (
@@ -342,6 +342,7 @@ class PartOfPartnershipInline:
 
 
 class CouncilMemberInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = PartnershipCouncil
     formset = CouncilMembersFormSet
     fields = ["council", "is_lead", "joined_year", "left_year"]
@@ -351,6 +352,7 @@ class CouncilMemberInline(StrictNumbers, PartOfPartnershipInline, admin.TabularI
 
 
 class PublicBodyMemberInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = PartnershipPublicBody
     fields = ["public_body", "is_lead", "joined_year", "left_year"]
     autocomplete_fields = ["public_body"]
@@ -358,6 +360,7 @@ class PublicBodyMemberInline(StrictNumbers, PartOfPartnershipInline, admin.Tabul
 
 
 class SavingsRecordInline(StrictNumbers, PartOfPartnershipInline, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = SavingsRecord
     formset = SavingsRecordsFormSet
     fields = [

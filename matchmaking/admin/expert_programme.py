@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
-from core.admin import StrictNumbers
+from core.admin import TABULAR_DESCRIBED, StrictNumbers
 from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import (
@@ -44,6 +44,7 @@ class AssessmentCriterionAdmin(StrictNumbers, admin.ModelAdmin):
 
 
 class CriterionScoreInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = CriterionScore
     extra = 0
     fields = ["criterion", "guidance", "score", "comment", "scored_by"]

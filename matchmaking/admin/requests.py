@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.activity.admin import ActivityInline
-from core.admin import StrictNumbers
+from core.admin import TABULAR_DESCRIBED, StrictNumbers
 from core.money import money_exact
 from matchmaking import selectors, services
 from matchmaking.admin.common import NONE, NoteInline, notes_add
@@ -19,6 +19,7 @@ Status = MatchRequest.Status
 
 
 class MatchSuggestionInline(StrictNumbers, admin.TabularInline):
+    template = TABULAR_DESCRIBED
     model = MatchSuggestion
     extra = 0
     fields = [

@@ -1,6 +1,7 @@
 """Every staff action page of match-making, the Expert Programme and the partnerships
-CSV upload points its inputs only at hints and messages that are on the page: each id an
-`aria-describedby` names is an element's id, before and after a refused POST."""
+CSV upload, and the change pages whose inlines are tables, point their inputs only at
+hints and messages that are on the page: each id an `aria-describedby` names is an
+element's id, before and after a refused POST."""
 
 from html.parser import HTMLParser
 
@@ -70,6 +71,7 @@ def _request_pages():
         (url("partnership"), {"partnership": "999999"}),
         (url("merge"), {"into": "999999"}),
         (reverse("admin:matchmaking_matchrequest_introduce", args=[suggestion.pk]), {}),
+        (url("change"), None),
     ]
 
 
@@ -86,6 +88,7 @@ def _application_pages():
         (url(application, "award"), {"expert_name": "", "amount": "1e3", "reason": ""}),
         (url(application, "decline"), {"reason": ""}),
         (url(awarded, "complete"), {}),
+        (url(application, "change"), None),
     ]
 
 
@@ -95,9 +98,10 @@ def test_each_match_making_action_page_describes_its_inputs_by_ids_on_the_page(s
         page = staff_client.get(url)
         assert page.status_code == 200, url
         assert dangling(page) == [], url
-        response = staff_client.post(url, refused)
-        assert response.status_code in (200, 400), url
-        assert dangling(response) == [], url
+        if refused is not None:
+            response = staff_client.post(url, refused)
+            assert response.status_code in (200, 400), url
+            assert dangling(response) == [], url
 
 
 def test_the_csv_upload_pages_describe_their_inputs_by_ids_on_the_page(admin_client):
@@ -120,3 +124,21 @@ def test_the_csv_upload_pages_describe_their_inputs_by_ids_on_the_page(admin_cli
     unchosen = admin_client.post(UPLOAD, {"token": token})
     assert "id_publish_error" in unchosen.content.decode()
     assert dangling(unchosen) == []
+
+
+def test_the_change_pages_with_tabular_rows_describe_each_row_by_ids_on_the_page(admin_client):
+    from partnerships.models import Partnership
+    from tests.benefits.factories import figures_enter, tracker_for
+
+    tracker, _token = tracker_for("adur-worthing")
+    figures_enter(tracker)
+    partnership = Partnership.objects.filter(
+        snapshot__isnull=True, savings_records__isnull=False
+    ).first()
+    for url in [
+        reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
+        reverse("admin:benefits_tracker_change", args=[tracker.pk]),
+    ]:
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert dangling(page) == [], url
