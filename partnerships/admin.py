@@ -6,6 +6,7 @@ more than a form save (publishing, the CSV upload) go through the services.
 """
 
 import json
+import re
 import secrets
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from core.admin import TABULAR_DESCRIBED, ReadOnly, StrictNumbers
 from core.money import money_pounds
 from partnerships import admin_extensions
 from partnerships.admin_forms import (
+    UPLOAD_TOKEN,
     CouncilMembersFormSet,
     PartnershipCsvConfirmForm,
     PartnershipCsvUploadForm,
@@ -653,9 +655,9 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
         the page) and checked again; it is loaded only if it would still do what the
         preview said."""
         form = PartnershipCsvConfirmForm(request.POST)
-        form.is_valid()
-        # The token is read only once it has the shape of one (the form's pattern).
-        token = "" if "token" in form.errors else form.cleaned_data["token"]
+        # The token is read only once it has the shape of one.
+        token = request.POST.get("token", "")
+        token = token if re.fullmatch(UPLOAD_TOKEN, token) else ""
         key = _upload_key(request, token)
         upload = cache.get(key) if token else None
         if upload is None:
@@ -669,6 +671,8 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
         if upload["update_existing"] and not self.has_change_permission(request):
             raise PermissionDenied
         preview = self._upload_preview(upload)
+        # The choice is about new partnerships: a file that creates none needs none.
+        form.fields["publish"].required = bool(preview.count("create"))
         if not form.is_valid():
             return self._preview_page(request, preview, form, status=400)
         if preview.digest != upload["digest"]:
@@ -685,7 +689,9 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
             request,
             PartnershipCsvUploadForm(initial={"update_existing": upload["update_existing"]}),
             report=report,
-            published=form.cleaned_data["publish"] == PublishChoice.NOW,
+            published=form.cleaned_data["publish"] == PublishChoice.NOW
+            if preview.count("create")
+            else None,
         )
 
     def _upload_context(self, request, title: str) -> dict:

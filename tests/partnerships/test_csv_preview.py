@@ -211,3 +211,14 @@ def test_the_preview_of_a_new_public_body_creates_no_body():
     assert plan.action == "create"
     assert plan.members == ["Adur", "Adur Preview Homes, a new public body (Housing)"]
     assert counts() == before
+
+
+def test_a_file_that_only_changes_partnerships_asks_no_publishing_choice(admin_client):
+    hoople = Partnership.objects.get(name="Hoople Ltd")
+    response = preview(admin_client, HEADER + HOOPLE, update_existing=True)
+    assert 'name="publish"' not in response.content.decode()
+    loaded = admin_client.post(UPLOAD, {"token": token_of(response)})
+    assert loaded.status_code == 200
+    hoople.refresh_from_db()
+    assert hoople.description == "A new description."
+    assert hoople.published
