@@ -638,7 +638,11 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
         upload = {"text": form.cleaned_data["file"], "update_existing": update_existing}
         preview = self._upload_preview(upload)
         token = secrets.token_urlsafe(24)
-        cache.set(_upload_key(request, token), {**upload, "digest": preview.digest}, UPLOAD_SECONDS)
+        cache.set(
+            _upload_key(request),
+            {**upload, "token": token, "digest": preview.digest},
+            UPLOAD_SECONDS,
+        )
         return self._preview_page(
             request, preview, PartnershipCsvConfirmForm(initial={"token": token})
         )
@@ -658,14 +662,17 @@ class PartnershipAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
         # The token is read only once it has the shape of one.
         token = request.POST.get("token", "")
         token = token if re.fullmatch(UPLOAD_TOKEN, token) else ""
-        key = _upload_key(request, token)
+        key = _upload_key(request)
         upload = cache.get(key) if token else None
+        if upload is not None and not secrets.compare_digest(upload["token"], token):
+            upload = None  # an older preview, replaced by a later upload
         if upload is None:
             return self._upload_page(
                 request,
                 PartnershipCsvUploadForm(),
-                problem="This preview has expired or its file was already loaded, so nothing "
-                "was saved. Upload the file again to see what it would do.",
+                problem="This preview has expired, a later upload has replaced it, or its file "
+                "was already loaded, so nothing was saved. Upload the file again to see what "
+                "it would do.",
                 status=400,
             )
         if upload["update_existing"] and not self.has_change_permission(request):
@@ -743,10 +750,11 @@ def _report_counts(report) -> list[tuple[str, int, int, int]]:
     ]
 
 
-def _upload_key(request: HttpRequest, token: str) -> str:
-    """Where an upload waits for its confirmation: the cache, under a random token and the
-    uploader's id, so that no one else's confirmation can load it."""
-    return f"partnerships:csv-upload:{request.user.pk}:{token}"
+def _upload_key(request: HttpRequest) -> str:
+    """Where an upload waits for its confirmation: the cache, one upload for each member
+    of staff (a new upload replaces the last, so the cache holds at most one file of at
+    most CSV_MAX_BYTES each), with the random token its preview page carries."""
+    return f"partnerships:csv-upload:{request.user.pk}"
 
 
 @admin.register(SavingsRecord)

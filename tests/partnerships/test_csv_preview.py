@@ -140,7 +140,9 @@ def test_a_confirmation_loads_the_file_once_and_only_from_the_server(admin_clien
     admin_client.post(UPLOAD, {"token": token, "publish": "publish"})
     again = admin_client.post(UPLOAD, {"token": token, "publish": "publish"})
     assert again.status_code == 400
-    assert "This preview has expired or its file was already loaded" in text(again.content.decode())
+    assert "This preview has expired, a later upload has replaced it, or its file" in text(
+        again.content.decode()
+    )
     assert Partnership.objects.filter(name=NEW_NAME).count() == 1
 
     made_up = admin_client.post(UPLOAD, {"token": "x" * 32, "publish": "publish"})
@@ -222,3 +224,12 @@ def test_a_file_that_only_changes_partnerships_asks_no_publishing_choice(admin_c
     hoople.refresh_from_db()
     assert hoople.description == "A new description."
     assert hoople.published
+
+
+def test_a_later_upload_replaces_the_preview_waiting_before_it(admin_client):
+    first = token_of(preview(admin_client, HEADER + NEW))
+    second = token_of(preview(admin_client, HEADER + NEW.replace("Preview Legal", "Second")))
+    assert admin_client.post(UPLOAD, {"token": first, "publish": "publish"}).status_code == 400
+    assert not Partnership.objects.filter(name=NEW_NAME).exists()
+    admin_client.post(UPLOAD, {"token": second, "publish": "publish"})
+    assert Partnership.objects.filter(name="Adur and Surrey Second").exists()
