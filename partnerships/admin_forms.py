@@ -20,7 +20,7 @@ from partnerships.services.csv_rows import PARTNERSHIP_COLUMNS
 # mistake, and the file waits in the cache between its preview and the confirmation.
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_MAX_ROWS = 2_000
-# The key under which an upload waits for its confirmation: secrets.token_urlsafe(24).
+# The token a preview page carries to confirm its upload: secrets.token_urlsafe(24).
 UPLOAD_TOKEN = r"[A-Za-z0-9_-]{32}"
 
 
