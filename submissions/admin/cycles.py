@@ -219,7 +219,15 @@ class RefreshCycleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return cycle
 
-    def _to_deliveries(self, cycle: RefreshCycle) -> HttpResponseRedirect:
+    def _to_deliveries(self, request: HttpRequest, cycle: RefreshCycle) -> HttpResponseRedirect:
+        """Back to where the button was: the dashboard's deliveries, or the page of the
+        cycle's questionnaire named by `back_to` (a button on that page)."""
+        back_to = request.POST.get("back_to", "")
+        if back_to.isascii() and back_to.isdigit() and len(back_to) <= 12:
+            questionnaire = cycle.questionnaires.filter(pk=int(back_to)).first()
+            if questionnaire is not None:
+                url = reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk])
+                return HttpResponseRedirect(f"{url}#questionnaire-deliveries")
         url = reverse("admin:submissions_refreshcycle_dashboard", args=[cycle.pk])
         return HttpResponseRedirect(f"{url}#deliveries")
 
@@ -237,7 +245,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
                 f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
                 messages.SUCCESS,
             )
-        return self._to_deliveries(cycle)
+        return self._to_deliveries(request, cycle)
 
     def contact_link_view(
         self, request: HttpRequest, cycle_id: int, questionnaire_id: int, contact_id: int
@@ -261,7 +269,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
                 f"sent to {contact.email}; the links other contacts have keep working.",
                 messages.SUCCESS,
             )
-        return self._to_deliveries(cycle)
+        return self._to_deliveries(request, cycle)
 
     def not_replied_csv(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
         """Councils that have not submitted, with their contacts (private: staff only)."""

@@ -152,6 +152,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
                 .defer("context")
                 .order_by("-created_at", "-pk"),
                 may_send=request.user.has_perm("submissions.change_refreshcycle"),
+                back_to=questionnaire.pk,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

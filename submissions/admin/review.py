@@ -67,9 +67,11 @@ def review_response(
 
 
 def _decided_message(counts: dict, choices) -> str:
-    said = f"{counts['accept']} change(s) accepted and published, {counts['reject']} rejected."
     merged = sum(1 for choice in choices if choice.merge_into is not None)
     kept = sum(1 for choice in choices if choice.merge_into is None and not choice.publish)
+    # "Published" only when it is true of every change accepted.
+    accepted = "accepted" if kept else "accepted and published"
+    said = f"{counts['accept']} change(s) {accepted}, {counts['reject']} rejected."
     details = [
         f"{merged} merged into a published partnership" if merged else "",
         f"{kept} new partnership(s) kept unpublished" if kept else "",

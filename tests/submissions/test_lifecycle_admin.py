@@ -227,9 +227,12 @@ def invited(django_capture_on_commit_callbacks, settings):
     return cycle
 
 
+def _change_page_url(questionnaire) -> str:
+    return reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk])
+
+
 def _change_page(client, questionnaire):
-    url = reverse("admin:submissions_questionnaire_change", args=[questionnaire.pk])
-    return client.get(url)
+    return client.get(_change_page_url(questionnaire))
 
 
 @pytest.mark.usefixtures("real_data", "celery_eager")
@@ -257,9 +260,13 @@ def test_the_questionnaire_page_shows_each_contacts_delivery_with_a_resend(
     # And outside the change form: a form inside a form would not submit.
     change_form = html.index('id="questionnaire_form"')
     assert html.index(f'action="{resend}"') > html.index("</form>", change_form)
+    # The button says where it was pressed, so staff come back to this page.
+    assert f'name="back_to" value="{worthing.pk}"' in html
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(resend)
+        back = staff.post(resend, {"back_to": str(worthing.pk)})
+    assert back.status_code == 302
+    assert back.url == _change_page_url(worthing) + "#questionnaire-deliveries"
     assert [m.to for m in mail.outbox] == [["wyn@worthing.gov.uk"]]
     page = text(_change_page(staff, worthing).content)
     assert "could not be delivered" not in page
@@ -275,3 +282,15 @@ def test_delivery_is_shown_only_to_staff_who_may_see_contacts(client, invited):
     page = _change_page(client, worthing)
     assert page.status_code == 200
     assert "wyn@worthing.gov.uk" not in text(page.content)
+
+
+@pytest.mark.usefixtures("real_data", "celery_eager")
+@pytest.mark.parametrize("back_to", ["", "0", "99999999", "1e3", "١", "x" * 50])
+def test_a_button_not_from_one_of_the_cycles_questionnaires_goes_back_to_the_dashboard(
+    staff, invited, back_to
+):
+    failed = OutboundEmail.objects.get(to="wyn@worthing.gov.uk", kind="refresh-invitation")
+    resend = reverse("admin:submissions_refreshcycle_email_resend", args=[invited.pk, failed.pk])
+    back = staff.post(resend, {"back_to": back_to})
+    dashboard = reverse("admin:submissions_refreshcycle_dashboard", args=[invited.pk])
+    assert back.status_code == 302 and back.url == f"{dashboard}#deliveries"

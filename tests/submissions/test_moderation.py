@@ -293,7 +293,9 @@ def test_staff_keep_a_public_proposal_unpublished_from_its_review_page(reviewer)
         {f"decision-{change.pk}": "accept", f"publish-{change.pk}": "unpublished"},
         follow=True,
     )
-    assert "1 new partnership(s) kept unpublished" in text(response.content)
+    said = text(response.content)
+    assert "1 change(s) accepted, 0 rejected." in said, "not 'published' when it was not"
+    assert "1 new partnership(s) kept unpublished" in said
     change.refresh_from_db()
     assert change.status == ProposedChange.Status.ACCEPTED
     assert not change.partnership.published
