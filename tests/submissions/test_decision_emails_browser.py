@@ -5,24 +5,20 @@ gets one email of both decisions and sees them on the questionnaire. A member of
 public sends a proposal through the public form; staff accept it; the proposer gets one
 email whose link opens the partnership's public page."""
 
-import datetime
 import re
 from html import unescape
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.outbox.models import OutboundEmail
-from partnerships.models import Council, Partnership, ServiceCategory
-from submissions.models import CouncilContact, ProposedChange, Questionnaire, RefreshCycle
-from submissions.services import cycle_open, link_issue
+from partnerships.models import Partnership, ServiceCategory
+from submissions.models import ProposedChange
+from tests.submissions.browser_steps import adur_invitation, staff_log_in
 
 pytestmark = pytest.mark.browser
 
-ADUR = "E07000223"
 NEW_NAME = "Adur and West Sussex home safety visits"
 REASON = "The figure covers 2023/24, not 2025/26: send this year's figure."
 
@@ -36,27 +32,8 @@ def site(settings, live_server):
 
 @pytest.fixture
 def invitation(live_real_data):
-    """Adur's questionnaire in an open cycle, Jo its one contact, and Jo's link."""
-    today = timezone.localdate()
-    cycle = RefreshCycle.objects.create(
-        financial_year=2025,
-        opens_on=today - datetime.timedelta(days=3),
-        deadline=today + datetime.timedelta(days=20),
-    )
-    adur = Council.objects.get(gss_code=ADUR)
-    CouncilContact.objects.create(council=adur, name="Jo Bloggs", email="jo@adur.gov.uk")
-    cycle_open(cycle=cycle)
-    questionnaire = Questionnaire.objects.get(cycle=cycle, council=adur)
-    return questionnaire, link_issue(questionnaire=questionnaire)
-
-
-def _staff_log_in(page, site) -> None:
-    get_user_model().objects.create_superuser("lga", "lga@local.gov.uk", "correct horse")
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Username").fill("lga")
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    """Adur's questionnaire in an open cycle, and the link from its invitation."""
+    return adur_invitation()
 
 
 def _decide(page, change: ProposedChange, decision: str, reason: str = "") -> None:
@@ -124,7 +101,7 @@ def test_the_council_hears_once_of_what_staff_accepted_and_rejected_and_why(page
     assert _decision_emails("jo@adur.gov.uk") == []
 
     # A member of staff accepts the collaboration and rejects the figure, saying why.
-    _staff_log_in(page, site)
+    staff_log_in(page, site)
     page.goto(f"{site}/admin/submissions/questionnaire/{questionnaire.pk}/review/")
     _decide(page, new, "Accept")
     _decide(page, figure, "Reject", REASON)
@@ -175,7 +152,7 @@ def test_a_proposer_hears_once_that_staff_accepted_and_follows_the_link_to_its_p
     change = ProposedChange.objects.get(questionnaire=None, status="pending")
     assert _decision_emails("pat@adur.gov.uk") == []
 
-    _staff_log_in(page, site)
+    staff_log_in(page, site)
     page.goto(f"{site}/admin/submissions/proposedchange/{change.pk}/review/")
     _decide(page, change, "Accept")
     page.get_by_role("button", name="Save the decisions").click()

@@ -3,38 +3,24 @@ collaboration and submits, staff accept it, the council changes one other answer
 submits again; the collaboration is published once and the questionnaire shows what
 was accepted."""
 
-import datetime
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from partnerships.models import Council, Partnership
-from submissions.models import CouncilContact, ProposedChange, Questionnaire, RefreshCycle
-from submissions.services import cycle_open, link_issue
+from partnerships.models import Partnership
+from submissions.models import ProposedChange
 from submissions.services.staff import changes_decide
+from tests.submissions.browser_steps import adur_invitation
 
 pytestmark = pytest.mark.browser
 
-ADUR = "E07000223"
 NEW_NAME = "Adur and Worthing shared CCTV"
 
 
 @pytest.fixture
 def invitation(live_real_data):
     """Adur's questionnaire in an open cycle, and the link from its invitation."""
-    today = timezone.localdate()
-    cycle = RefreshCycle.objects.create(
-        financial_year=2025,
-        opens_on=today - datetime.timedelta(days=3),
-        deadline=today + datetime.timedelta(days=20),
-    )
-    adur = Council.objects.get(gss_code=ADUR)
-    CouncilContact.objects.create(council=adur, name="Jo Bloggs", email="jo@adur.gov.uk")
-    cycle_open(cycle=cycle)
-    questionnaire = Questionnaire.objects.get(cycle=cycle, council=adur)
-    return questionnaire, link_issue(questionnaire=questionnaire)
+    return adur_invitation()
 
 
 def _accept_pending(questionnaire) -> list[str]:

@@ -2,38 +2,23 @@
 the questionnaire from the invitation link, leaves and comes back, submits; a member of
 staff accepts the changes in the admin; the new collaboration is on the public map."""
 
-import datetime
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from partnerships.models import Council, Partnership, SavingsRecord
-from submissions.models import CouncilContact, ProposedChange, Questionnaire, RefreshCycle
-from submissions.services import cycle_open, link_issue
+from partnerships.models import Partnership, SavingsRecord
+from submissions.models import ProposedChange
 from tests.axe import assert_no_violations
+from tests.submissions.browser_steps import ADUR, adur_invitation, staff_log_in
 
 pytestmark = pytest.mark.browser
 
-ADUR = "E07000223"
 NEW_NAME = "Adur and West Sussex home safety visits"
 
 
 @pytest.fixture
 def invitation(live_real_data):
     """Adur's questionnaire in an open cycle, and the link from its invitation."""
-    today = timezone.localdate()
-    cycle = RefreshCycle.objects.create(
-        financial_year=2025,
-        opens_on=today - datetime.timedelta(days=3),
-        deadline=today + datetime.timedelta(days=20),
-    )
-    adur = Council.objects.get(gss_code=ADUR)
-    CouncilContact.objects.create(council=adur, name="Jo Bloggs", email="jo@adur.gov.uk")
-    cycle_open(cycle=cycle)
-    questionnaire = Questionnaire.objects.get(cycle=cycle, council=adur)
-    return questionnaire, link_issue(questionnaire=questionnaire)
+    return adur_invitation()
 
 
 def test_an_officer_answers_and_staff_publish_the_new_collaboration(page, live_server, invitation):
@@ -130,11 +115,7 @@ def test_an_officer_answers_and_staff_publish_the_new_collaboration(page, live_s
     expect(page.get_by_role("link", name=NEW_NAME)).to_have_count(0)
 
     # A member of staff logs in to the admin and accepts the changes.
-    get_user_model().objects.create_superuser("lga", "lga@local.gov.uk", "correct horse")
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("lga")
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Log in").click()
+    staff_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/admin/submissions/questionnaire/{questionnaire.pk}/review/")
     expect(page.get_by_text(NEW_NAME).first).to_be_visible()
     accepts = page.locator('input[type="radio"][value="accept"]')

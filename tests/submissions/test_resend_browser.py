@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -20,6 +19,7 @@ from submissions.models import CouncilContact, Questionnaire, RefreshCycle
 from submissions.services import cycle_open
 from submissions.services.notify import cycle_invitations_send
 from tests.axe import assert_no_violations
+from tests.submissions.browser_steps import staff_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,7 @@ def invited(settings, live_server, live_real_data):
 
 
 def _dashboard(page, live_server, cycle):
-    get_user_model().objects.create_superuser("lga", "lga@local.gov.uk", "correct horse")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("lga")
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Log in").click()
+    staff_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/admin/submissions/refreshcycle/{cycle.pk}/dashboard/")
     expect(page.get_by_role("heading", name="Email to each contact")).to_be_visible()
 

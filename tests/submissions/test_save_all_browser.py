@@ -2,38 +2,25 @@
 Save all keeps every text typed, a colleague's earlier copy of the page is told of the
 save without losing its own text, and leaving with unsaved changes asks first."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from partnerships.models import Council
-from submissions.models import CouncilContact, Questionnaire, QuestionnaireItem, RefreshCycle
-from submissions.services import cycle_open, link_issue, questionnaire_partnership_add
+from submissions.models import QuestionnaireItem
+from submissions.services import questionnaire_partnership_add
 from tests.axe import assert_no_violations
 from tests.partnerships.factories import partnership_with_members
+from tests.submissions.browser_steps import adur_invitation
 
 pytestmark = pytest.mark.browser
 
-ADUR = "E07000223"
 CHANGED = "Something has changed (details, partners or savings)"
 
 
 @pytest.fixture
 def invitation(live_real_data):
     """Adur's questionnaire in an open cycle, and the link from its invitation."""
-    today = timezone.localdate()
-    cycle = RefreshCycle.objects.create(
-        financial_year=2025,
-        opens_on=today - datetime.timedelta(days=3),
-        deadline=today + datetime.timedelta(days=20),
-    )
-    adur = Council.objects.get(gss_code=ADUR)
-    CouncilContact.objects.create(council=adur, name="Jo Bloggs", email="jo@adur.gov.uk")
-    cycle_open(cycle=cycle)
-    questionnaire = Questionnaire.objects.get(cycle=cycle, council=adur)
-    return questionnaire, link_issue(questionnaire=questionnaire)
+    return adur_invitation()
 
 
 def test_two_colleagues_on_the_all_on_one_page_view_keep_every_typed_text(
