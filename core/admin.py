@@ -1,7 +1,9 @@
 """What every app's admin shares."""
 
+from django.contrib import messages
 from django.db import models
 
+from core.outbox.services import EmailNotResendable, email_resend
 from core.parsing import MoneyField, StrictDecimalField, StrictIntegerField
 
 
@@ -17,6 +19,21 @@ class ReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def email_resend_said(model_admin, request, email) -> None:
+    """Send one failed email again from an admin button (core.outbox's `email_resend`),
+    and say on the next page what happened: being sent again, or why it cannot be."""
+    try:
+        resend = email_resend(email=email, user=request.user)
+    except EmailNotResendable as error:
+        model_admin.message_user(request, str(error), messages.ERROR)
+    else:
+        model_admin.message_user(
+            request,
+            f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
+            messages.SUCCESS,
+        )
 
 
 # A tabular inline whose rows' inputs carry their hints on the page (Django's own names

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin import email_resend_said
 from core.forms import errors_onto
-from core.outbox.services import EmailNotResendable, email_resend, email_resend_key, emails_about
+from core.outbox.services import email_resend_key, emails_about
 from matchmaking import services
 from matchmaking.models import Note
 
@@ -57,16 +58,7 @@ class ActionPagesMixin:
         if request.method != "POST":
             return self._back(obj, "#deliveries")
         email = get_object_or_404(emails_about(obj), pk=email_id)
-        try:
-            resend = email_resend(email=email, user=request.user)
-        except EmailNotResendable as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
-                messages.SUCCESS,
-            )
+        email_resend_said(self, request, email)
         return self._back(obj, "#deliveries")
 
     def _object_path(self, func, name: str):

@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.admin import email_resend_said
 from core.exports import CsvWriter
-from core.outbox.services import EmailNotResendable, email_resend
 from submissions import tasks
 from submissions.admin.common import NONE, errors_text, site_url
 from submissions.models import (
@@ -235,16 +235,7 @@ class RefreshCycleAdmin(admin.ModelAdmin):
         """Send one failed email of the cycle again, to the one address it was for."""
         cycle = self._dashboard_post(request, cycle_id)
         email = get_object_or_404(emails_of_cycle(cycle), pk=email_id)
-        try:
-            resend = email_resend(email=email, user=request.user)
-        except EmailNotResendable as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"The {email.kind.replace('-', ' ')} email to {resend.to} is being sent again.",
-                messages.SUCCESS,
-            )
+        email_resend_said(self, request, email)
         return self._to_deliveries(request, cycle)
 
     def contact_link_view(
