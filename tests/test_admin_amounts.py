@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -16,6 +15,7 @@ from core.admin import AMOUNT_INVALID, NUMBER_INVALID
 from matchmaking.models import ExpertApplication, FundingBudget, MatchRequest
 from partnerships.models import Council, Partnership, SavingsRecord
 from tests.benefits.factories import figures_enter, tracker_for
+from tests.form_data import page_data
 from tests.matchmaking.factories import (
     ExpertApplicationFactory,
     FundingBudgetFactory,
@@ -26,59 +26,6 @@ from tests.partnerships.factories import SavingsRecordFactory, partnership_with_
 pytestmark = pytest.mark.usefixtures("real_data")
 
 NOT_NUMBERS = ["1_000", "1e3", "ten"]
-
-
-class FormData(HTMLParser):
-    """The values a browser would send for the admin's change form (`<model>_form`)."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, []
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data.append((name, attrs.get("value", "on")))
-            else:
-                self.data.append((name, attrs.get("value", "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.data.append((self._textarea[0], self._textarea[1].lstrip("\n")))
-            self._textarea = None
-
-
-def page_data(client, url: str, form_id: str) -> dict:
-    parser = FormData(form_id)
-    page = client.get(url)
-    assert page.status_code == 200
-    parser.feed(page.content.decode())
-    data: dict = {}
-    for name, value in parser.data:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 @dataclass

@@ -2,7 +2,6 @@
 weights, the shortlist, introductions, status moves, funding and the programme."""
 
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -13,6 +12,7 @@ from core.outbox.models import OutboundEmail
 from matchmaking.models import ExpertApplication, MatchRequest, MatchSuggestion
 from matchmaking.ranking import WEIGHTS
 from submissions.models import CouncilContact
+from tests.form_data import page_data
 from tests.matchmaking.factories import (
     CriterionFactory,
     ExpertApplicationFactory,
@@ -300,61 +300,10 @@ def test_unconfirmed_requests_reach_staff_only_when_asked_for(staff_client):
     assert unconfirmed.reference in text and confirmed.reference not in text
 
 
-class FormData(HTMLParser):
-    """The values a browser would send for the form with the given id."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, []
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
-            if attrs.get("type") in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data.append((name, attrs.get("value", "on")))
-            else:
-                self.data.append((name, attrs.get("value", "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.data.append((self._textarea[0], self._textarea[1].lstrip("\n")))
-            self._textarea = None
-
-
-def change_form_data(client, url: str, form_id: str) -> dict:
-    parser = FormData(form_id)
-    parser.feed(client.get(url).content.decode())
-    data: dict = {}
-    for name, value in parser.data:
-        data.setdefault(name, []).append(value)
-    return data
-
-
 def test_staff_add_a_council_by_hand_and_keep_a_note(staff_client, staff):
     request = MatchRequestFactory(council=council(ADUR))
     url = change_url(request)
-    data = change_form_data(staff_client, url, "matchrequest_form")
+    data = page_data(staff_client, url, "matchrequest_form")
     assert data["suggestions-TOTAL_FORMS"] == ["0"]
     far = council("E09000001")  # the City of London, outside the ranking's reach
     data.update(
@@ -387,7 +336,7 @@ def test_an_introduced_council_cannot_be_taken_off_the_shortlist(staff_client):
         match_request=request, council=council(WORTHING), introduced_at=timezone.now()
     )
     url = change_url(request)
-    data = change_form_data(staff_client, url, "matchrequest_form")
+    data = page_data(staff_client, url, "matchrequest_form")
     data["suggestions-0-DELETE"] = ["on"]
     response = staff_client.post(url, data, follow=True)
     assert "An introduced council stays on the shortlist." in response.content.decode()
