@@ -11,17 +11,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from partnerships.models import (
-    Council,
-    Partnership,
-    PartnershipCouncil,
-    PartnershipPublicBody,
-    PublicBody,
-    ServiceCategory,
-)
+from partnerships.models import Council, Partnership, PublicBody, ServiceCategory
+from partnerships.selectors import members_prefetches
 
-# Council and body boundaries are large and never part of the facts.
-_BOUNDARIES = ("boundary", "boundary_low")
 # The facts a partnership's own columns hold, each named as its field is.
 OWN_FACTS = (
     "name",
@@ -82,24 +74,13 @@ class PublishedFacts:
 
 
 def facts_prefetch(prefix: str = "") -> list[Prefetch]:
-    """The prefetches `published_facts` reads; `prefix` reaches the partnership through
-    a relation (`"partnership__"`)."""
+    """The prefetches `published_facts` reads (members without their boundaries);
+    `prefix` reaches the partnership through a relation (`"partnership__"`)."""
     return [
         Prefetch(
             f"{prefix}categories", queryset=ServiceCategory.objects.order_by("position", "name")
         ),
-        Prefetch(
-            f"{prefix}council_memberships",
-            queryset=PartnershipCouncil.objects.select_related("council")
-            .defer(*(f"council__{name}" for name in _BOUNDARIES))
-            .order_by("-is_lead", "council__short_name"),
-        ),
-        Prefetch(
-            f"{prefix}body_memberships",
-            queryset=PartnershipPublicBody.objects.select_related("public_body")
-            .defer("public_body__boundary")
-            .order_by("-is_lead", "public_body__name"),
-        ),
+        *members_prefetches(prefix),
         f"{prefix}savings_records",
     ]
 

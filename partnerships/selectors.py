@@ -20,20 +20,43 @@ from partnerships.page_extensions import partnership_note_annotations, partnersh
 from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
 
-def members_prefetches() -> list[Prefetch]:
-    """Member councils (lead first) and member public bodies, each with its row."""
+def boundary_fields(model) -> list[str]:
+    """The columns of `model` that hold geometry (GeoJSON text, megabytes in all):
+    every field whose name starts with `boundary`."""
+    return [f.name for f in model._meta.concrete_fields if f.name.startswith("boundary")]
+
+
+def without_boundaries(queryset: QuerySet, *related: str) -> QuerySet:
+    """`queryset` joined to `related` (select_related paths) with the geometry columns
+    of its model and of every related model deferred: what every read that does not
+    draw a shape uses, so no list, page, panel or export loads one."""
+    deferred = boundary_fields(queryset.model)
+    for path in related:
+        model = queryset.model
+        for name in path.split("__"):
+            model = model._meta.get_field(name).related_model
+        deferred += [f"{path}__{name}" for name in boundary_fields(model)]
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.defer(*deferred)
+
+
+def members_prefetches(prefix: str = "") -> list[Prefetch]:
+    """Member councils (lead first) and member public bodies, each with its row, and no
+    boundary of either: the one prefetch of a partnership's members (`prefix` reaches
+    the partnership through a relation, `"partnership__"`)."""
     return [
         Prefetch(
-            "council_memberships",
-            queryset=PartnershipCouncil.objects.select_related("council").order_by(
+            f"{prefix}council_memberships",
+            queryset=without_boundaries(PartnershipCouncil.objects.all(), "council").order_by(
                 "-is_lead", "council__short_name"
             ),
         ),
         Prefetch(
-            "body_memberships",
-            queryset=PartnershipPublicBody.objects.select_related("public_body").order_by(
-                "-is_lead", "public_body__name"
-            ),
+            f"{prefix}body_memberships",
+            queryset=without_boundaries(
+                PartnershipPublicBody.objects.all(), "public_body"
+            ).order_by("-is_lead", "public_body__name"),
         ),
     ]
 
@@ -87,11 +110,11 @@ def council_list(
         .values_list(f"{SHOWN}id")
         .annotate(n=Count("partnership", distinct=True))
     )
-    councils = (
-        GenerationCouncil.objects.filter(generation_id=period.generation_id)
-        .select_related("region", "council")
-        .order_by(F("region__name").asc(nulls_last=True), "name")
-    )
+    councils = without_boundaries(
+        GenerationCouncil.objects.filter(generation_id=period.generation_id),
+        "region",
+        "council",
+    ).order_by(F("region__name").asc(nulls_last=True), "name")
     if narrowed:
         councils = councils.filter(pk__in=list(counts))
     listed = list(councils)
@@ -105,9 +128,10 @@ def council_get(*, gss_code: str) -> Council | None:
     predecessors and successors (each way), and `latest_boundary`: the boundary of the
     latest generation it is in (a former council draws its own); None if unknown. The
     partnerships it counts come from `map_layers.council_partnerships`."""
+    others = without_boundaries(Council.objects.order_by("short_name"))
     council = (
-        Council.objects.filter(gss_code=gss_code)
-        .select_related(
+        without_boundaries(
+            Council.objects.filter(gss_code=gss_code),
             "region",
             "county",
             "fire_rescue_authority",
@@ -116,9 +140,9 @@ def council_get(*, gss_code: str) -> Council | None:
             "combined_authority",
         )
         .prefetch_related(
-            Prefetch("neighbours", queryset=Council.objects.order_by("short_name")),
-            Prefetch("replaced_by", queryset=Council.objects.order_by("short_name")),
-            Prefetch("predecessors", queryset=Council.objects.order_by("short_name")),
+            Prefetch("neighbours", queryset=others),
+            Prefetch("replaced_by", queryset=others),
+            Prefetch("predecessors", queryset=others),
         )
         .annotate(
             latest_boundary=Subquery(
