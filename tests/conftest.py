@@ -68,6 +68,14 @@ def celery_eager(request):
     celery_app.conf.task_always_eager = before
 
 
+@pytest.fixture(autouse=True)
+def map_data_version_per_test():
+    """A new data version after each test: its rows are rolled back, which sends no
+    signal, so what it cached under its version must not serve the next test."""
+    yield
+    map_data_changed()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
