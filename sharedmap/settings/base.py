@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "core.middleware.NulRefusalMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # /health/ for the load balancer, answered before the host check, the session and
+    # CSRF, with the headers above (sharedmap/health.py).
+    "sharedmap.health.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -49,6 +49,10 @@ STORAGES = {
 # HTTPS everywhere: https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer probes each container over plain HTTP at its own address; the health
+# reply holds no secret and no link (sharedmap/health.py).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-redirect-exempt
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,154 @@
+"""The load balancer's health endpoint, /health/, as the load balancer and an operator meet
+it: 200 while the database, the cache and the broker answer, 503 when one does not, and
+nothing in the reply a member of the public should not read.
+"""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.urls import reverse
+
+# A Redis that is not there: nothing listens on port 1, so a connection is refused at once.
+NO_REDIS = "redis://127.0.0.1:1/0"
+
+pytestmark = pytest.mark.django_db
+
+
+def applicable_checks(settings) -> dict[str, str]:
+    """What this run's configuration has: a broker only when REDIS_URL names one (the
+    PG/Redis CI run); the zero-setup default runs tasks eagerly, with no broker."""
+    checks = {"database": "ok", "cache": "ok"}
+    if settings.REDIS_URL:
+        checks["broker"] = "ok"
+    return checks
+
+
+def test_a_healthy_site_answers_200_with_a_plain_status_per_check(client, settings):
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "checks": applicable_checks(settings)}
+    assert reverse("health") == "/health/"
+
+
+def test_with_redis_url_set_the_broker_is_really_asked(client, settings):
+    # On the PG/Redis run the broker is Redis and is pinged; on the zero-setup default
+    # there is no broker to report, so the reply does not pretend to have checked one.
+    body = client.get("/health/").json()
+
+    assert body["checks"].get("broker") == ("ok" if settings.REDIS_URL else None)
+    assert settings.CELERY_BROKER_URL.startswith("redis://") == bool(settings.REDIS_URL)
+
+
+def test_the_zero_setup_default_checks_the_database_and_the_cache_only(client, settings):
+    settings.CELERY_BROKER_URL = "memory://"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok"}
+
+
+def test_the_database_down_answers_503_without_its_error_text(client):
+    refused = OperationalError('connection to server at "db-primary.internal" failed')
+    # On the class: the check may run on another thread, with its own connection.
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=refused):
+        response = client.get("/health/")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "unavailable"
+    assert body["checks"]["cache"] == "ok"
+    assert b"db-primary" not in response.content
+    assert b"connection" not in response.content
+
+
+def test_the_cache_down_answers_503(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NO_REDIS}
+    }
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "unavailable"
+    assert response.json()["checks"]["database"] == "ok"
+    assert b"127.0.0.1" not in response.content
+
+
+def test_the_broker_down_answers_503_naming_no_host(client, settings):
+    settings.CELERY_BROKER_URL = NO_REDIS
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {**applicable_checks(settings), "broker": "unavailable"},
+    }
+    assert b"127.0.0.1" not in response.content
+    assert b"6379" not in response.content
+
+
+def test_the_reply_holds_no_personal_or_internal_data(client, settings, django_user_model):
+    officer = django_user_model.objects.create_user("officer", "officer@adur.gov.uk")
+    client.force_login(officer)
+
+    response = client.get("/health/")
+
+    # Exactly a status and the checks' names: no versions, hosts, timings or errors.
+    assert response.json() == {"status": "ok", "checks": applicable_checks(settings)}
+    for header in ("Server", "X-Powered-By", "Set-Cookie"):
+        assert header not in response.headers
+    assert b"officer" not in response.content
+    assert b"adur" not in response.content
+
+
+def test_it_answers_without_a_session_or_csrf_token_and_is_never_cached(client):
+    response = client.get("/health/")
+
+    assert response.cookies == {}
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    # Only a read: a POST is refused, so there is nothing for a CSRF token to guard.
+    refused = client.post("/health/")
+    assert refused.status_code == 405
+    assert "GET" in refused["Allow"]
+    assert client.head("/health/").status_code == 200
+
+
+def test_it_carries_the_site_csp_and_security_headers(client):
+    response = client.get("/health/")
+
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_load_balancer_may_ask_with_its_own_internal_address(client):
+    # A target group's probe names the container's IP as the Host, which is not (and
+    # should not be) in ALLOWED_HOSTS: the pages refuse it, the health reply does not.
+    internal = {"HTTP_HOST": "10.0.3.7:8000"}
+
+    assert client.get("/about/data/", **internal).status_code == 400
+    assert client.get("/health/", **internal).status_code == 200
+
+
+def test_a_probe_asks_the_database_only_select_1_whatever_the_data(client):
+    statements: list[str] = []
+    real_execute = CursorWrapper.execute
+
+    def recording(self, sql, params=None):
+        statements.append(sql)
+        return real_execute(self, sql, params)
+
+    with mock.patch.object(CursorWrapper, "execute", recording):
+        assert client.get("/health/").status_code == 200
+
+    assert statements == ["SELECT 1"]
