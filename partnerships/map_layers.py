@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import shapely
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, TextField, Value
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from shapely.geometry import MultiPolygon, Polygon
@@ -22,6 +23,7 @@ from partnerships import timeline
 from partnerships.models import (
     Council,
     CouncilType,
+    DataLoad,
     Generation,
     GenerationCouncil,
     Partnership,
@@ -30,7 +32,7 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
-from partnerships.selectors import members_prefetches
+from partnerships.selectors import members_prefetches, without_boundaries
 from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
 # Councils that sit above the district level; the default layer shows the rest, which
@@ -55,6 +57,10 @@ COUNT_CLASSES = (
 )
 
 _VERSION_KEY = "map-layers:token"
+_LOAD_KEY = "map-layers:load"
+# How long a process goes before looking again for a reference-data load made in
+# another process that could not reach its cache (see `map_data_version`).
+_LOAD_RECHECK_SECONDS = 60
 # Built layers expire in time, so those of old data versions do not pile up in Redis.
 _CACHE_SECONDS = 6 * 60 * 60
 # Light boundaries are simplified, so pad their bounds a little before testing a
@@ -63,24 +69,56 @@ _BOUNDS_PADDING = 0.01
 
 
 def map_data_changed() -> None:
-    """Start a new data version, so cached layers and their ETags are dropped."""
+    """Start a new data version, so cached layers, boundaries, bodies, list pages and
+    their ETags are dropped. Every write that changes what the map or the API shows
+    calls it: the signals (`partnerships.signals`) for saves and deletes, and each
+    write that sends none (`partnerships_publish`'s bulk update, the reference-data
+    load, a map snapshot, a submission applied) after its commit."""
     cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def map_data_version() -> str:
-    """A short string that changes whenever what the map shows changes.
+def map_data_changed_on_commit() -> None:
+    """`map_data_changed` now, so this transaction's own reads see the change, and
+    again after commit, so a layer another request built from the old rows meanwhile
+    is dropped too."""
+    map_data_changed()
+    transaction.on_commit(map_data_changed)
 
-    Two parts: a token renewed by signals when a council, partnership or membership is
-    saved or deleted, and a fingerprint of the published memberships. The fingerprint
-    catches writes that send no signals, such as `partnerships_publish`, which uses
-    `QuerySet.update()`. It costs one aggregate query.
-    """
-    token = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    fingerprint = PartnershipCouncil.objects.filter(partnership__published=True).aggregate(
-        n=Count("id"), ids=Sum("id"), squares=Sum(F("id") * F("id"))
+
+def _last_load() -> int:
+    return (
+        DataLoad.objects.filter(finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
     )
-    raw = f"{token}:{fingerprint['n']}:{fingerprint['ids']}:{fingerprint['squares']}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def map_data_version() -> str:
+    """A short string that changes whenever what the map or the API shows changes: one
+    cache read, no query.
+
+    Two parts. A token, made when missing and renewed by `map_data_changed`, which
+    every write calls. And the last reference-data load (`DataLoad`), because the
+    loader runs as a management command, in a process of its own: with a shared
+    cache (Redis) its own `map_data_changed` reaches every process, but with the
+    per-process memory cache of development it reaches nobody, and a server started
+    before the load would draw the old councils for ever. So each process reads the
+    last load when it starts, and again at most once every `_LOAD_RECHECK_SECONDS`
+    (one small query a minute, never on the requests in between).
+    """
+    stored = cache.get_many([_VERSION_KEY, _LOAD_KEY])
+    token = stored.get(_VERSION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(_VERSION_KEY, token, timeout=None):
+            token = cache.get(_VERSION_KEY) or token
+    load = stored.get(_LOAD_KEY)
+    if load is None:
+        load = _last_load()
+        cache.set(_LOAD_KEY, load, timeout=_LOAD_RECHECK_SECONDS)
+    return hashlib.sha256(f"{token}:{load}".encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -370,7 +408,7 @@ def council_panel_council(
         partnerships = timeline.partnerships_running(
             Partnership.objects.filter(published=True), period
         )
-    council = Council.objects.filter(gss_code=gss_code).first()
+    council = without_boundaries(Council.objects.filter(gss_code=gss_code)).first()
     if council is None:
         return None
     council.published_partnerships = council_partnerships(
@@ -455,10 +493,11 @@ def category_colours() -> list[dict[str, str]]:
     ]
 
 
-def _area_of(rows: list[tuple[str, str]]) -> str:
-    """The outline of the area the given councils (gss_code, light boundary) cover, as
-    GeoJSON: their union, computed by GEOS."""
-    shapes = shapely.from_geojson([boundary for _code, boundary in rows])
+def _area_of(codes: list[str]) -> str:
+    """The outline of the area the given current councils (GSS codes) cover, as
+    GeoJSON: the union of their light boundaries, computed by GEOS."""
+    boundaries = Council.objects.filter(gss_code__in=codes).values_list("boundary_low", flat=True)
+    shapes = shapely.from_geojson(list(boundaries))
     return shapely.to_geojson(shapely.union_all(shapely.make_valid(shapes)))
 
 
@@ -468,7 +507,7 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
     councils that name it as their fire, police, health or combined authority) or, where
     it covers none, a point at the centre of the member councils for a labelled marker.
     None if there is no such published partnership. Five queries; the areas are cached
-    per data version."""
+    per data version, and only building one reads boundaries."""
     partnership = (
         Partnership.objects.filter(slug=slug, published=True)
         .prefetch_related("categories", *members_prefetches())
@@ -488,7 +527,7 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
         else None
     )
     body_ids = {body.pk for body in bodies}
-    covering: dict[int, list[tuple[str, str]]] = {pk: [] for pk in body_ids}
+    covering: dict[int, list[str]] = {pk: [] for pk in body_ids}
     if body_ids:
         query = Q()
         for field in _COVERING_FIELDS:
@@ -498,22 +537,22 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
             .exclude(council_type__in=UPPER_TIER_TYPES)
             .exclude(boundary_low="")
             .order_by("gss_code")
-            .values_list("gss_code", "boundary_low", *_COVERING_FIELDS)
+            .values_list("gss_code", *_COVERING_FIELDS)
         )
-        for gss_code, boundary, *body_keys in rows:
+        for gss_code, *body_keys in rows:
             for key in body_keys:
                 if key in covering:
-                    covering[key].append((gss_code, boundary))
+                    covering[key].append(gss_code)
     sectors = dict(Sector.choices)
     kinds = dict(PublicBodyKind.choices)
     drawn = []
     for body in bodies:
-        rows = covering.get(body.pk, [])
+        codes = covering.get(body.pk, [])
         area = None
-        if rows:
+        if codes:
             area = cache.get_or_set(
                 f"map-layers:{version}:body-area:{body.pk}",
-                lambda rows=rows: _area_of(rows),
+                lambda codes=codes: _area_of(codes),
                 timeout=_CACHE_SECONDS,
             )
         drawn.append(
@@ -521,7 +560,7 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
                 "name": body.name,
                 "sector": sectors.get(body.sector, body.sector),
                 "kind": kinds.get(body.kind, body.kind),
-                "covers": [code for code, _boundary in rows],
+                "covers": codes,
                 "area": json.loads(area) if area else None,
                 "marker": None if area else centre,
             }

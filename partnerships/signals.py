@@ -9,12 +9,15 @@ delete a council, a partnership, a membership, a savings record, a category, a r
 or a public body drops them all.
 """
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from partnerships.map_layers import map_data_changed
+from partnerships.map_layers import map_data_changed_on_commit
 from partnerships.models import (
     Council,
+    CouncilStandIn,
+    Generation,
+    GenerationCouncil,
+    MapSnapshot,
     Partnership,
     PartnershipCouncil,
     PartnershipPublicBody,
@@ -26,10 +29,7 @@ from partnerships.models import (
 
 
 def map_layers_invalidate(**kwargs) -> None:
-    # Now, so this transaction's own requests see the change; and again after commit,
-    # so that a layer another request built from the old rows meanwhile is dropped.
-    map_data_changed()
-    transaction.on_commit(map_data_changed)
+    map_data_changed_on_commit()
 
 
 def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
@@ -45,10 +45,16 @@ def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
 
 # Saving or deleting one of these starts a new version of the map's data: the members
 # and the partnerships themselves, what the API's cached lists show besides the members
-# (public-body members, savings, categories), and the regions layer and the public
-# bodies' boundaries.
+# (public-body members, savings, categories), the regions layer and the public
+# bodies' boundaries, the councils of each generation and a year's frozen map. Writes
+# that send no signal (bulk updates and inserts) call `map_data_changed` themselves:
+# `partnerships_publish`, `reference_data_load`, `map_snapshot_publish`.
 LAYER_MODELS = (
     Council,
+    Generation,
+    GenerationCouncil,
+    CouncilStandIn,
+    MapSnapshot,
     Partnership,
     PartnershipCouncil,
     PartnershipPublicBody,

@@ -1,7 +1,7 @@
 """Conditional GET for the API's heavy, rarely changing responses: boundaries and map
-layers. Each carries an ETag derived from the map's data version, which signals renew
-when staff change a council, a partnership, a membership, a region or a public body,
-and which also fingerprints the published memberships (see `partnerships.map_layers`).
+layers. Each carries an ETag derived from the map's data version, which every write
+that changes what they show renews (`partnerships.map_layers.map_data_version`): a
+revalidation or a cached body costs one cache read and no query.
 """
 
 import hashlib
@@ -11,11 +11,10 @@ from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 
 from partnerships import map_layers
-from partnerships.models import DataLoad
 from sharedmap.http import conditional_compressed_response
 
 GEOJSON = "application/geo+json"
-# Fresh for five minutes, then revalidated with the ETag (a 304 costs one or two queries).
+# Fresh for five minutes, then revalidated with the ETag (a 304 costs no query).
 MAX_AGE = 300
 
 
@@ -32,15 +31,10 @@ def layers_version() -> str:
 
 
 def boundaries_version() -> str:
-    """The map's data version and the last reference-data load, which may have run in
-    another process (a management command) whose signals this process did not hear."""
-    last_load = (
-        DataLoad.objects.filter(finished_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return f"{layers_version()}:{last_load}"
+    """What the regions' and public bodies' boundaries depend on: the same data version,
+    which a reference-data load renews too (even one run in another process, see
+    `map_data_version`), so no query here."""
+    return layers_version()
 
 
 def etag_for(*parts) -> str:

@@ -26,10 +26,10 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
+from partnerships.selectors import members_prefetches, without_boundaries
 from partnerships.timeline import SHOWN, membership_in, period_for, stand_in_lookup
 
 PRIVATE_PARTNERSHIP_FIELDS = ("contact_name", "contact_email", "contact_phone")
-COUNCIL_BOUNDARIES = ("boundary", "boundary_low")
 
 
 def _published_count(membership_model, owner_field: str) -> Coalesce:
@@ -77,13 +77,7 @@ def council_list() -> QuerySet[Council]:
     covering = ("fire_rescue_authority", "police_force_area", "integrated_care_board")
     covering = (*covering, "combined_authority")
     return (
-        Council.objects.select_related("region", "county", *covering)
-        .defer(
-            *COUNCIL_BOUNDARIES,
-            "region__boundary",
-            *(f"county__{field}" for field in COUNCIL_BOUNDARIES),
-            *(f"{body}__boundary" for body in covering),
-        )
+        without_boundaries(Council.objects.all(), "region", "county", *covering)
         .prefetch_related(
             Prefetch("neighbours", queryset=_council_codes()),
             Prefetch("replaced_by", queryset=_council_codes()),
@@ -96,7 +90,7 @@ def council_list() -> QuerySet[Council]:
 def region_list() -> QuerySet[Region]:
     """Regions without their boundaries, with how many current councils each has."""
     return (
-        Region.objects.defer("boundary")
+        without_boundaries(Region.objects.all())
         .annotate(council_count=Count("councils", filter=Q(councils__current=True)))
         .order_by("name")
     )
@@ -106,7 +100,7 @@ def public_body_list() -> QuerySet[PublicBody]:
     """Public bodies without their boundaries, with `has_boundary` and
     `published_partnership_count`."""
     return (
-        PublicBody.objects.defer("boundary")
+        without_boundaries(PublicBody.objects.all())
         .annotate(
             has_boundary=ExpressionWrapper(~Q(boundary=""), output_field=BooleanField()),
             published_partnership_count=_published_count(PartnershipPublicBody, "public_body"),
@@ -138,18 +132,7 @@ def partnership_list() -> QuerySet[Partnership]:
         .defer(*PRIVATE_PARTNERSHIP_FIELDS)
         .prefetch_related(
             "categories",
-            Prefetch(
-                "council_memberships",
-                queryset=PartnershipCouncil.objects.select_related("council")
-                .defer(*(f"council__{field}" for field in COUNCIL_BOUNDARIES))
-                .order_by("-is_lead", "council__short_name"),
-            ),
-            Prefetch(
-                "body_memberships",
-                queryset=PartnershipPublicBody.objects.select_related("public_body")
-                .defer("public_body__boundary")
-                .order_by("-is_lead", "public_body__name"),
-            ),
+            *members_prefetches(),
             Prefetch("savings_records", queryset=SavingsRecord.objects.defer("note")),
             "savings_years",
         )

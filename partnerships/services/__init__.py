@@ -23,10 +23,11 @@ def partnerships_publish(*, partnerships: QuerySet[Partnership], published: bool
         default_change_reason="Published" if published else "Unpublished",
     )
     if changing:
-        # A bulk update sends no signal: start a new version of the map's caches.
-        from partnerships.map_layers import map_data_changed
+        # A bulk update sends no signal: start a new version of the map's caches, now
+        # and after commit.
+        from partnerships.map_layers import map_data_changed_on_commit
 
-        map_data_changed()
+        map_data_changed_on_commit()
     return len(changing)
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnerships.map_layers import map_data_changed
 from partnerships.models import (
     Council,
     CouncilType,
@@ -298,4 +299,8 @@ def reference_data_load(
     load.finished_at = timezone.now()
     load.summary = "\n".join(report.lines())
     load.save(update_fields=["finished_at", "summary"])
+    # Generations and stand-ins went in with bulk inserts, which send no signal; a new
+    # version for every process that shares this cache (the others see the new load
+    # within a minute: `map_data_version`).
+    map_data_changed()
     return report

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from partnerships.map_layers import map_data_changed_on_commit
 from partnerships.models import (
     MapSnapshot,
     Partnership,
@@ -130,4 +131,6 @@ def map_snapshot_publish(*, year: int, user=None, note: str = "") -> MapSnapshot
     PartnershipPublicBody.objects.bulk_create(bodies)
     SavingsRecord.objects.bulk_create(records)
     ledger_rebuild(partnership_ids=[c.pk for c in copies])
+    # The copies went in with bulk inserts, which send no signal.
+    map_data_changed_on_commit()
     return snapshot
