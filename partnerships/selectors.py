@@ -76,7 +76,7 @@ def partnership_get_published(*, slug: str) -> Partnership | None:
         .annotate(**partnership_note_annotations())
         .prefetch_related(
             "categories",
-            "public_bodies",
+            Prefetch("public_bodies", queryset=without_boundaries(PublicBody.objects.all())),
             "savings_records",
             "savings_years",
             *members_prefetches(),
