@@ -6,8 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=sharedmap.settings.production \
-    WEB_CONCURRENCY=3
+    DJANGO_SETTINGS_MODULE=sharedmap.settings.production
 
 WORKDIR /app
 RUN useradd --system --create-home --uid 10001 sharedmap
@@ -25,6 +24,7 @@ RUN SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=localhost \
 
 USER sharedmap
 EXPOSE 8000
-# gunicorn takes its number of workers from WEB_CONCURRENCY, and the rest (the bind, the
-# access log with secret links masked) from gunicorn.conf.py.
+# gunicorn.conf.py: workers and threads from WEB_CONCURRENCY and WEB_THREADS (by default
+# twice the CPUs, at most 8, with 4 threads each), WEB_TIMEOUT, WEB_KEEPALIVE, the bind
+# and the access log with secret links masked.
 CMD ["gunicorn", "sharedmap.wsgi", "--config", "gunicorn.conf.py"]

@@ -1,8 +1,14 @@
 """The load balancer's health endpoint, /health/, as the load balancer and an operator meet
 it: 200 while the database, the cache and the broker answer, 503 when one does not, and
-nothing in the reply a member of the public should not read.
+nothing in the reply a member of the public should not read. And what stands behind it:
+gunicorn.conf.py, whose workers, threads and timeouts come from the environment.
 """
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,6 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
+BASE_DIR = Path(__file__).resolve().parent.parent
 # A Redis that is not there: nothing listens on port 1, so a connection is refused at once.
 NO_REDIS = "redis://127.0.0.1:1/0"
 
@@ -152,3 +159,71 @@ def test_a_probe_asks_the_database_only_select_1_whatever_the_data(client):
         assert client.get("/health/").status_code == 200
 
     assert statements == ["SELECT 1"]
+
+
+# ---- gunicorn.conf.py, as the web container's gunicorn reads it.
+
+WEB_ENV = ("WEB_CONCURRENCY", "WEB_THREADS", "WEB_TIMEOUT", "WEB_KEEPALIVE")
+
+
+def gunicorn_config(**env: str) -> subprocess.CompletedProcess:
+    """`gunicorn --print-config` in a fresh process with exactly these WEB_* variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in WEB_ENV}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py"]
+        + ["sharedmap.wsgi"],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def printed(result: subprocess.CompletedProcess) -> dict[str, str]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.MULTILINE))
+
+
+def test_gunicorn_takes_its_workers_threads_and_timeouts_from_the_environment():
+    config = printed(
+        gunicorn_config(WEB_CONCURRENCY="3", WEB_THREADS="6", WEB_TIMEOUT="45", WEB_KEEPALIVE="7")
+    )
+
+    assert config["workers"] == "3"
+    assert config["threads"] == "6"
+    assert config["worker_class"] == "gthread"
+    assert config["timeout"] == "45"
+    assert config["graceful_timeout"] == "45"
+    assert config["keepalive"] == "7"
+    assert config["bind"] == "['0.0.0.0:8000']"
+
+
+def test_gunicorn_defaults_to_twice_the_cpus_capped_with_threads_and_one_thread_is_sync():
+    # WEB_THREADS set empty counts as unset. (WEB_CONCURRENCY cannot be set empty:
+    # gunicorn itself reads it as a number before its config file is read.)
+    defaults = printed(gunicorn_config(WEB_THREADS=""))
+    cpus = len(os.sched_getaffinity(0))
+
+    assert defaults["workers"] == str(min(2 * cpus, 8))
+    assert defaults["threads"] == "4"
+    assert defaults["worker_class"] == "gthread"
+    assert defaults["timeout"] == "30"
+    assert defaults["keepalive"] == "5"
+
+    single = printed(gunicorn_config(WEB_THREADS="1"))
+    assert single["worker_class"] == "sync"
+
+
+def test_gunicorn_refuses_to_start_with_a_count_that_is_not_a_number_in_range():
+    for name, bad in [
+        ("WEB_THREADS", "four"),
+        ("WEB_THREADS", "0"),
+        ("WEB_THREADS", "1e3"),
+        ("WEB_CONCURRENCY", "65"),
+    ]:
+        result = gunicorn_config(**{name: bad})
+
+        assert result.returncode != 0
+        assert f"{name} must be a whole number from 1 to 64, not {bad!r}" in result.stderr
