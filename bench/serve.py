@@ -1,24 +1,38 @@
-"""Benchmark: the map layers and the partnerships API served by the production stack
-(gunicorn, PostgreSQL, DEBUG off, production settings) beside the same bytes served as a
-static file by the same server, as a ratio measured in the same run.
+"""Benchmark: the map layers, the filter JSON, the API lists and the HTML pages served by
+the production stack (gunicorn, PostgreSQL, DEBUG off, production settings) beside the
+same bytes served as a static file by the same server, at one or more data sizes, and
+the map's first view in headless Chromium.
 
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/serve.py \
-        [--requests 400] [--concurrency 8]
+    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/serve.py \
+        [--scales 1,10 | --scale N] [--requests 400] [--concurrency 8]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sharedmap_bench;
-the database is created if missing and the real data loaded into it). With REDIS_URL the
-cache is Redis, as in production (docker-compose.yml); without it each gunicorn worker
-keeps its own in-memory cache. Every request accepts gzip, as browsers do; the static
-copy of each response is its exact bytes (the gzipped ones as WhiteNoise's `.gz`), so
-both sides send the same number of bytes. Prints the table and the same rows in
-Markdown for the README.
+created if missing and the real data loaded into it). Each data size has its own
+database: `sharedmap_bench` holds the real data (1x), `sharedmap_bench_x10` the real
+data and nine synthetic copies of every partnership (bench/scale.py), and so on; a
+database is built once and reused, and `--rebuild` drops and builds it again. Each size
+has its own cache prefix and static folder too. With REDIS_URL the cache is Redis, as in
+production (docker-compose.yml); without it each gunicorn worker keeps its own.
+
+Every request accepts gzip, as browsers do; the static copy of each response is its
+exact bytes (the gzipped ones as WhiteNoise's `.gz`), so both sides send the same bytes.
+The uncached rows are measured on a second server whose cache is Django's dummy cache
+(bench/settings_nocache.py): every request builds its page from the database.
+
+The rows measured are `ROWS` below; a row whose address answers 404 (an endpoint that
+does not exist yet) is reported as missing. Prints, for each size, the table; then the
+sizes side by side with the issue's goals, met or not; the first view; the machine's
+load at start and end; and the rows in Markdown for the README.
 """
 
 import argparse
 import datetime
 import gzip
+import html
 import http.client
+import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -27,19 +41,143 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-ENDPOINTS = [
-    ("map layer (districts, light)", "/map/councils.geojson"),
-    ("map layer (counties, detailed)", "/map/councils.geojson?layer=counties&detail=high"),
-    ("API councils layer", "/api/councils.geojson"),
-    ("API regions layer", "/api/regions.geojson"),
-    ("API council boundary (detailed)", "/api/councils/E07000223/boundary/?detail=high"),
-    ("partnerships API (page 1)", "/api/partnerships/"),
-    ("partnerships API (filtered)", "/api/partnerships/?category=legal&region=south-east"),
-]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sharedmap_bench"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One of the issue's goals: a ratio of throughputs (app / static, at every size) or
+    a growth of p50 (largest size / smallest) held against a bound."""
+
+    name: str
+    measure: str  # "ratio" (at least `bound`) or "growth" (at most `bound`)
+    bound: float
+
+    @property
+    def text(self) -> str:
+        return f"ratio ≥ {self.bound:g}" if self.measure == "ratio" else f"p50 ×{self.bound:g} max"
+
+
+GEOMETRY = Goal("geometry files", "ratio", 0.95)
+FILTER_JSON = Goal("filter JSON", "ratio", 0.8)
+API_CACHED = Goal("cached API", "ratio", 0.5)
+API_UNCACHED = Goal("uncached API", "growth", 2.0)
+HTML_PAGE = Goal("HTML", "growth", 1.5)
+FIRST_VIEW_BYTES = 200 * 1024
+FIRST_VIEW_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One address to measure. `path` may name what is found at run time: {partnership}
+    and {council} (bench/scale.py's samples, the same at every size), {layer_file} (one
+    row per layer file the map page names) and {counts} (the filter counts JSON the map
+    page names). `query` is added to the path with ? or &. `uncached` rows run on the
+    server without a cache."""
+
+    label: str
+    path: str
+    goal: Goal | None = None
+    query: str = ""
+    uncached: bool = False
+
+
+FILTER = "category=legal&region=south-east"
+# The table: add a row here and it is measured, printed and judged against its goal.
+ROWS = [
+    Row("layer file", "{layer_file}", GEOMETRY),
+    Row("map layer (districts, light)", "/map/councils.geojson", GEOMETRY),
+    Row("map layer (counties, detailed)", "/map/councils.geojson?layer=counties&detail=high",
+        GEOMETRY),
+    Row("API councils layer", "/api/councils.geojson", GEOMETRY),
+    Row("API regions layer", "/api/regions.geojson", GEOMETRY),
+    Row("API council boundary (detailed)", "/api/councils/E07000223/boundary/?detail=high",
+        GEOMETRY),
+    Row("filter counts JSON", "{counts}", FILTER_JSON),
+    Row("filter counts JSON (filtered)", "{counts}", FILTER_JSON, query=FILTER),
+    Row("partnership highlight JSON", "/partnerships/{partnership}/map.json", FILTER_JSON),
+    Row("partnerships API (page 1, cached)", "/api/partnerships/", API_CACHED),
+    Row("partnerships API (filtered, cached)", "/api/partnerships/", API_CACHED, query=FILTER),
+    Row("savings API (page 1, cached)", "/api/savings/", API_CACHED),
+    Row("partnerships API (page 1, uncached)", "/api/partnerships/", API_UNCACHED,
+        uncached=True),
+    Row("partnerships API (filtered, uncached)", "/api/partnerships/", API_UNCACHED,
+        query=FILTER, uncached=True),
+    Row("savings API (page 1, uncached)", "/api/savings/", API_UNCACHED, uncached=True),
+    Row("map page", "/", HTML_PAGE),
+    Row("partnership list", "/partnerships/", HTML_PAGE),
+    Row("partnership page", "/partnerships/{partnership}/", HTML_PAGE),
+    Row("council list", "/councils/", HTML_PAGE),
+    Row("council page", "/councils/{council}/", HTML_PAGE),
+    Row("figures", "/figures/", HTML_PAGE),
+]  # fmt: skip
+
+
+# --- Options -------------------------------------------------------------------------
+
+
+def scales_parse(text: str) -> list[int]:
+    """'1,10' -> [1, 10]: whole numbers from 1 to 100, each once, smallest first."""
+    try:
+        scales = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole numbers, as 1,10") from None
+    if not scales or scales[0] < 1 or scales[-1] > 100:
+        raise argparse.ArgumentTypeError(f"{text!r}: give data sizes from 1 to 100, as 1,10")
+    return scales
+
+
+def options_parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument(
+        "--scale",
+        type=lambda text: scales_parse(text)[0],
+        default=None,
+        help="one data size: the real data and N - 1 synthetic copies (default 1)",
+    )
+    sizes.add_argument(
+        "--scales",
+        type=scales_parse,
+        default=None,
+        help="several data sizes, comma-separated (1,10), printed side by side",
+    )
+    parser.add_argument("--requests", type=int, default=400, help="per address")
+    parser.add_argument(
+        "--uncached-requests",
+        type=int,
+        default=100,
+        help="per uncached address (each one builds its page)",
+    )
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rebuild", action="store_true", help="drop and build the databases")
+    parser.add_argument("--no-browser", action="store_true", help="skip the first view")
+    options = parser.parse_args(argv)
+    if options.requests < 1 or options.concurrency < 1 or options.uncached_requests < 1:
+        parser.error("--requests, --uncached-requests and --concurrency must be at least 1")
+    if options.scales is None:
+        options.scales = [options.scale or 1]
+    del options.scale
+    return options
+
+
+def database_url_for(base: str, scale: int) -> str:
+    """The database of one data size: the base one at 1x, `<name>_x<N>` at Nx."""
+    if scale == 1:
+        return base
+    head, name = base.rsplit("/", 1)
+    name, question, query = name.partition("?")
+    return f"{head}/{name}_x{scale}{question}{query}"
+
+
+# --- The stack -----------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -48,19 +186,62 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(args: list[str], env: dict) -> None:
-    subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+def run(args: list[str], env: dict) -> str:
+    return subprocess.run(
+        args, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, rebuild: bool) -> None:
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
+    name = url.rsplit("/", 1)[1].partition("?")[0]
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def stack_env(scale: int, static_root: Path) -> dict:
+    base = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sharedmap.settings.production",
+        "DATABASE_URL": database_url_for(base, scale),
+        "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(static_root),
+        "MAP_TILE_URL": "",
+        # Throttling protects the public API from abuse; the benchmark measures the server.
+        "API_ANON_RATE": "1000000/min",
+        "API_ANON_BURST_RATE": "1000000/min",
+        "API_USER_RATE": "1000000/min",
+        "LOG_LEVEL": "WARNING",
+        # Each data size its own cache, so one size's pages never answer for another's.
+        "CACHE_KEY_PREFIX": f"sharedmap-bench-x{scale}",
+        # Work queued after a change (building layers) runs here: no worker is started.
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        # Persistent database connections, as docker-compose.yml runs the site.
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+    }
+
+
+def prepare(scale: int, env: dict, *, rebuild: bool) -> dict:
+    """Build (or reuse) this size's database and collect the static files; returns
+    bench/scale.py's report and samples."""
+    ensure_database(env["DATABASE_URL"], rebuild=rebuild)
+    run([PYTHON, "manage.py", "migrate", "--noinput"], env)
+    run([PYTHON, "manage.py", "load_reference_data"], env)
+    started = time.monotonic()
+    report = json.loads(run([PYTHON, "-m", "bench.scale", "--scale", str(scale), "--json"], env))
+    report["seconds"] = time.monotonic() - started
+    run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
+    return report
 
 
 class Server:
@@ -70,31 +251,35 @@ class Server:
             [
                 PYTHON, "-m", "gunicorn", "sharedmap.wsgi", "--bind", f"127.0.0.1:{port}",
                 "--workers", "2", "--threads", "4", "--log-level", "warning",
+                "--access-logfile", "/dev/null",
             ],
             cwd=ROOT, env=env,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 return
             except OSError:
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("gunicorn did not start")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        self.process.wait(timeout=30)
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path, headers={"Accept-Encoding": "gzip", "Host": "127.0.0.1"})
-    response = conn.getresponse()
-    body = response.read()
-    headers = {k.lower(): v for k, v in response.getheaders()}
-    conn.close()
-    return response.status, body, headers
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": "gzip", "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        return response.status, body, headers
+    finally:
+        conn.close()
 
 
 def load(port: int, path: str, requests: int, concurrency: int) -> dict:
@@ -102,11 +287,11 @@ def load(port: int, path: str, requests: int, concurrency: int) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    per_worker = requests // concurrency
+    per_worker = max(1, requests // concurrency)
 
     def worker():
         nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         for _ in range(per_worker):
             start = time.perf_counter()
@@ -132,115 +317,440 @@ def load(port: int, path: str, requests: int, concurrency: int) -> dict:
     return {
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
         "errors": errors,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--concurrency", type=int, default=8)
-    options = parser.parse_args()
+# --- What the map page names ---------------------------------------------------------
 
-    static_root = Path(tempfile.mkdtemp(prefix="sharedmap-bench-static-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sharedmap.settings.production",
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sharedmap_bench"
-        ),
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": str(static_root),
-        "MAP_TILE_URL": "",
-        # Throttling protects the public API from abuse; the benchmark measures the server.
-        "API_ANON_RATE": "1000000/min",
-        "API_ANON_BURST_RATE": "1000000/min",
-        "API_USER_RATE": "1000000/min",
-        "LOG_LEVEL": "WARNING",
-        "CACHE_KEY_PREFIX": "sharedmap-bench",
-        # Persistent database connections, as docker-compose.yml runs the site.
-        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
-    }
-    try:
-        print("Preparing PostgreSQL, the real data and the static files…", flush=True)
-        ensure_database(env["DATABASE_URL"])
-        run([PYTHON, "manage.py", "migrate", "--noinput"], env)
-        run([PYTHON, "manage.py", "load_reference_data"], env)
-        run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
+_JSON_SCRIPT = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
+_ATTRIBUTE_URL = re.compile(r'\s(?:data-[\w-]*url|href|src)="([^"]+)"', re.I)
+_VERSION_PART = re.compile(r"[.-][0-9a-f]{8,}(?=[./]|$)")
 
-        # First pass: capture each response's bytes to serve again as static files.
-        port = free_port()
-        server = Server(env, port)
-        bench_dir = static_root / "bench"
-        bench_dir.mkdir()
-        copies = []
+
+def _strings(value, path: str = ""):
+    """Every (key path, string) in a JSON value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def page_addresses(page: str) -> dict[str, list[tuple[str, str]]]:
+    """The layer files and the filter counts JSON a map page names, as (name, address)
+    lists: in its JSON data (`json_script`, named by key path) or in its data-*-url,
+    href and src attributes (named by file). Templates holding {…} are left out."""
+    found: list[tuple[str, str]] = []
+    for block in _JSON_SCRIPT.findall(page):
         try:
-            for index, (label, path) in enumerate(ENDPOINTS):
-                status, body, headers = fetch(port, path)
-                if status != 200:
-                    raise SystemExit(f"{path} answered {status}: {body[:200]!r}")
-                gzipped = headers.get("content-encoding") == "gzip"
-                raw = gzip.decompress(body) if gzipped else body
-                name = f"copy{index}.json"
-                (bench_dir / name).write_bytes(raw)
-                if gzipped:
-                    # WhiteNoise serves the .gz beside a file to clients that accept gzip:
-                    # the very bytes the app sent.
-                    (bench_dir / f"{name}.gz").write_bytes(body)
-                copies.append((label, path, f"/static/bench/{name}", len(raw), len(body)))
+            found += list(_strings(json.loads(block)))
+        except ValueError:
+            continue
+    found += [(None, html.unescape(url)) for url in _ATTRIBUTE_URL.findall(page)]
+    layers, counts, seen = [], [], set()
+    for name, url in found:
+        if not url.startswith("/") or url.startswith("//") or "{" in url or url in seen:
+            continue
+        address = url.split("?")[0]
+        file_name = _VERSION_PART.sub("", address.rstrip("/").rsplit("/", 1)[-1])
+        if "/layers/" in address or address.endswith((".topojson", ".geojson")):
+            if address.startswith(("/map/councils.geojson", "/api/")):
+                continue  # measured by their own rows
+            seen.add(url)
+            layers.append((name or file_name, url))
+        elif "count" in (name or "").lower() or "count" in file_name.lower():
+            seen.add(url)
+            counts.append((name or file_name, url))
+    return {"layer_file": layers, "counts": counts}
+
+
+@dataclass
+class Measured:
+    """A row as measured at one data size (or why it was not)."""
+
+    row: Row
+    label: str
+    path: str | None
+    note: str = ""
+    size: int = 0
+    sent: int = 0
+    static_path: str = ""
+    app: dict = field(default_factory=dict)
+    static: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.app["rps"] / self.static["rps"] if self.app and self.static else None
+
+
+def with_query(path: str, query: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{query}" if query else path
+
+
+def rows_expand(rows: list[Row], found: dict[str, list[tuple[str, str]]]) -> list[Measured]:
+    """Each row with its address filled in from `found` (a row per layer file), or
+    noted as missing when the map page names nothing for it."""
+    out = []
+    for row in rows:
+        names = [
+            n for n in ("layer_file", "counts", "partnership", "council") if f"{{{n}}}" in row.path
+        ]
+        name = names[0] if names else None
+        if name is None:
+            out.append(Measured(row, row.label, with_query(row.path, row.query)))
+            continue
+        values = found.get(name) or []
+        if not values:
+            out.append(Measured(row, row.label, None, note="missing (not named on the map page)"))
+            continue
+        for value_name, value in values:
+            label = (
+                f"{row.label} ({value_name})"
+                if len(values) > 1 or name == "layer_file"
+                else row.label
+            )
+            path = with_query(row.path.replace(f"{{{name}}}", value), row.query)
+            out.append(Measured(row, label, path))
+    return out
+
+
+# --- Measuring -----------------------------------------------------------------------
+
+
+def snapshot_bytes(port: int, measured: list[Measured], static_dir: Path) -> None:
+    """Fetch each row once; keep its bytes as a static file to serve beside it. A 404
+    marks the row missing; another status is noted and the row not measured."""
+    static_dir.mkdir(exist_ok=True)
+    for index, m in enumerate(measured):
+        if m.path is None:
+            continue
+        try:
+            status, body, headers = fetch(port, m.path)
+        except OSError as error:
+            m.note, m.path = f"no answer ({error})", None
+            continue
+        if status == 404:
+            m.note, m.path = "missing (404)", None
+            continue
+        if status != 200:
+            where = headers.get("location", "")
+            m.note, m.path = f"answered {status}{' → ' + where if where else ''}", None
+            continue
+        gzipped = headers.get("content-encoding") == "gzip"
+        raw = gzip.decompress(body) if gzipped else body
+        kind = headers.get("content-type", "")
+        name = f"copy{index}.{'html' if 'html' in kind else 'json'}"
+        (static_dir / name).write_bytes(raw)
+        if gzipped:
+            # WhiteNoise serves the .gz beside a file to clients that accept gzip: the
+            # very bytes the app sent.
+            (static_dir / f"{name}.gz").write_bytes(body)
+        m.size, m.sent, m.static_path = len(raw), len(body), f"/static/bench/{name}"
+
+
+def measure(port: int, measured: list[Measured], options, *, uncached: bool) -> None:
+    for m in measured:
+        if m.path is None or m.row.uncached != uncached:
+            continue
+        requests = options.uncached_requests if uncached else options.requests
+        load(port, m.path, options.concurrency * 2, options.concurrency)  # warm up
+        m.app = load(port, m.path, requests, options.concurrency)
+        m.static = load(port, m.static_path, options.requests, options.concurrency)
+        if m.app["errors"] or m.static["errors"]:
+            m.note = f"{m.app['errors']} app errors, {m.static['errors']} static errors"
+        print(f"  {m.label}: {m.app['rps']:.0f} req/s, p50 {m.app['p50']:.1f} ms", flush=True)
+
+
+# The first view: the time from navigation start until the council shapes are painted.
+# The map sets data-loaded on its container once a layer is drawn (static/js/map/layers.js);
+# interactive Leaflet paths are the fallback sign. Two animation frames later the frame
+# holding them has been painted.
+_PAINT_WATCH = """
+(() => {
+  const drawn = () => {
+    const map = document.getElementById("council-map");
+    return (map && map.hasAttribute("data-loaded"))
+      || document.querySelector("path.leaflet-interactive") !== null;
+  };
+  const observer = new MutationObserver(() => {
+    if (window.__benchDrawnAt === undefined && drawn()) {
+      window.__benchDrawnAt = performance.now();
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        window.__benchPaintedAt = performance.now();
+      }));
+    }
+  });
+  observer.observe(document, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ["data-loaded"]});
+})();
+"""
+
+
+def first_view(port: int, tries: int = 3) -> dict:
+    """Load / in headless Chromium with an empty cache, `tries` times (a fresh context
+    each): the bytes transferred compressed (response bodies as sent) by the first, and
+    the median time to the shapes painted."""
+    from playwright.sync_api import sync_playwright
+
+    times, transfers = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update"],
+        )  # fmt: skip
+        try:
+            for _ in range(tries):
+                context = browser.new_context(viewport={"width": 1280, "height": 1000})
+                context.add_init_script(_PAINT_WATCH)
+                page = context.new_page()
+                responses = []
+                page.on("response", lambda response, kept=responses: kept.append(response))
+                page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+                # Polled from here: the site's CSP refuses the eval wait_for_function uses.
+                painted, deadline = None, time.monotonic() + 30
+                while painted is None and time.monotonic() < deadline:
+                    page.wait_for_timeout(20)
+                    painted = page.evaluate("window.__benchPaintedAt")
+                if painted is None:
+                    raise RuntimeError("the map's council shapes were not drawn in 30 s")
+                page.wait_for_load_state("networkidle")
+                sizes = [(r.url, r.request.sizes()) for r in responses if r.url.startswith("http")]
+                transfers.append(
+                    {
+                        "bytes": sum(s["responseBodySize"] for _, s in sizes),
+                        "headers": sum(s["responseHeadersSize"] for _, s in sizes),
+                        "requests": len(sizes),
+                        "largest": sorted(
+                            ((s["responseBodySize"], url) for url, s in sizes), reverse=True
+                        )[:3],
+                    }
+                )
+                times.append(painted / 1000)
+                context.close()
+        finally:
+            browser.close()
+    return {**transfers[0], "seconds": statistics.median(times), "all_seconds": times}
+
+
+def run_scale(scale: int, options) -> dict:
+    """Prepare one data size, then measure every row and the first view."""
+    static_root = Path(tempfile.mkdtemp(prefix=f"sharedmap-bench-x{scale}-static-"))
+    env = stack_env(scale, static_root)
+    try:
+        print(f"\nPreparing {scale}x data ({env['DATABASE_URL'].rsplit('/', 1)[1]})…", flush=True)
+        report = prepare(scale, env, rebuild=options.rebuild)
+        print(f"  {report['line']} (in {report['seconds']:.0f} s)", flush=True)
+
+        # First pass: find the addresses and keep each response's bytes.
+        server = Server(env, free_port())
+        try:
+            found = {
+                "partnership": [(report["partnership"], report["partnership"])],
+                "council": [(report["council"], report["council"])],
+            }
+            status, body, headers = fetch(server.port, "/")
+            if status == 200:
+                text = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+                found.update(page_addresses(text.decode("utf-8", "replace")))
+            measured = rows_expand(ROWS, found)
+            snapshot_bytes(server.port, measured, static_root / "bench")
         finally:
             server.stop()
 
         # Second pass: the same server, now also holding the copies as static files.
-        port = free_port()
-        server = Server(env, port)
+        server = Server(env, free_port())
         try:
-            cache = "Redis" if env.get("REDIS_URL") else "per-process memory"
-            print(
-                f"\n{datetime.date.today()}, {os.cpu_count()} CPUs: {options.requests} requests"
-                f" per URL over {options.concurrency} connections, gzip accepted; gunicorn"
-                f" 2 workers x 4 threads, DEBUG off, PostgreSQL, {cache} cache.\n"
-            )
-            markdown = [
-                "| endpoint | bytes (sent) | app req/s | static req/s | ratio "
-                "| app p50 / p95 ms | static p50 ms |",
-                "|---|---:|---:|---:|---:|---:|---:|",
-            ]
-            header = (
-                f"{'endpoint':34} {'bytes':>9} {'gzip':>8} {'app req/s':>10} {'static req/s':>13}"
-                f" {'ratio':>6} {'app p50 ms':>11} {'app p95 ms':>11} {'static p50 ms':>14}"
-            )
-            print(header)
-            print("-" * len(header))
-            for label, path, static_path, size, sent in copies:
-                load(port, path, options.concurrency * 2, options.concurrency)  # warm up
-                app = load(port, path, options.requests, options.concurrency)
-                static = load(port, static_path, options.requests, options.concurrency)
-                if app["errors"] or static["errors"]:
-                    print(f"  ({app['errors']} app errors, {static['errors']} static errors)")
-                ratio = app["rps"] / static["rps"]
-                print(
-                    f"{label:34} {size:>9,} {sent:>8,} {app['rps']:>10.0f} {static['rps']:>13.0f}"
-                    f" {ratio:>6.2f} {app['p50']:>11.1f} {app['p95']:>11.1f}"
-                    f" {static['p50']:>14.1f}"
-                )
-                markdown.append(
-                    f"| {label} (`{path}`) | {size:,} ({sent:,}) | {app['rps']:.0f}"
-                    f" | {static['rps']:.0f} | {ratio:.2f} | {app['p50']:.1f} / {app['p95']:.1f}"
-                    f" | {static['p50']:.1f} |"
-                )
-            print(
-                "\nratio = app throughput / static-file throughput for the same bytes"
-                " (1.00 = as fast).\n"
-            )
-            print("\n".join(markdown))
+            measure(server.port, measured, options, uncached=False)
+            view = None if options.no_browser else first_view(server.port)
         finally:
             server.stop()
+        if any(m.row.uncached and m.path for m in measured):
+            server = Server({**env, "DJANGO_SETTINGS_MODULE": "bench.settings_nocache"},
+                            free_port())  # fmt: skip
+            try:
+                measure(server.port, measured, options, uncached=True)
+            finally:
+                server.stop()
+        return {"scale": scale, "report": report, "rows": measured, "first_view": view}
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
+
+
+# --- Printing ------------------------------------------------------------------------
+
+
+def scale_table(result: dict) -> None:
+    header = (
+        f"{'endpoint':46} {'bytes':>10} {'gzip':>8} {'app req/s':>10} {'static req/s':>13}"
+        f" {'ratio':>6} {'app p50 ms':>11} {'app p95 ms':>11} {'static p50':>11}"
+    )
+    print(f"\n{result['scale']}x data: {result['report']['line']}\n")
+    print(header)
+    print("-" * len(header))
+    for m in result["rows"]:
+        if not m.app:
+            print(f"{m.label:46} {m.note}")
+            continue
+        print(
+            f"{m.label:46} {m.size:>10,} {m.sent:>8,} {m.app['rps']:>10.0f}"
+            f" {m.static['rps']:>13.0f} {m.ratio:>6.2f} {m.app['p50']:>11.1f}"
+            f" {m.app['p95']:>11.1f} {m.static['p50']:>11.1f}" + (f"  ({m.note})" if m.note else "")
+        )
+
+
+def verdict(goal: Goal | None, ratios: list[float], growth: float | None) -> str:
+    if goal is None:
+        return ""
+    if goal.measure == "ratio":
+        return "met" if ratios and min(ratios) >= goal.bound else "not met"
+    if growth is None:
+        return "needs two sizes"
+    return "met" if growth <= goal.bound else "not met"
+
+
+def _cell(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def side_by_side(results: list[dict]) -> list[str]:
+    """Print every row at every size with its goal; return the Markdown rows. Throughput
+    is the largest size's; ratio goals must hold at every size."""
+    small, large = f"{results[0]['scale']}x", f"{results[-1]['scale']}x"
+    labels = list(dict.fromkeys(m.label for r in results for m in r["rows"]))
+    by_size = [{m.label: m for m in r["rows"]} for r in results]
+    sizes = [f"{r['scale']}x" for r in results]
+    header = (
+        f"{'endpoint':46} {'app req/s':>9} {'static':>7} "
+        + " ".join(f"{'ratio ' + s:>9}" for s in sizes)
+        + " "
+        + " ".join(f"{'p50 ' + s:>9}" for s in sizes)
+        + f" {large + '/' + small:>8}  {'goal':<16} met"
+    )
+    print(f"\nSide by side ({', '.join(sizes)} data):\n")
+    print(header)
+    print("-" * len(header))
+    markdown = [
+        f"| endpoint | app req/s {large} | static req/s (same bytes) | "
+        + " | ".join(f"ratio {s}" for s in sizes)
+        + " | "
+        + " | ".join(f"p50 ms {s}" for s in sizes)
+        + f" | {large}/{small} p50 | goal | met |",
+        "|---|---:|---:|" + "---:|" * (2 * len(sizes) + 1) + "---|---|",
+    ]
+    for label in labels:
+        rows = [size.get(label) for size in by_size]
+        first = next(m for m in rows if m is not None)
+        goal = first.row.goal
+        done = [m if m is not None and m.app else None for m in rows]
+        measured = [m for m in done if m]
+        top = done[-1]
+        growth = (
+            done[-1].app["p50"] / done[0].app["p50"]
+            if len(done) > 1 and done[0] and done[-1]
+            else None
+        )
+        met = verdict(goal, [m.ratio for m in measured], growth) if measured else "missing"
+        notes = "; ".join(dict.fromkeys(m.note for m in rows if m and m.note))
+        cells = [
+            _cell(top.app["rps"] if top else None, ".0f"),
+            _cell(top.static["rps"] if top else None, ".0f"),
+            *[_cell(m.ratio if m else None, ".2f") for m in done],
+            *[_cell(m.app["p50"] if m else None, ".1f") for m in done],
+            _cell(growth, ".2f"),
+        ]
+        widths = [9, 7] + [9] * (2 * len(sizes)) + [8]
+        print(
+            f"{label:46} "
+            + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+            + f"  {goal.text if goal else '':<16} {met}"
+            + (f"  ({notes})" if notes else "")
+        )
+        path = next((m.path for m in measured), None)
+        name = f"{label} (`{path}`)" if path else label
+        verdict_text = f"{met} ({notes})" if notes else met
+        markdown.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {goal.text if goal else ''} | {verdict_text} |"
+        )
+    print(
+        f"\nreq/s and static are at {large}; ratio = app throughput / static-file throughput"
+        f" for the same bytes (1.00 = as fast); {large}/{small} = p50 at {large} over"
+        f" p50 at {small}. Ratio goals must hold at every size."
+    )
+    return markdown
+
+
+def first_view_lines(results: list[dict]) -> list[str]:
+    lines = []
+    for r in results:
+        view = r["first_view"]
+        if view is None:
+            continue
+        kb = view["bytes"] / 1024
+        met_bytes = "met" if view["bytes"] <= FIRST_VIEW_BYTES else "not met"
+        met_time = "met" if view["seconds"] <= FIRST_VIEW_SECONDS else "not met"
+        lines.append(
+            f"| first view of `/` at {r['scale']}x (headless Chromium, empty cache) |"
+            f" {kb:,.0f} KB compressed in {view['requests']} responses (goal ≤ 200 KB: {met_bytes})"
+            f" | shapes painted {view['seconds'] * 1000:,.0f} ms after navigation"
+            f" (goal ≤ 1 s: {met_time}) |"
+        )
+        largest = ", ".join(
+            f"{size / 1024:,.0f} KB {urlsplit(url).path}" for size, url in view["largest"]
+        )
+        print(
+            f"First view at {r['scale']}x: {kb:,.0f} KB of bodies compressed"
+            f" (+{view['headers'] / 1024:,.0f} KB headers) in {view['requests']} responses,"
+            f" goal ≤ 200 KB: {met_bytes}; shapes painted at"
+            f" {', '.join(f'{s * 1000:,.0f}' for s in view['all_seconds'])} ms (median"
+            f" {view['seconds'] * 1000:,.0f}), goal ≤ 1 s: {met_time}. Largest: {largest}."
+        )
+    return lines
+
+
+def machine_load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = options_parse(argv)
+    load_at_start = machine_load()
+    print(f"Machine at start: {load_at_start}", flush=True)
+    results = [run_scale(scale, options) for scale in options.scales]
+    load_at_end = machine_load()
+
+    cache = "Redis" if os.environ.get("REDIS_URL") else "per-process memory"
+    print(
+        f"\n{datetime.date.today()}: {options.requests} requests per address"
+        f" ({options.uncached_requests} uncached) over {options.concurrency} connections, gzip"
+        f" accepted; gunicorn 2 workers x 4 threads, DEBUG off, PostgreSQL, {cache} cache;"
+        " uncached rows on a second server with no cache."
+    )
+    for result in results:
+        scale_table(result)
+    markdown = side_by_side(results)
+    print()
+    views = first_view_lines(results)
+    print(f"\nMachine at start: {load_at_start}; at end: {load_at_end}.")
+    print("\nMarkdown for the README:\n")
+    print(
+        f"Measured {datetime.date.today()}, {options.requests} requests per address over"
+        f" {options.concurrency} connections; machine at start: {load_at_start}; at end:"
+        f" {load_at_end}. Data: " + "; ".join(r["report"]["line"] for r in results) + ".\n"
+    )
+    print("\n".join(markdown))
+    if views:
+        print("\n| first view | transferred | painted |\n|---|---|---|")
+        print("\n".join(views))
 
 
 if __name__ == "__main__":

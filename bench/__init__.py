@@ -1,0 +1,1 @@
+"""The benchmark of the production stack (bench/serve.py) and its data (bench/scale.py)."""
