@@ -227,3 +227,51 @@ def test_gunicorn_refuses_to_start_with_a_count_that_is_not_a_number_in_range():
 
         assert result.returncode != 0
         assert f"{name} must be a whole number from 1 to 64, not {bad!r}" in result.stderr
+
+
+# ---- docker-compose.yml and deploy/nginx.conf, read as Docker and nginx would read them
+# (the tests need neither: CI has no Docker).
+
+
+def nginx_bytes(block: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([km]?)", block).groups()
+    return int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
+
+
+def test_nginx_takes_every_body_the_app_takes_and_serves_files_immutably(settings):
+    conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    server_limit = re.search(r"^    client_max_body_size (\w+);", conf, re.MULTILINE)
+    admin = re.search(r"location /admin/ \{(.*?)\}", conf, re.DOTALL).group(1)
+    admin_limit = re.search(r"client_max_body_size (\w+);", admin)
+
+    # Bodies the app would take are never refused by nginx first.
+    assert nginx_bytes(server_limit.group(1)) >= settings.REQUEST_BODY_MAX_BYTES
+    assert nginx_bytes(admin_limit.group(1)) >= settings.REQUEST_BODY_UPLOAD_MAX_BYTES
+    assert settings.REQUEST_BODY_UPLOAD_PREFIXES == ["/admin/"]
+    # Static files and layer files straight from disk, hashed and versioned names for a year.
+    for prefix in ("/static/", "/layers/"):
+        block = conf[conf.index(f"location ^~ {prefix}") :]
+        assert "root /srv;" in block.split("location", 2)[1]
+        assert "public, max-age=31536000, immutable" in block
+    for header in ("X-Forwarded-Proto", "X-Forwarded-For", "X-Forwarded-Host"):
+        assert f"proxy_set_header {header} " in conf
+    assert "gzip_static on;" in conf
+    assert "server_tokens off;" in conf
+
+
+def test_compose_scales_web_behind_nginx_and_checks_health_on_the_endpoint():
+    import yaml
+
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+
+    # No fixed host port on web, so `--scale web=3` can start three; nginx has the port.
+    assert "ports" not in services["web"]
+    assert services["proxy"]["ports"] == ["${HTTP_PORT:-8000}:80"]
+    assert services["proxy"]["build"]["target"] == "proxy"
+    for name in ("web", "proxy"):
+        assert "/health/" in " ".join(services[name]["healthcheck"]["test"])
+    # The layer files: written by web, the worker and the load, served by nginx.
+    for name in ("web", "worker", "migrate"):
+        assert "layers:/app/var/layers" in services[name]["volumes"]
+        assert services[name]["environment"]["LAYER_FILES_ROOT"] == "/app/var/layers"
+    assert "layers:/srv/layers:ro" in services["proxy"]["volumes"]
