@@ -35,6 +35,7 @@ from partnerships.api.caching import (
 from partnerships.api.filters import CouncilFilter, PublicBodyFilter, SavingsRecordFilter
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Council, Generation, PublicBody, Region
+from partnerships.timeline import current_financial_year
 from partnerships.views.map import LayerRequest
 
 GEOJSON_RENDERERS = [JSONRenderer, GeoJSONRenderer]
@@ -276,45 +277,72 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
         filterset = PartnershipFilter(self.request.query_params)
         return {} if filterset.is_valid() else {k: list(v) for k, v in filterset.errors.items()}
 
-    def get(self, request):
-        query = request.query_params
-        bbox = query.get("bbox")
-        filterset = PartnershipFilter(query)
-        if not filterset.is_valid():
-            raise ValidationError(self.filter_errors())
-        period = filterset.period
-        generation = Generation.objects.get(pk=period.generation_id)
-        counts = map_layers.partnership_counts(partnerships=filterset.qs, period=period)
-        layer_request = LayerRequest(
-            layer=query.get("layer", LAYER.default),
-            detail=query.get("detail", DETAIL.default),
-            bbox=params.bbox_value(bbox) if bbox else None,
-            partnership=query.get("partnership") or None,
-            filters="&".join(sorted(filterset.query_string().split("&"))),
-        )
-        member_codes = None
-        if layer_request.partnership:
-            member_codes = map_layers.partnership_member_codes(
-                slug=layer_request.partnership, period=period
+    def _prepared(self, request) -> dict:
+        """The period, generation, counts, layer and members the query asks for (worked
+        out once per request); a 400 or 404 for a query that asks for none."""
+        if not hasattr(self, "_layer"):
+            query = request.query_params
+            bbox = query.get("bbox")
+            filterset = PartnershipFilter(query)
+            if not filterset.is_valid():
+                raise ValidationError(self.filter_errors())
+            period = filterset.period
+            layer_request = LayerRequest(
+                layer=query.get("layer", LAYER.default),
+                detail=query.get("detail", DETAIL.default),
+                bbox=params.bbox_value(bbox) if bbox else None,
+                partnership=query.get("partnership") or None,
+                filters="&".join(sorted(filterset.query_string().split("&"))),
             )
-            if member_codes is None:
-                raise Http404("No published partnership has that slug.")
+            member_codes = None
+            if layer_request.partnership:
+                member_codes = map_layers.partnership_member_codes(
+                    slug=layer_request.partnership, period=period
+                )
+                if member_codes is None:
+                    raise Http404("No published partnership has that slug.")
+            self._layer = {
+                "generation": Generation.objects.get(pk=period.generation_id),
+                "counts": map_layers.partnership_counts(partnerships=filterset.qs, period=period),
+                "request": layer_request,
+                "member_codes": member_codes,
+            }
+        return self._layer
+
+    def get(self, request):
         version = layers_version()
+        # The ETag is worked out once per data version, financial year (what "now"
+        # counts) and address, then kept: a revalidation or a stored body costs no query.
+        address = etag_for(
+            "councils-layer-address",
+            version,
+            current_financial_year(),
+            request.META.get("QUERY_STRING", ""),
+        )
+        etag = cache.get(f"api-layer-etag:{address}")
+        if etag is None:
+            layer = self._prepared(request)
+            etag = etag_for(
+                "councils-layer",
+                version,
+                layer["generation"].code,
+                layer["request"],
+                map_layers.counts_key(layer["counts"]),
+            )
+            cache.set(f"api-layer-etag:{address}", etag, timeout=LIST_CACHE_SECONDS)
 
         def body() -> str:
+            layer = self._prepared(request)
             return map_layers.councils_layer_geojson(
                 version=version,
-                generation=generation,
-                counts=counts,
-                layer=layer_request.layer,
-                detail=layer_request.detail,
-                bbox=layer_request.bbox,
-                member_codes=member_codes,
+                generation=layer["generation"],
+                counts=layer["counts"],
+                layer=layer["request"].layer,
+                detail=layer["request"].detail,
+                bbox=layer["request"].bbox,
+                member_codes=layer["member_codes"],
             )
 
-        etag = etag_for(
-            "councils-layer", version, generation.code, layer_request, map_layers.counts_key(counts)
-        )
         return conditional_geojson(request, etag=etag, body=body)
 
 

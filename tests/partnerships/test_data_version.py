@@ -34,13 +34,16 @@ pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 ADUR, AMBER_VALLEY = "E07000223", "E07000171"
 ADUR_AND_WORTHING = "adur-worthing"
 LAYER_URL = reverse("partnerships:map-councils-layer")
-# The map's layers (national, filtered, a past year's) and the API's single boundaries
-# and regions: everything whose ETag the data version names.
+# The map's layers (national, filtered, a past year's), the API's copies of them, its
+# single boundaries and its regions: everything whose ETag the data version names.
 ZERO_QUERY_URLS = [
     LAYER_URL,
     LAYER_URL + "?layer=counties&detail=high",
     LAYER_URL + "?category=legal",
     LAYER_URL + "?year=2012",
+    "/api/councils.geojson",
+    "/api/councils.geojson?layer=counties&category=legal",
+    f"/api/councils.geojson?partnership={ADUR_AND_WORTHING}",
     f"/api/councils/{ADUR}/boundary/",
     f"/api/councils/{ADUR}/boundary/?detail=high",
     "/api/public-bodies/E31000001/boundary/",

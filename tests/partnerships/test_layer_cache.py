@@ -160,18 +160,15 @@ def test_staff_correcting_a_public_bodys_area_gives_its_boundary_a_new_body(admi
 def _cached_hits_cost_the_same(client, django_assert_max_num_queries):
     for url in CACHED_URLS:
         etag = gzipped(client, url)["ETag"]  # builds and stores the body
-        # The data version and the map layer's ETag come from the cache: no query. The
-        # API's layer still reads its generation, the period and the counts.
-        allowed = 3 if url.startswith("/api/councils.geojson") else 0
+        # The data version and the layers' ETags come from the cache: no query.
+        allowed = 0
         with django_assert_max_num_queries(allowed):
             gzipped(client, url)
         with django_assert_max_num_queries(allowed):
             assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-def test_a_cached_layer_costs_no_query_with_the_real_data(
-    client, django_assert_max_num_queries
-):
+def test_a_cached_layer_costs_no_query_with_the_real_data(client, django_assert_max_num_queries):
     _cached_hits_cost_the_same(client, django_assert_max_num_queries)
 
 
