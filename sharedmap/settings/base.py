@@ -352,7 +352,8 @@ AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Whole request bodies, file parts included (core/middleware.py): 3 MB anywhere, and up
-# to 6 MB under the admin, whose partnerships CSV upload takes files of up to 2 MB (partnerships.admin_forms).
+# to 6 MB under the admin, whose partnerships CSV upload takes files of up to 2 MB
+# (partnerships.admin_forms). nginx's limits sit above these (deploy/nginx.conf).
 REQUEST_BODY_MAX_BYTES = 3 * 1024 * 1024
 REQUEST_BODY_UPLOAD_MAX_BYTES = 6 * 1024 * 1024
 REQUEST_BODY_UPLOAD_PREFIXES = ["/admin/"]
