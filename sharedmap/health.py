@@ -22,6 +22,7 @@ public names only. Production exempts the path from the HTTPS redirect for the s
 import asyncio
 import datetime
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -37,6 +38,12 @@ HEALTH_PATH = "/health/"
 # Each check's budget; the library adds a second for the client's own timeout to report.
 CHECK_TIMEOUT = datetime.timedelta(seconds=3)
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# The database check is synchronous and runs on a thread. A small pool of the process's
+# own, not the event loop's default: the loop waits for its default threads before it
+# returns, so a database that hangs (rather than refuses) would hold the reply until the
+# connection gave up. With this pool the reply comes at the timeout, and at most this many
+# threads wait on a hung database however often the load balancer asks.
+CHECK_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health-check")
 
 
 def _broker_client(url: str) -> Callable[[], AsyncRedis]:
@@ -64,7 +71,7 @@ def health_checks() -> dict[str, HealthCheck]:
 
 
 async def _results(checks: dict[str, HealthCheck]) -> dict[str, bool]:
-    results = await asyncio.gather(*(check.get_result() for check in checks.values()))
+    results = await asyncio.gather(*(check.get_result(CHECK_THREADS) for check in checks.values()))
     return {name: result.error is None for name, result in zip(checks, results, strict=True)}
 
 

@@ -4,10 +4,13 @@ nothing in the reply a member of the public should not read. And what stands beh
 gunicorn.conf.py, whose workers, threads and timeouts come from the environment.
 """
 
+import datetime
 import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -74,6 +77,29 @@ def test_the_database_down_answers_503_without_its_error_text(client):
     assert body["checks"]["cache"] == "ok"
     assert b"db-primary" not in response.content
     assert b"connection" not in response.content
+
+
+def test_a_database_that_hangs_answers_503_at_the_timeout_not_when_it_gives_up(client):
+    released = threading.Event()
+    real_cursor = BaseDatabaseWrapper.cursor
+
+    def hanging(self, *args, **kwargs):
+        released.wait(30)  # as a connection to a host that never answers
+        return real_cursor(self, *args, **kwargs)
+
+    started = time.monotonic()
+    with (
+        mock.patch("sharedmap.health.CHECK_TIMEOUT", datetime.timedelta(seconds=0.5)),
+        mock.patch.object(BaseDatabaseWrapper, "cursor", hanging),
+    ):
+        response = client.get("/health/")
+        released.set()
+    took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "unavailable"
+    # The check's half second, the library's one second of grace, and some slack.
+    assert took < 5
 
 
 def test_the_cache_down_answers_503(client, settings):
