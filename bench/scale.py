@@ -44,7 +44,6 @@ class ScaleReport:
         return (
             f"{self.factor}x data: {self.partnerships:,} published partnerships,"
             f" {self.memberships:,} memberships, {self.savings_records:,} savings records"
-            f" ({self.added:,} copies added)"
         )
 
 

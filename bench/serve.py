@@ -157,8 +157,21 @@ def options_parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="per uncached address (each one builds its page)",
     )
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=20,
+        help="per address and side: stop sending after this long (slow pages at 10x)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="drop and build the databases")
     parser.add_argument("--no-browser", action="store_true", help="skip the first view")
+    parser.add_argument(
+        "--at",
+        metavar="REVISION",
+        default=None,
+        help="measure the code as committed at REVISION (git archive into a temporary"
+        " folder), not the working tree, which others may be editing",
+    )
     options = parser.parse_args(argv)
     if options.requests < 1 or options.concurrency < 1 or options.uncached_requests < 1:
         parser.error("--requests, --uncached-requests and --concurrency must be at least 1")
@@ -282,18 +295,22 @@ def fetch(port: int, path: str) -> tuple[int, bytes, dict]:
         conn.close()
 
 
-def load(port: int, path: str, requests: int, concurrency: int) -> dict:
-    """Send `requests` GETs over `concurrency` keep-alive connections; time each one."""
+def load(port: int, path: str, requests: int, concurrency: int, seconds: float = 600) -> dict:
+    """Send `requests` GETs over `concurrency` keep-alive connections, or as many as
+    start within `seconds` (at least one each); time each one."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     per_worker = max(1, requests // concurrency)
+    deadline = time.perf_counter() + seconds
 
     def worker():
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         for _ in range(per_worker):
+            if mine and time.perf_counter() > deadline:
+                break
             start = time.perf_counter()
             conn.request("GET", path, headers={"Accept-Encoding": "gzip", "Host": "127.0.0.1"})
             response = conn.getresponse()
@@ -319,6 +336,7 @@ def load(port: int, path: str, requests: int, concurrency: int) -> dict:
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
         "errors": errors,
+        "n": len(latencies),
     }
 
 
@@ -459,10 +477,16 @@ def measure(port: int, measured: list[Measured], options, *, uncached: bool) -> 
             continue
         requests = options.uncached_requests if uncached else options.requests
         load(port, m.path, options.concurrency * 2, options.concurrency)  # warm up
-        m.app = load(port, m.path, requests, options.concurrency)
-        m.static = load(port, m.static_path, options.requests, options.concurrency)
+        m.app = load(port, m.path, requests, options.concurrency, options.max_seconds)
+        m.static = load(
+            port, m.static_path, options.requests, options.concurrency, options.max_seconds
+        )
+        notes = []
         if m.app["errors"] or m.static["errors"]:
-            m.note = f"{m.app['errors']} app errors, {m.static['errors']} static errors"
+            notes.append(f"{m.app['errors']} app errors, {m.static['errors']} static errors")
+        if m.app["n"] < requests:
+            notes.append(f"{m.app['n']} app requests in {options.max_seconds:g} s")
+        m.note = "; ".join(notes)
         print(f"  {m.label}: {m.app['rps']:.0f} req/s, p50 {m.app['p50']:.1f} ms", flush=True)
 
 
@@ -546,7 +570,10 @@ def run_scale(scale: int, options) -> dict:
     try:
         print(f"\nPreparing {scale}x data ({env['DATABASE_URL'].rsplit('/', 1)[1]})…", flush=True)
         report = prepare(scale, env, rebuild=options.rebuild)
-        print(f"  {report['line']} (in {report['seconds']:.0f} s)", flush=True)
+        print(
+            f"  {report['line']} ({report['added']:,} copies added in {report['seconds']:.0f} s)",
+            flush=True,
+        )
 
         # First pass: find the addresses and keep each response's bytes.
         server = Server(env, free_port())
@@ -568,7 +595,12 @@ def run_scale(scale: int, options) -> dict:
         server = Server(env, free_port())
         try:
             measure(server.port, measured, options, uncached=False)
-            view = None if options.no_browser else first_view(server.port)
+            view = None
+            if not options.no_browser:
+                try:
+                    view = first_view(server.port)
+                except Exception as error:  # a page that never draws is a result too
+                    view = {"error": f"{type(error).__name__}: {error}"}
         finally:
             server.stop()
         if any(m.row.uncached and m.path for m in measured):
@@ -591,7 +623,7 @@ def scale_table(result: dict) -> None:
         f"{'endpoint':46} {'bytes':>10} {'gzip':>8} {'app req/s':>10} {'static req/s':>13}"
         f" {'ratio':>6} {'app p50 ms':>11} {'app p95 ms':>11} {'static p50':>11}"
     )
-    print(f"\n{result['scale']}x data: {result['report']['line']}\n")
+    print(f"\n{result['report']['line']}\n")
     print(header)
     print("-" * len(header))
     for m in result["rows"]:
@@ -669,12 +701,12 @@ def side_by_side(results: list[dict]) -> list[str]:
         print(
             f"{label:46} "
             + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
-            + f"  {goal.text if goal else '':<16} {met}"
-            + (f"  ({notes})" if notes else "")
+            + f"  {goal.text if goal else '':<16} "
+            + (f"{met} ({notes})" if notes and met != "missing" else notes or met)
         )
         path = next((m.path for m in measured), None)
         name = f"{label} (`{path}`)" if path else label
-        verdict_text = f"{met} ({notes})" if notes else met
+        verdict_text = f"{met} ({notes})" if notes and met != "missing" else notes or met
         markdown.append(
             f"| {name} | "
             + " | ".join(cells)
@@ -693,6 +725,10 @@ def first_view_lines(results: list[dict]) -> list[str]:
     for r in results:
         view = r["first_view"]
         if view is None:
+            continue
+        if "error" in view:
+            lines.append(f"| first view of `/` at {r['scale']}x | failed | {view['error']} |")
+            print(f"First view at {r['scale']}x failed: {view['error']}")
             continue
         kb = view["bytes"] / 1024
         met_bytes = "met" if view["bytes"] <= FIRST_VIEW_BYTES else "not met"
@@ -721,11 +757,35 @@ def machine_load() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
+def code_at(revision: str) -> tuple[Path, str]:
+    """The project as committed at `revision`, in a temporary folder; and its commit."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", f"{revision}^{{commit}}"],
+        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
+    ).stdout.strip()  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix=f"sharedmap-bench-{commit}-"))
+    archive = subprocess.Popen(["git", "archive", commit], cwd=ROOT, stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise SystemExit(f"git archive {commit} failed")
+    return folder, commit
+
+
 def main(argv: list[str] | None = None) -> None:
+    global ROOT
     options = options_parse(argv)
     load_at_start = machine_load()
     print(f"Machine at start: {load_at_start}", flush=True)
-    results = [run_scale(scale, options) for scale in options.scales]
+    snapshot, commit = None, "the working tree"
+    if options.at:
+        snapshot, commit = code_at(options.at)
+        ROOT = snapshot
+        print(f"Code as committed at {commit} ({snapshot})", flush=True)
+    try:
+        results = [run_scale(scale, options) for scale in options.scales]
+    finally:
+        if snapshot:
+            shutil.rmtree(snapshot, ignore_errors=True)
     load_at_end = machine_load()
 
     cache = "Redis" if os.environ.get("REDIS_URL") else "per-process memory"
@@ -743,9 +803,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nMachine at start: {load_at_start}; at end: {load_at_end}.")
     print("\nMarkdown for the README:\n")
     print(
-        f"Measured {datetime.date.today()}, {options.requests} requests per address over"
-        f" {options.concurrency} connections; machine at start: {load_at_start}; at end:"
-        f" {load_at_end}. Data: " + "; ".join(r["report"]["line"] for r in results) + ".\n"
+        f"Measured {datetime.date.today()} on {commit}, {options.requests} requests per"
+        f" address ({options.uncached_requests} uncached) over {options.concurrency}"
+        f" connections; machine at start: {load_at_start}; at end: {load_at_end}. Data: "
+        + "; ".join(r["report"]["line"] for r in results)
+        + ".\n"
     )
     print("\n".join(markdown))
     if views:
