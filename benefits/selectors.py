@@ -19,9 +19,7 @@ from partnerships.models import (
     ServiceCategory,
 )
 from partnerships.published import facts_prefetch, published_facts
-
-# Councils' boundaries are large GeoJSON; no tracker page draws them.
-BOUNDARIES = ("boundary", "boundary_low")
+from partnerships.selectors import without_boundaries
 
 # Fewer than this many comparable partnerships with savings figures, and a median and
 # range would describe individual councils rather than a pattern.
@@ -60,9 +58,10 @@ def tracker_for_token(*, token: str) -> Tracker | None:
             "setup_costs",
             "years",
             "ratings",
+            # Councils' boundaries are large GeoJSON; no tracker page draws them.
             Prefetch(
                 "councils",
-                queryset=Council.objects.order_by("short_name").defer(*BOUNDARIES),
+                queryset=without_boundaries(Council.objects.order_by("short_name")),
             ),
             Prefetch("proposals", queryset=TrackerProposal.objects.select_related("change")),
             Prefetch(

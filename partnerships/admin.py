@@ -55,6 +55,7 @@ from partnerships.models import (
     SavingsRecord,
     ServiceCategory,
 )
+from partnerships.selectors import without_boundaries
 from partnerships.services import partnerships_publish
 from partnerships.services.csv_rows import (
     name_lookup_rows,
@@ -127,9 +128,7 @@ class RegionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .defer("boundary")
+            without_boundaries(super().get_queryset(request))
             .annotate(council_count=Count("councils", filter=Q(councils__current=True)))
             # A counting annotation groups the rows and Django then drops Meta.ordering;
             # order explicitly so that autocomplete pages stay stable.
@@ -156,9 +155,7 @@ class PublicBodyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .defer("boundary")
+            without_boundaries(super().get_queryset(request))
             .annotate(partnership_count=Count("memberships"))
             .order_by(*PublicBody._meta.ordering)
         )
@@ -242,9 +239,7 @@ class CouncilAdmin(StrictNumbers, HistoryInWordsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .defer("boundary", "boundary_low")
+            without_boundaries(super().get_queryset(request))
             .annotate(partnership_count=Count("memberships"))
             .order_by(*Council._meta.ordering)
         )

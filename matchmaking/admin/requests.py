@@ -14,6 +14,7 @@ from matchmaking.admin.request_workflow import MatchRequestWorkflowViews
 from matchmaking.admin_forms import MatchRequestAdminForm
 from matchmaking.models import MatchRequest, MatchSuggestion, Note
 from matchmaking.ranking import reasons_from_data, staff_text
+from partnerships.selectors import without_boundaries
 
 Status = MatchRequest.Status
 
@@ -38,11 +39,8 @@ class MatchSuggestionInline(StrictNumbers, admin.TabularInline):
     verbose_name_plural = "shortlist (add councils by hand here; tick those to show the requester)"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("council", "match_request")
-            .defer("council__boundary", "council__boundary_low")
+        return without_boundaries(super().get_queryset(request), "council").select_related(
+            "match_request"
         )
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -183,10 +181,7 @@ class MatchRequestAdmin(StrictNumbers, MatchRequestWorkflowViews, admin.ModelAdm
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .select_related("council")
-            .defer("council__boundary", "council__boundary_low")
+            without_boundaries(super().get_queryset(request), "council")
             .prefetch_related("categories")
             .annotate(has_duplicate=selectors.match_request_duplicate_exists())
         )
