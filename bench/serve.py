@@ -4,20 +4,23 @@ same bytes served as a static file by the same server, at one or more data sizes
 the map's first view in headless Chromium.
 
     REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/serve.py \
-        [--scales 1,10 | --scale N] [--requests 400] [--concurrency 8]
+        [--scales 1,10 | --scale N] [--requests 400] [--concurrency 8] [--at HEAD]
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sharedmap_bench;
 created if missing and the real data loaded into it). Each data size has its own
 database: `sharedmap_bench` holds the real data (1x), `sharedmap_bench_x10` the real
-data and nine synthetic copies of every partnership (bench/scale.py), and so on; a
-database is built once and reused, and `--rebuild` drops and builds it again. Each size
-has its own cache prefix and static folder too. With REDIS_URL the cache is Redis, as in
-production (docker-compose.yml); without it each gunicorn worker keeps its own.
+data and nine synthetic copies of every partnership (bench/scale.py, a few seconds),
+and so on; a database is built once and reused (`--rebuild` drops and builds it again).
+Each size has its own cache prefix and static folder too. With REDIS_URL the cache is
+Redis, as in production (docker-compose.yml); without it each gunicorn worker keeps its
+own. Work queued when data changes runs eagerly (CELERY_TASK_ALWAYS_EAGER): no worker.
+`--at HEAD` measures the code as committed rather than a working tree being edited.
 
 Every request accepts gzip, as browsers do; the static copy of each response is its
 exact bytes (the gzipped ones as WhiteNoise's `.gz`), so both sides send the same bytes.
 The uncached rows are measured on a second server whose cache is Django's dummy cache
-(bench/settings_nocache.py): every request builds its page from the database.
+(bench/settings_nocache.py): every request builds its page from the database. Each
+address gets `--requests` requests, or as many as start in `--max-seconds`.
 
 The rows measured are `ROWS` below; a row whose address answers 404 (an endpoint that
 does not exist yet) is reported as missing. Prints, for each size, the table; then the
@@ -344,6 +347,7 @@ def load(port: int, path: str, requests: int, concurrency: int, seconds: float =
 
 _JSON_SCRIPT = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
 _ATTRIBUTE_URL = re.compile(r'\s(?:data-[\w-]*url|href|src)="([^"]+)"', re.I)
+MAX_LAYER_FILES = 6
 _VERSION_PART = re.compile(r"[.-][0-9a-f]{8,}(?=[./]|$)")
 
 
@@ -384,7 +388,8 @@ def page_addresses(page: str) -> dict[str, list[tuple[str, str]]]:
         elif "count" in (name or "").lower() or "count" in file_name.lower():
             seen.add(url)
             counts.append((name or file_name, url))
-    return {"layer_file": layers, "counts": counts}
+    # A handful is enough to show their speed; each takes a row at every size.
+    return {"layer_file": layers[:MAX_LAYER_FILES], "counts": counts}
 
 
 @dataclass
