@@ -232,6 +232,8 @@ def stack_env(scale: int, static_root: Path) -> dict:
         "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(static_root),
+        # The map's layer files, where the app writes them (deploy/nginx.conf's /layers/).
+        "LAYER_FILES_ROOT": str(static_root / "_layers"),
         "MAP_TILE_URL": "",
         # Throttling protects the public API from abuse; the benchmark measures the server.
         "API_ANON_RATE": "1000000/min",
