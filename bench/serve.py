@@ -665,12 +665,14 @@ def side_by_side(results: list[dict]) -> list[str]:
     labels = list(dict.fromkeys(m.label for r in results for m in r["rows"]))
     by_size = [{m.label: m for m in r["rows"]} for r in results]
     sizes = [f"{r['scale']}x" for r in results]
+    two = len(results) > 1  # the growth column compares the first size with the last
     header = (
         f"{'endpoint':46} {'app req/s':>9} {'static':>7} "
         + " ".join(f"{'ratio ' + s:>9}" for s in sizes)
         + " "
         + " ".join(f"{'p50 ' + s:>9}" for s in sizes)
-        + f" {large + '/' + small:>8}  {'goal':<16} met"
+        + (f" {large + '/' + small:>8}" if two else "")
+        + f"  {'goal':<16} met"
     )
     print(f"\nSide by side ({', '.join(sizes)} data):\n")
     print(header)
@@ -680,8 +682,9 @@ def side_by_side(results: list[dict]) -> list[str]:
         + " | ".join(f"ratio {s}" for s in sizes)
         + " | "
         + " | ".join(f"p50 ms {s}" for s in sizes)
-        + f" | {large}/{small} p50 | goal | met |",
-        "|---|---:|---:|" + "---:|" * (2 * len(sizes) + 1) + "---|---|",
+        + (f" | {large}/{small} p50" if two else "")
+        + " | goal | met |",
+        "|---|---:|---:|" + "---:|" * (2 * len(sizes) + two) + "---|---|",
     ]
     for label in labels:
         rows = [size.get(label) for size in by_size]
@@ -702,9 +705,9 @@ def side_by_side(results: list[dict]) -> list[str]:
             _cell(top.static["rps"] if top else None, ".0f"),
             *[_cell(m.ratio if m else None, ".2f") for m in done],
             *[_cell(m.app["p50"] if m else None, ".1f") for m in done],
-            _cell(growth, ".2f"),
+            *([_cell(growth, ".2f")] if two else []),
         ]
-        widths = [9, 7] + [9] * (2 * len(sizes)) + [8]
+        widths = [9, 7] + [9] * (2 * len(sizes)) + [8] * two
         print(
             f"{label:46} "
             + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
@@ -721,8 +724,8 @@ def side_by_side(results: list[dict]) -> list[str]:
         )
     print(
         f"\nreq/s and static are at {large}; ratio = app throughput / static-file throughput"
-        f" for the same bytes (1.00 = as fast); {large}/{small} = p50 at {large} over"
-        f" p50 at {small}. Ratio goals must hold at every size."
+        " for the same bytes (1.00 = as fast); ratio goals must hold at every size."
+        + (f" {large}/{small} = p50 at {large} over p50 at {small}." if two else "")
     )
     return markdown
 

@@ -113,3 +113,11 @@ def test_the_pages_measured_are_real_ones(real_data):
     assert not samples["partnership"].startswith(scale.COPY_PREFIX)
     assert Partnership.objects.filter(slug=samples["partnership"]).exists()
     assert Council.objects.filter(gss_code=samples["council"], current=True).exists()
+
+
+def test_goals_are_judged_at_every_size_and_growth_between_the_first_and_last():
+    assert serve.verdict(serve.GEOMETRY, [0.97, 0.99], None) == "met"
+    assert serve.verdict(serve.GEOMETRY, [0.99, 0.90], 1.0) == "not met"
+    assert serve.verdict(serve.HTML_PAGE, [0.1], 1.4) == "met"
+    assert serve.verdict(serve.HTML_PAGE, [0.1], 1.6) == "not met"
+    assert serve.verdict(serve.API_UNCACHED, [0.1], None) == "needs two sizes"
