@@ -151,6 +151,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sharedmap"),
+            # A Redis that hangs fails a request (and the health check) in seconds
+            # instead of holding a worker: redis-py's timeouts, through Django's pool.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
