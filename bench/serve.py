@@ -249,6 +249,11 @@ def stack_env(scale: int, static_root: Path) -> dict:
     }
 
 
+# What the deployment runs after loading the data, where the code has it: the map's
+# layer files (partnerships/management/commands/layers_build.py).
+AFTER_LOAD_COMMANDS = ["layers_build"]
+
+
 def prepare(scale: int, env: dict, *, rebuild: bool) -> dict:
     """Build (or reuse) this size's database and collect the static files; returns
     bench/scale.py's report and samples."""
@@ -258,6 +263,9 @@ def prepare(scale: int, env: dict, *, rebuild: bool) -> dict:
     started = time.monotonic()
     report = json.loads(run([PYTHON, "-m", "bench.scale", "--scale", str(scale), "--json"], env))
     report["seconds"] = time.monotonic() - started
+    for command in AFTER_LOAD_COMMANDS:
+        if (ROOT / "partnerships" / "management" / "commands" / f"{command}.py").exists():
+            run([PYTHON, "manage.py", command], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
     return report
 
