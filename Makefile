@@ -46,6 +46,8 @@ migrate: $(INSTALLED)
 data: migrate
 	@echo "==> Loading the reference data from data/"
 	$(MANAGE) load_reference_data
+	@echo "==> Writing the map's layer files (LAYER_FILES_ROOT, var/layers by default)"
+	$(MANAGE) layers_build
 
 run: data
 	@echo "==> Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"

@@ -187,23 +187,60 @@ def _layer_rows(generation_id: int, detail: str, layer: str) -> QuerySet:
     )
 
 
-def _features_build(generation_id: int, detail: str, layer: str) -> list[CouncilFeature]:
+@dataclass(frozen=True)
+class CouncilShape:
+    """One council of a layer as drawn: what the map names it by, its geometry as
+    GeoJSON text and the bounds of that geometry (west, south, east, north)."""
+
+    gss_code: str
+    name: str
+    council_type: str
+    type_name: str
+    geometry: str
+    bounds: tuple[float, float, float, float]
+
+    def properties(self) -> dict[str, str]:
+        return {
+            "gss_code": self.gss_code,
+            "name": self.name,
+            "type": self.council_type,
+            "type_name": self.type_name,
+        }
+
+
+def council_shapes(*, generation_id: int, detail: str, layer: str) -> list[CouncilShape]:
+    """One layer's councils of a generation, each with the geometry the layer draws (the
+    light ones without specks), by name. No counts: the same for every filter."""
     councils = list(_layer_rows(generation_id, detail, layer))
     # Bounds come from the shapes drawn, parsed in C by GEOS in one call.
     shapes = shapely.from_geojson([row[3] for row in councils])
     all_bounds = shapely.bounds(shapes)
     council_types = dict(CouncilType.choices)
-    features = []
+    drawn = []
     for (gss, name, council_type, geometry), shape, bounds in zip(
         councils, shapes, all_bounds, strict=True
     ):
         if detail == "low":
             geometry = _without_specks(shape) or geometry
+        drawn.append(
+            CouncilShape(
+                gss_code=gss,
+                name=name,
+                council_type=council_type,
+                type_name=council_types.get(council_type, council_type),
+                geometry=geometry,
+                bounds=tuple(float(v) for v in bounds),
+            )
+        )
+    return drawn
+
+
+def _features_build(generation_id: int, detail: str, layer: str) -> list[CouncilFeature]:
+    features = []
+    for shape in council_shapes(generation_id=generation_id, detail=detail, layer=layer):
+        gss, geometry, bounds = shape.gss_code, shape.geometry, shape.bounds
         properties = {
-            "gss_code": gss,
-            "name": name,
-            "type": council_type,
-            "type_name": council_types.get(council_type, council_type),
+            **shape.properties(),
             "url": reverse("partnerships:council-detail", args=[gss]),
             "panel_url": reverse("partnerships:council-panel", args=[gss]),
         }
@@ -213,7 +250,7 @@ def _features_build(generation_id: int, detail: str, layer: str) -> list[Council
             f'"properties":{properties_text},"partnerships":'
         )
         tail = f'}},"geometry":{geometry}}}'
-        w, s, e, n = (float(v) for v in bounds)
+        w, s, e, n = bounds
         features.append(
             CouncilFeature(
                 gss_code=gss,

@@ -9,6 +9,7 @@ delete a council, a partnership, a membership, a savings record, a category, a r
 or a public body drops them all.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from partnerships.map_layers import map_data_changed_on_commit
@@ -30,6 +31,26 @@ from partnerships.models import (
 
 def map_layers_invalidate(**kwargs) -> None:
     map_data_changed_on_commit()
+
+
+def _layers_build_queue() -> None:
+    from partnerships.tasks import layers_build
+
+    layers_build.delay()
+
+
+def layer_files_rebuild(**kwargs) -> None:
+    """The map's layer files (`partnerships.layer_files`) hold the councils' names and
+    shapes: written again by one task after the commit that changed them, however many
+    rows it changed (a load saves hundreds of councils in one transaction)."""
+    if kwargs.get("raw"):
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is _layers_build_queue for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_layers_build_queue)
 
 
 def savings_ledger_recount(sender, instance: SavingsRecord, **kwargs) -> None:
@@ -77,5 +98,8 @@ def receivers_connect() -> None:
         post_delete.connect(map_layers_invalidate, sender=model)
     for relation in LAYER_RELATIONS:
         m2m_changed.connect(map_layers_invalidate, sender=relation)
+    for model in (Council, Generation, GenerationCouncil):
+        post_save.connect(layer_files_rebuild, sender=model)
+        post_delete.connect(layer_files_rebuild, sender=model)
     post_save.connect(savings_ledger_recount, sender=SavingsRecord)
     post_delete.connect(savings_ledger_recount, sender=SavingsRecord)

@@ -68,7 +68,8 @@ MIDDLEWARE = [
     # /health/ for the load balancer, answered before the host check, the session and
     # CSRF, with the headers above (sharedmap/health.py).
     "sharedmap.health.HealthMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, also serving the map's layer files written after startup.
+    "sharedmap.layer_static.LayerFilesMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +138,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The map's council shapes as immutable, versioned files (partnerships/layer_files.py),
+# served at LAYER_FILES_URL by WhiteNoise (sharedmap/layer_static.py) or by nginx from
+# the same directory; web and worker containers share it.
+LAYER_FILES_ROOT = Path(os.environ.get("LAYER_FILES_ROOT", BASE_DIR / "var" / "layers"))
+LAYER_FILES_URL = "/layers/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
