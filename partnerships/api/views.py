@@ -4,10 +4,10 @@ categories, partnerships and savings records, and GeoJSON for the map's layers.
 Every list is paginated (`?page=`, `?page_size=` up to 500) and filtered by a
 django-filter FilterSet. Every query parameter an operation takes is declared in
 `partnerships.api.params`, which refuses a bad value with a 400 naming it before the
-filters or the paginator read it, and describes each one in the schema.
+filters or the paginator read it, and describes each one in the schema. List pages,
+layers and boundaries are stored as their final bytes (`partnerships.api.caching`).
 """
 
-import hashlib
 import json
 from collections.abc import Callable
 
@@ -19,7 +19,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -27,6 +26,7 @@ from partnerships import map_layers
 from partnerships.api import params, selectors, serializers
 from partnerships.api.caching import (
     GeoJSONRenderer,
+    StoredListMixin,
     boundaries_version,
     conditional_geojson,
     etag_for,
@@ -147,9 +147,10 @@ class StrictQueryMixin:
         return {}
 
 
-class ReadOnlyViewSet(StrictQueryMixin, ReadOnlyModelViewSet):
+class ReadOnlyViewSet(StoredListMixin, StrictQueryMixin, ReadOnlyModelViewSet):
     """Lists and details. Filters narrow lists only: a detail's address always finds its
-    object, whatever else is in the query string."""
+    object, whatever else is in the query string. List pages in JSON are stored as
+    their final bytes per data version and query (`StoredListMixin`)."""
 
     # Filters read more strictly than the generic reading of their FilterSet's fields.
     filter_parameters: dict[str, params.QueryParameter] = {}
@@ -178,31 +179,8 @@ class ReadOnlyViewSet(StrictQueryMixin, ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
 
-# A new data version makes old pages unreachable; this only bounds how long they stay.
-LIST_CACHE_SECONDS = 60 * 60
-
-
-class CachedListMixin:
-    """Lists whose serialised pages are kept per data version and address: serialising
-    fifty partnerships with their members costs far more than the queries, and the data
-    changes only when staff publish (the signals in `partnerships.signals` start a new
-    version). Throttling and filter validation still run on every request."""
-
-    def list(self, request, *args, **kwargs):
-        key = (
-            "api-list:"
-            + hashlib.sha256(
-                f"{map_layers.map_data_version()}:{request.build_absolute_uri()}".encode()
-            ).hexdigest()
-        )
-        data = cache.get(key)
-        if data is None:
-            response = super().list(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            cache.set(key, response.data, timeout=LIST_CACHE_SECONDS)
-            return response
-        return Response(data)
+# A new data version makes old ETags unreachable; this only bounds how long they stay.
+LAYER_ETAG_SECONDS = 60 * 60
 
 
 @extend_schema_view(
@@ -329,7 +307,7 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
                 layer["request"],
                 map_layers.counts_key(layer["counts"]),
             )
-            cache.set(f"api-layer-etag:{address}", etag, timeout=LIST_CACHE_SECONDS)
+            cache.set(f"api-layer-etag:{address}", etag, timeout=LAYER_ETAG_SECONDS)
 
         def body() -> str:
             layer = self._prepared(request)
@@ -462,7 +440,7 @@ class CategoryViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="Published partnerships, filtered as on the site"),
     retrieve=extend_schema(summary="One published partnership, by slug"),
 )
-class PartnershipViewSet(CachedListMixin, ReadOnlyViewSet):
+class PartnershipViewSet(ReadOnlyViewSet):
     """Published shared-service partnerships with their members and savings. The filters
     are the site's own, so `?category=legal&region=south-east` here lists what the
     partnership list and the downloads list for the same filters."""
@@ -485,7 +463,7 @@ class PartnershipViewSet(CachedListMixin, ReadOnlyViewSet):
     list=extend_schema(summary="Savings figures of published partnerships"),
     retrieve=extend_schema(summary="One savings figure"),
 )
-class SavingsRecordViewSet(CachedListMixin, ReadOnlyViewSet):
+class SavingsRecordViewSet(ReadOnlyViewSet):
     """Each savings figure reported for a published partnership, over one or more
     financial years (2018 is 2018/19). Takes every partnership filter (the figures of the
     partnerships that match) and `kind` and `year` (figures covering that year)."""
