@@ -402,6 +402,24 @@ def page_addresses(page: str) -> dict[str, list[tuple[str, str]]]:
     return {"layer_file": layers[:MAX_LAYER_FILES], "counts": counts}
 
 
+COUNTS_ADDRESS = "/map/counts.json"
+
+
+def manifest_layer_files(root: Path) -> list[tuple[str, str]]:
+    """The latest generation's layer files named by the manifest under `root`, as
+    (name, address); none if there is no manifest."""
+    try:
+        files = json.loads((root / "manifest.json").read_text())["files"]
+        latest = files[list(files)[-1]]
+        return [
+            (f"{layer} {detail}, manifest", f"/layers/{path}")
+            for layer, details in latest.items()
+            for detail, path in details.items()
+        ][:MAX_LAYER_FILES]
+    except (OSError, ValueError, KeyError, IndexError, AttributeError):
+        return []
+
+
 @dataclass
 class Measured:
     """A row as measured at one data size (or why it was not)."""
@@ -601,6 +619,12 @@ def run_scale(scale: int, options) -> dict:
             if status == 200:
                 text = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
                 found.update(page_addresses(text.decode("utf-8", "replace")))
+            # Files the page does not name yet: the current ones from the layer files'
+            # manifest (partnerships/layer_files.py), and the counts at their address.
+            found["layer_file"] = found.get("layer_file") or manifest_layer_files(
+                Path(env["LAYER_FILES_ROOT"])
+            )
+            found["counts"] = found.get("counts") or [("", COUNTS_ADDRESS)]
             measured = rows_expand(ROWS, found)
             snapshot_bytes(server.port, measured, static_root / "bench")
         finally:
