@@ -517,7 +517,7 @@ def measure(port: int, measured: list[Measured], options, *, uncached: bool) -> 
         notes = []
         if m.app["errors"] or m.static["errors"]:
             notes.append(f"{m.app['errors']} app errors, {m.static['errors']} static errors")
-        if m.app["n"] < requests:
+        if m.app["n"] < max(1, requests // options.concurrency) * options.concurrency:
             notes.append(f"{m.app['n']} app requests in {options.max_seconds:g} s")
         m.note = "; ".join(notes)
         print(f"  {m.label}: {m.app['rps']:.0f} req/s, p50 {m.app['p50']:.1f} ms", flush=True)
