@@ -10,6 +10,25 @@ or fetched; one that does not accept gzip gets the plain body.
 
 The bodies are public data with no secrets in them, so the BREACH padding that Django's
 GZipMiddleware adds is not needed, and the stored bytes can be shared by every client.
+Nothing personal is ever stored here: the API stores JSON only, never the browsable
+API's HTML, which carries the reader's CSRF token (`partnerships.api.caching`).
+
+This is the site's one store of response bytes, and it has one invalidation:
+- What is stored: (Content-Type, encoding, bytes) of a 200, per encoding, under
+  `http-body:` + sha256(path, ETag, encoding), in the shared cache for CACHE_SECONDS and
+  in each process's `local_bodies` (LRU, LOCAL_MAX_BYTES). Errors are never stored.
+- Who stores: the map's layers (`partnerships.views.map`), the API's list pages,
+  boundaries and layers (`partnerships.api.caching`: `StoredListMixin`,
+  `conditional_geojson`).
+- The keys: every caller's ETag is made from `partnerships.map_layers.map_data_version()`
+  (one cache read, no query) with what else the bytes depend on: the financial year,
+  the scheme, host and path, the normalised query string, the format (and, for the
+  layers, the generation and filters).
+- The one invalidation: `map_data_changed()` / `map_data_changed_on_commit()`, which
+  every write that changes what the map or the API shows calls (the signals in
+  `partnerships.signals`, and the bulk writes that send none). A new version gives
+  every ETag a new value, so old entries are never read again and simply expire; nothing
+  is deleted, and no process needs telling.
 """
 
 import gzip
