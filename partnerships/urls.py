@@ -8,6 +8,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("", map_views.map_page, name="map"),
     path("map/councils.geojson", map_views.councils_layer, name="map-councils-layer"),
+    path("map/counts.json", map_views.map_counts, name="map-counts"),
     path("councils/<str:gss_code>/panel/", map_views.council_panel, name="council-panel"),
     path("search/", map_views.search, name="search"),
     path("partnerships/<slug:slug>/map.json", map_views.partnership_map, name="partnership-map"),

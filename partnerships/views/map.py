@@ -23,8 +23,9 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from core.parsing import ParseError, bad_request, parse_text
 from partnerships import map_layers, selectors
 from partnerships.filters import PartnershipFilter
+from partnerships.layer_files import layer_manifest
 from partnerships.timeline import Period, current_financial_year, year_range_text
-from sharedmap.http import conditional_compressed
+from sharedmap.http import conditional_compressed, conditional_compressed_response
 
 # Zoom level from which the map asks for detailed boundaries of the visible area.
 DETAIL_ZOOM = 9
@@ -79,6 +80,10 @@ def map_page(request):
     leaflet = settings.LEAFLET_CONFIG
     config = {
         "layerUrl": reverse("partnerships:map-councils-layer"),
+        # The shapes of the year's councils, as files cached for ever, and the count of
+        # partnerships per council for the filters, as small JSON (joined by the script).
+        "layerFiles": layer_manifest().urls(filterset.period.generation_code),
+        "countsUrl": reverse("partnerships:map-counts"),
         "searchUrl": reverse("partnerships:search"),
         "partnershipUrl": reverse("partnerships:partnership-map", args=["__slug__"]),
         "panelUrl": reverse("partnerships:council-panel", args=["__gss__"]),
@@ -147,7 +152,12 @@ def _map_filtered(request, *, filterset: PartnershipFilter, period: Period, no_m
             "filter_query": query,
         },
     )
-    return trigger_client_event(response, "map:filtered", {"filterQuery": query}, after="swap")
+    return trigger_client_event(
+        response,
+        "map:filtered",
+        {"filterQuery": query, "layerFiles": layer_manifest().urls(period.generation_code)},
+        after="swap",
+    )
 
 
 # A longitude or latitude as the map sends it: ASCII digits, a point, no exponent.
@@ -302,6 +312,50 @@ def councils_layer(request):
         counts=counts,
     )
     return HttpResponse(body, content_type="application/geo+json")
+
+
+# Counts follow every publish; a minute fresh, then asked again (a stored body).
+_COUNTS_MAX_AGE = 60
+
+
+@require_safe
+def map_counts(request):
+    """How many of the filtered partnerships each council of the year's generation
+    counts, as {"version", "generation", "counts": {GSS code: n}} (councils in none left
+    out), for the map's script to shade the shapes of the layer files by. Built once per
+    data version, financial year and address, then served as stored bytes: a hit costs
+    one cache read (the data version) and no query. Filters it cannot understand are a
+    400 naming them."""
+    version = map_layers.map_data_version()
+    etag = hashlib.sha256(
+        ":".join(
+            (version, str(current_financial_year()), request.META.get("QUERY_STRING", ""))
+        ).encode()
+    ).hexdigest()[:32]
+
+    def build():
+        filterset = PartnershipFilter(request.GET)
+        if any(request.GET.get(name) for name in _COUNTING_FILTERS) and not filterset.is_valid():
+            return HttpResponseBadRequest(
+                f"The counts could not be worked out: {filter_problems(filterset)}",
+                content_type="text/plain; charset=utf-8",
+            )
+        period = filterset.period
+        if period.generation_id is None:
+            return HttpResponseBadRequest(
+                f"The counts could not be worked out: {year_range_text()}",
+                content_type="text/plain; charset=utf-8",
+            )
+        counts = map_layers.partnership_counts(partnerships=filterset.qs, period=period)
+        return JsonResponse(
+            {
+                "version": version,
+                "generation": period.generation_code,
+                "counts": dict(sorted(counts.items())),
+            }
+        )
+
+    return conditional_compressed_response(request, etag=etag, build=build, max_age=_COUNTS_MAX_AGE)
 
 
 @require_safe

@@ -465,7 +465,12 @@ def test_a_filter_changed_under_the_script_gets_only_the_parts_that_follow_it(cl
     assert f"{count} partnerships shown" in html
     assert 'href="/partnerships/?category=legal&amp;year=2018"' in html
     events = json.loads(response["HX-Trigger-After-Swap"])
-    assert events == {"map:filtered": {"filterQuery": "category=legal&year=2018"}}
+    # The filters understood, and the layer files of that year's councils.
+    assert list(events) == ["map:filtered"]
+    assert events["map:filtered"]["filterQuery"] == "category=legal&year=2018"
+    assert events["map:filtered"]["layerFiles"]["districts"]["low"].endswith(
+        "/districts-low-G2009.geojson"
+    )
     assert "HX-Request" in response["Vary"]
     # The whole page, asked without htmx, is still the page.
     assert "<html" in client.get("/", {"category": "legal"}).content.decode()
@@ -477,9 +482,9 @@ def test_a_bad_filter_changed_under_the_script_is_explained_in_its_parts(client)
     html = response.content.decode()
     assert "There is no savings band “loads”." in html
     assert f"{len(listed(client, 'category=legal'))} partnerships shown" in html
-    assert json.loads(response["HX-Trigger-After-Swap"])["map:filtered"] == {
-        "filterQuery": "category=legal"
-    }
+    filtered = json.loads(response["HX-Trigger-After-Swap"])["map:filtered"]
+    assert filtered["filterQuery"] == "category=legal"
+    assert set(filtered["layerFiles"]) == {"districts", "counties"}
 
 
 def test_a_year_without_a_map_chosen_under_the_script_goes_to_the_page_that_says_so(client):

@@ -41,6 +41,6 @@ export function connectFilters(form, source, onFiltered) {
     apply();
   });
   source.addEventListener("map:filtered", function (event) {
-    onFiltered(event.detail.filterQuery);
+    onFiltered(event.detail.filterQuery, event.detail);
   });
 }

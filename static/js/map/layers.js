@@ -1,7 +1,10 @@
 /* The councils' boundaries: one group per layer of the layers control (district-level
    councils, county councils), each holding the light shapes of all England or, zoomed
-   in, the detailed shapes of the area in view, fetched as GeoJSON and styled from what
-   is chosen (styles.js). */
+   in, the detailed ones. The shapes come from the layer files the page names (one per
+   year's councils, layer and detail, cached by the browser for ever); the number of
+   partnerships per council for the filters comes from the counts JSON, fetched again
+   whenever the filters change and joined to the shapes here, then styled from what is
+   chosen (styles.js). */
 
 import { fetchJSON, textTip, withFilters } from "./dom.js";
 import { makeFocusable } from "./keyboard.js";
@@ -9,7 +12,9 @@ import { makeFocusable } from "./keyboard.js";
 export function createLayers({ map, mapElement, config, state, styler, onChoose }) {
   const groups = {};
   const baseLayers = {};
-  const loaded = { lowData: {}, low: {}, context: null, highRequest: 0 };
+  // Layers built from the files, by file address: built once, restyled after.
+  const built = {};
+  const loaded = { highRequest: 0, counts: null, countsFor: null };
 
   Object.entries(config.layers).forEach(function ([name, label]) {
     groups[name] = L.layerGroup();
@@ -24,6 +29,33 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
 
   function layerUrl(params) {
     return withFilters(config.layerUrl, state.filters, params);
+  }
+
+  function fileUrl(name, detail) {
+    const files = state.layerFiles[name] || {};
+    return files[detail] || null;
+  }
+
+  // {GSS code: partnerships} for the filters in force, fetched once per filters.
+  function counts() {
+    if (loaded.countsFor !== state.filters || !loaded.counts) {
+      loaded.countsFor = state.filters;
+      loaded.counts = fetchJSON(withFilters(config.countsUrl, state.filters)).then(
+        function (data) {
+          return data.counts || {};
+        }
+      );
+    }
+    return loaded.counts;
+  }
+
+  // The counts, put into each council's properties, where the styles and labels read them.
+  function joinCounts(layer, byCode) {
+    layer.eachLayer(function (council) {
+      const props = council.feature.properties;
+      props.partnerships = byCode[props.gss_code] || 0;
+    });
+    return layer;
   }
 
   function eachCouncil(callback) {
@@ -51,6 +83,11 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
   }
 
   function geojsonLayer(data) {
+    data.features.forEach(function (feature) {
+      const props = feature.properties;
+      props.partnerships = 0;
+      props.panel_url = config.panelUrl.replace("__gss__", encodeURIComponent(props.gss_code));
+    });
     return L.geoJSON(data, {
       style: style,
       onEachFeature: function (feature, layer) {
@@ -71,21 +108,23 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     });
   }
 
-  function lowData(name) {
-    if (!loaded.lowData[name]) {
-      loaded.lowData[name] = fetchJSON(layerUrl({ layer: name }));
+  function fileLayer(url) {
+    if (!built[url]) {
+      built[url] = fetchJSON(url).then(geojsonLayer);
     }
-    return loaded.lowData[name];
+    return built[url];
   }
 
   // Beneath the county layer, the rest of England in grey, so that the areas without
   // a county council read as such rather than as sea.
   function contextLayer(name) {
-    if (name !== "counties") {
+    const url = fileUrl("districts", "low");
+    if (name !== "counties" || !url) {
       return Promise.resolve(null);
     }
-    if (!loaded.context) {
-      loaded.context = fetchJSON(config.layerUrl + "?layer=districts").then(function (data) {
+    const key = "context:" + url;
+    if (!built[key]) {
+      built[key] = fetchJSON(url).then(function (data) {
         return L.geoJSON(data, {
           interactive: false,
           style: {
@@ -97,21 +136,32 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
         });
       });
     }
-    return loaded.context;
+    return built[key];
   }
 
-  function show(name, layerPromise, isCurrent, loadedName) {
-    Promise.all([contextLayer(name), layerPromise]).then(function ([context, layer]) {
+  function show(name, detail, isCurrent, loadedName) {
+    const url = fileUrl(name, detail);
+    if (!url) {
+      return;
+    }
+    Promise.all([contextLayer(name), fileLayer(url), counts()]).then(function ([
+      context,
+      layer,
+      byCode,
+    ]) {
       if (!isCurrent()) {
         return;
       }
+      joinCounts(layer, byCode);
       const group = groups[name];
-      group.clearLayers();
-      if (context) {
-        group.addLayer(context);
+      if (!group.hasLayer(layer)) {
+        group.clearLayers();
+        if (context) {
+          group.addLayer(context);
+        }
+        group.addLayer(layer);
       }
       layer.setStyle(style);
-      group.addLayer(layer);
       restyle();
       mapElement.setAttribute("data-loaded", loadedName);
       mapElement.setAttribute("data-filters", state.filters);
@@ -119,13 +169,10 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
   }
 
   function showLow(name) {
-    if (!loaded.low[name]) {
-      loaded.low[name] = lowData(name).then(geojsonLayer);
-    }
     const filters = state.filters;
     show(
       name,
-      loaded.low[name],
+      "low",
       function () {
         return state.layer === name && map.getZoom() < config.detailZoom && state.filters === filters;
       },
@@ -133,23 +180,15 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     );
   }
 
+  // Zoomed in, the detailed shapes of the whole layer: one file, fetched once.
   function showHigh(name) {
-    // Round the padded view outwards so that nearby views share a URL (and the
-    // browser's cache).
-    const bounds = map.getBounds().pad(0.25);
-    const step = 0.25;
-    const bbox = [
-      Math.floor(bounds.getWest() / step) * step,
-      Math.floor(bounds.getSouth() / step) * step,
-      Math.ceil(bounds.getEast() / step) * step,
-      Math.ceil(bounds.getNorth() / step) * step,
-    ].join(",");
     const request = ++loaded.highRequest;
+    const filters = state.filters;
     show(
       name,
-      fetchJSON(layerUrl({ layer: name, detail: "high", bbox: bbox })).then(geojsonLayer),
+      "high",
       function () {
-        return request === loaded.highRequest && state.layer === name;
+        return request === loaded.highRequest && state.layer === name && state.filters === filters;
       },
       name + "-high"
     );
@@ -164,10 +203,10 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     }
   }
 
-  // The filters changed (state.filters): every layer is fetched again.
+  // The filters changed (state.filters): only the counts are fetched again, and the
+  // shapes too if the year's councils are others (state.layerFiles).
   function filtersChanged() {
-    loaded.lowData = {};
-    loaded.low = {};
+    loaded.counts = null;
     refresh();
   }
 
@@ -183,7 +222,8 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
 
   // The light shape of one council on a layer, once that layer has loaded (or null).
   function findCouncil(name, gss) {
-    return (loaded.low[name] || Promise.resolve(null)).then(function (geojson) {
+    const url = fileUrl(name, "low");
+    return (url ? fileLayer(url) : Promise.resolve(null)).then(function (geojson) {
       let found = null;
       if (geojson) {
         geojson.eachLayer(function (layer) {

@@ -34,6 +34,7 @@ function initCouncilMap(mapElement, config) {
   const state = {
     layer: "districts",
     filters: config.filterQuery || "",
+    layerFiles: config.layerFiles || {}, // {layer: {detail: address}} of the year's councils
     selected: null, // GSS code of the chosen council
     selectedName: "",
     partners: null, // Map of GSS code -> [{partnership, category, categoryName}]
@@ -70,8 +71,11 @@ function initCouncilMap(mapElement, config) {
 
   const form = document.getElementById("filters-form");
   if (form) {
-    connectFilters(form, mapElement, function (filterQuery) {
+    connectFilters(form, mapElement, function (filterQuery, detail) {
       state.filters = filterQuery;
+      if (detail && detail.layerFiles) {
+        state.layerFiles = detail.layerFiles;
+      }
       selection.updateAddress();
       layers.filtersChanged();
       if (state.selected) {
