@@ -1,22 +1,26 @@
-"""Reading a page's form as a browser would send it back, for tests that post an admin
-form with one value changed."""
+"""Reading a page's form as a browser would send it back, for tests that post a form
+with one value changed (an admin change form, the questionnaire's pages)."""
 
 from html.parser import HTMLParser
 
 
 class FormData(HTMLParser):
-    """The values a browser would send for the form with the given id: its inputs (not
-    its buttons or files), checked boxes, selected options and textareas."""
+    """The values a browser would send for the form with the given id (or, with no id,
+    the given action): its inputs (not its buttons or files), checked boxes, selected
+    options and textareas."""
 
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str = "", *, action: str = ""):
         super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, []
+        self.form_id, self.action, self.inside, self.data = form_id, action, False, []
         self._select = self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
+            if self.form_id:
+                self.inside = attrs.get("id") == self.form_id
+            else:
+                self.inside = attrs.get("action") == self.action
         if not self.inside:
             return
         name = attrs.get("name")
@@ -43,17 +47,24 @@ class FormData(HTMLParser):
         elif tag == "select":
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
-            self.data.append((self._textarea[0], self._textarea[1].lstrip("\n")))
+            # A browser drops the one newline that may follow <textarea>.
+            name, value = self._textarea
+            self.data.append((name, value[1:] if value.startswith("\n") else value))
             self._textarea = None
 
 
 def page_data(client, url: str, form_id: str) -> dict:
     """What a browser would post back, unchanged, from the form `form_id` on the page at
     `url`: {name: [values]} (a dict of lists, as the test client posts a QueryDict)."""
-    parser = FormData(form_id)
     page = client.get(url)
     assert page.status_code == 200
-    parser.feed(page.content.decode())
+    return form_values(page.content.decode(), form_id=form_id)
+
+
+def form_values(html: str, *, form_id: str = "", action: str = "") -> dict[str, list[str]]:
+    """{name: [values]} of the form `form_id` (or posting to `action`) in `html`."""
+    parser = FormData(form_id, action=action)
+    parser.feed(html)
     data: dict = {}
     for name, value in parser.data:
         data.setdefault(name, []).append(value)

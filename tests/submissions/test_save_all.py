@@ -5,7 +5,6 @@ colleague saved it meanwhile; the others are saved, and none is half-written."""
 import html
 import re
 import uuid
-from html.parser import HTMLParser
 
 import pytest
 from django import forms
@@ -17,6 +16,7 @@ from submissions.forms import ItemsForm, SaveAllForm
 from submissions.models import Questionnaire, QuestionnaireItem
 from submissions.services import questionnaire_partnership_add
 from submissions.services.questionnaire import item_validate, item_values
+from tests.form_data import form_values
 from tests.partnerships.factories import partnership_with_members
 from tests.submissions.questionnaire_fixtures import *  # noqa: F403  (fixtures)
 from tests.test_hostile_input import FEW, hostile_value
@@ -28,60 +28,11 @@ def _q(token, *rest) -> str:
     return "/".join(["/refresh/q", token, *[str(r) for r in rest]]) + "/"
 
 
-class _FormReader(HTMLParser):
-    """What a browser would send from the page's form in `main`: every named input,
-    ticked box and chosen radio, every text area and selected option (no script)."""
-
-    def __init__(self, action: str):
-        super().__init__(convert_charrefs=True)
-        self.action, self.inside, self.fields = action, False, []
-        self._textarea = self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("action") == self.action:
-            self.inside = True
-        if not self.inside:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value", "")))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self._textarea is not None:
-            name, value = self._textarea
-            self.fields.append((name, value[1:] if value.startswith("\n") else value))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
 def page_form(response, action: str) -> dict:
     """The form posting to `action` as a browser would send it untouched: one value, or a
     list for a name that repeats."""
-    reader = _FormReader(action)
-    reader.feed(response.content.decode())
-    data: dict = {}
-    for name, value in reader.fields:
-        if name in data:
-            data[name] = [*([data[name]] if isinstance(data[name], str) else data[name]), value]
-        else:
-            data[name] = value
-    return data
+    values = form_values(response.content.decode(), action=action)
+    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
 
 
 def _text(response) -> str:
