@@ -82,7 +82,7 @@ class ReviewForm(forms.Form):
 
     def accept_choices(self) -> dict[int, AcceptChoice]:
         """Change id -> staff's choice for each proposed new partnership to be accepted
-        (`services.review.accept_choices`): published now or kept unpublished, or merged
+        (for `services.staff.changes_decide`): published now or kept unpublished, or merged
         into the published partnership chosen."""
         choices = {}
         for change in self.changes:

@@ -20,7 +20,7 @@ from submissions.selectors import (
     changes_for_review,
 )
 from submissions.services.duplicates import changes_matches_attach
-from submissions.services.review import accept_choices, changes_mark_spam
+from submissions.services.review import changes_mark_spam
 from submissions.services.staff import (
     REJECT,
     changes_decide,
@@ -46,8 +46,9 @@ def review_response(
     if request.method == "POST" and form.is_valid():
         choices = form.accept_choices()
         try:
-            with accept_choices(choices):
-                counts = changes_decide(decisions=form.decisions(), reviewer=request.user)
+            counts = changes_decide(
+                decisions=form.decisions(), reviewer=request.user, choices=choices
+            )
         except ValidationError as error:
             errors_onto(form, error)
         else:

@@ -219,25 +219,6 @@ class AcceptChoice:
     merge_into: Partnership | None = None
 
 
-# The review page's choices for the changes it decides, by change id, while the bulk
-# decision (`services.staff.changes_decide`, which passes each change_accept only the
-# change and its reason) runs: see `accept_choices`.
-_choices: contextvars.ContextVar[dict[int, AcceptChoice] | None] = contextvars.ContextVar(
-    "review_accept_choices", default=None
-)
-
-
-@contextlib.contextmanager
-def accept_choices(choices: dict[int, AcceptChoice]):
-    """Within the block, `change_accept` of a change in `choices` (by id), called without
-    `publish` or `merge_into`, takes the choice staff made for it on the review page."""
-    token = _choices.set(dict(choices))
-    try:
-        yield
-    finally:
-        _choices.reset(token)
-
-
 def merged_reason(partnership: Partnership, reason: str = "") -> str:
     """The decision reason of a proposal merged into `partnership`."""
     return " ".join(filter(None, [f"Merged into {partnership.name}.", reason.strip()]))
@@ -249,17 +230,14 @@ def change_accept(
     change: ProposedChange,
     reviewer,
     reason: str = "",
-    publish: bool | None = None,
+    publish: bool = True,
     merge_into: Partnership | None = None,
 ) -> ProposedChange:
     """Apply a pending change to the published data in one transaction; every history
     record it leaves names the reviewer and the review (`review_reason`). A new
     partnership is published now unless `publish` is False (staff publish it later from
     the partnership admin); with `merge_into` it is added to that published partnership
-    instead of being created. Without either, the choice made in `accept_choices`."""
-    chosen = (_choices.get() or {}).get(change.pk, AcceptChoice())
-    publish = chosen.publish if publish is None else publish
-    merge_into = merge_into if merge_into is not None else chosen.merge_into
+    instead of being created."""
     change = ProposedChange.objects.select_for_update().get(pk=change.pk)
     transition_check(change, ACCEPTED, table=CHANGE_TRANSITIONS, refusal=DECIDED)
     options = {}

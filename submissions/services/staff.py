@@ -17,7 +17,7 @@ from submissions.models import (
 )
 from submissions.services.cycle import questionnaire_create
 from submissions.services.resync import questionnaire_new_items_link
-from submissions.services.review import change_accept, change_reject
+from submissions.services.review import AcceptChoice, change_accept, change_reject
 from submissions.workflow import questionnaire_move
 
 ACCEPT = "accept"
@@ -65,16 +65,31 @@ def _questionnaires_mark_reviewed(questionnaire_ids: set[int], *, user) -> None:
 
 
 @transaction.atomic
-def changes_decide(*, decisions: list[tuple[ProposedChange, str, str]], reviewer) -> dict:
+def changes_decide(
+    *,
+    decisions: list[tuple[ProposedChange, str, str]],
+    reviewer,
+    choices: dict[int, AcceptChoice] | None = None,
+) -> dict:
     """Accept or reject each (change, "accept" | "reject", reason) in one transaction:
-    if one cannot be applied, none is, and the ValidationError names it. A submitted
-    questionnaire left with nothing pending becomes reviewed. Returns counts."""
+    if one cannot be applied, none is, and the ValidationError names it. `choices` (by
+    change id) says how a new partnership is accepted: published now or kept
+    unpublished, or merged into a published one. A submitted questionnaire left with
+    nothing pending becomes reviewed. Returns counts."""
+    choices = choices or {}
     counts = {ACCEPT: 0, REJECT: 0}
     questionnaires = set()
     for change, decision, reason in decisions:
         try:
             if decision == ACCEPT:
-                change_accept(change=change, reviewer=reviewer, reason=reason)
+                chosen = choices.get(change.pk, AcceptChoice())
+                change_accept(
+                    change=change,
+                    reviewer=reviewer,
+                    reason=reason,
+                    publish=chosen.publish,
+                    merge_into=chosen.merge_into,
+                )
             elif decision == REJECT:
                 change_reject(change=change, reviewer=reviewer, reason=reason)
             else:
