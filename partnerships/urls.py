@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.views import downloads, figures, pages
+from partnerships.views import downloads, figures, pages, panel, search
 from partnerships.views import map as map_views
 
 app_name = "partnerships"
@@ -9,8 +9,8 @@ urlpatterns = [
     path("", map_views.map_page, name="map"),
     path("map/councils.geojson", map_views.councils_layer, name="map-councils-layer"),
     path("map/counts.json", map_views.map_counts, name="map-counts"),
-    path("councils/<str:gss_code>/panel/", map_views.council_panel, name="council-panel"),
-    path("search/", map_views.search, name="search"),
+    path("councils/<str:gss_code>/panel/", panel.council_panel, name="council-panel"),
+    path("search/", search.search, name="search"),
     path("partnerships/<slug:slug>/map.json", map_views.partnership_map, name="partnership-map"),
     path("partnerships/", pages.partnership_list, name="partnership-list"),
     path("partnerships/download.csv", downloads.partnerships_csv, name="partnerships-csv"),

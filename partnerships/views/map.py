@@ -9,7 +9,6 @@ partnerships.
 import hashlib
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from core.parsing import ParseError, bad_request, parse_text
-from partnerships import map_layers, selectors
+from partnerships import map_layers
 from partnerships.filters import PartnershipFilter
 from partnerships.layer_files import layer_manifest
 from partnerships.timeline import Period, current_financial_year, year_range_text
@@ -31,8 +30,6 @@ from sharedmap.http import conditional_compressed, conditional_compressed_respon
 DETAIL_ZOOM = 9
 # South-west and north-east corners of England (Isles of Scilly to Berwick and Lowestoft).
 ENGLAND_BOUNDS = [[49.88, -6.45], [55.82, 1.77]]
-# Most suggestions of each kind the search box offers.
-SEARCH_LIMIT = 10
 # The filters that narrow the partnerships the map counts (sorting changes nothing).
 _COUNTING_FILTERS = tuple(name for name in PartnershipFilter.base_filters if name != "sort")
 
@@ -359,45 +356,6 @@ def map_counts(request):
 
 
 @require_safe
-@vary_on_headers("HX-Request")
-def council_panel(request, gss_code: str):
-    """The map's side panel for one council (its partnerships among the filtered ones):
-    a fragment when the map's script asks for it with htmx, a page of its own otherwise
-    (a link opened without JavaScript)."""
-    filterset = PartnershipFilter(request.GET or None)
-    if filterset.is_bound and not filterset.is_valid():
-        # Never a panel that quietly counts more than the filters asked for.
-        return bad_request(
-            request, f"The council's panel could not be shown. {filter_problems(filterset)}"
-        )
-    council = map_layers.council_panel_council(
-        gss_code=gss_code.strip().upper(), partnerships=filterset.qs, period=filterset.period
-    )
-    if council is None:
-        raise Http404("No council has that GSS code.")
-    fragment = bool(request.htmx)
-    template = "partnerships/_council_panel.html" if fragment else "partnerships/council_panel.html"
-    query = filterset.query_string()
-    return render(
-        request,
-        template,
-        {
-            "council": council,
-            "standalone": not fragment,
-            # Buttons that work only with the map's script.
-            "with_buttons": fragment,
-            "applied_filters": filterset.applied(),
-            "period": filterset.period,
-            "filter_query": query,
-            "map_url": reverse("partnerships:map")
-            + "?"
-            + urlencode({"selected": council.gss_code})
-            + (f"&{query}" if query else ""),
-        },
-    )
-
-
-@require_safe
 def partnership_map(request, slug: str):
     """What the map draws for a chosen partnership, as JSON: its member councils and its
     public-body partners with the areas they cover."""
@@ -405,10 +363,3 @@ def partnership_map(request, slug: str):
     if highlight is None:
         raise Http404("No published partnership has that slug.")
     return JsonResponse(highlight)
-
-
-@require_safe
-def search(request):
-    """Councils and published partnerships whose names contain `q`, for the search box.
-    Without JavaScript the box sends `q` to the partnership list instead."""
-    return JsonResponse(selectors.name_search(text=request.GET.get("q", ""), limit=SEARCH_LIMIT))
