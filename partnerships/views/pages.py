@@ -7,10 +7,12 @@ extra drawn by static/js/map/ (partnership-map.js).
 import json
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.parsing import ParseError, bad_request, parse_int
 from partnerships import map_layers, selectors, timeline
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership
@@ -22,18 +24,46 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("partnerships:map")), *trail]
 
 
+# Rows on a page of the partnership list: a page costs the same however many there are.
+PARTNERSHIP_LIST_PAGE_SIZE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    """`?page=` as a whole number from 1 (1 when absent); ParseError otherwise."""
+    text = request.GET.get("page", "")
+    if text == "":
+        return 1
+    return parse_int(text, what="The page number", min_value=1, max_value=100_000)
+
+
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    """The filtered partnerships as a table: the same set the map counts, in words."""
+    """The filtered partnerships as a table, a page at a time: the same set the map
+    counts, in words."""
     filterset = PartnershipFilter.for_page(request.GET)
     query = filterset.query_string()
-    partnerships = selectors.partnership_list(partnerships=filterset.qs)
+    paginator = Paginator(
+        selectors.partnership_list(partnerships=filterset.qs), PARTNERSHIP_LIST_PAGE_SIZE
+    )
+    try:
+        number = _page_number(request)
+    except ParseError as error:
+        return bad_request(request, f"The list could not be shown. {error}")
+    if number > paginator.num_pages:
+        return bad_request(
+            request,
+            f"There is no page {number} of this list: it has {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}.",
+        )
+    page = paginator.page(number)
     sort = filterset.cleaned("sort") or "name"
     return render(
         request,
         "partnerships/partnership_list.html",
         {
             "form": filterset.form,
-            "partnerships": list(partnerships),
+            "partnerships": list(page.object_list),
+            "page": page,
+            "page_links": _page_links(page, query),
             "applied_filters": filterset.applied(),
             "sort": sort,
             "links": view_links(query),
@@ -41,6 +71,27 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": _crumbs(("Partnerships", None)),
         },
     )
+
+
+def _page_links(page, query: str) -> list[tuple[str, str | None, bool]]:
+    """(text, address or None for a gap, is the current page) for the list's page
+    navigation: first, last and two either side of the current page, with the filters."""
+    last = page.paginator.num_pages
+    if last == 1:
+        return []
+    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    links: list[tuple[str, str | None, bool]] = []
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            links.append(("…", None, False))
+        parts = [part for part in (query, f"page={number}" if number > 1 else "") if part]
+        address = reverse("partnerships:partnership-list") + (
+            "?" + "&".join(parts) if parts else ""
+        )
+        links.append((str(number), address, number == page.number))
+        previous = number
+    return links
 
 
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:

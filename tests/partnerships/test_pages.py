@@ -63,13 +63,29 @@ def listed_partnerships(html: str) -> list[str]:
 # --- The list of partnerships --------------------------------------------------------
 
 
+def every_listed(client, url: str) -> list[str]:
+    """The names on every page of a partnership list, in order (fifty a page)."""
+    html = page(client, url)
+    pages = [int(n) for n in re.findall(r"[?&]amp;page=(\d+)|[?]page=(\d+)", html) for n in n if n]
+    names = listed_partnerships(html)
+    for number in range(2, max(pages, default=1) + 1):
+        names += listed_partnerships(
+            page(client, f"{url}{'&' if '?' in url else '?'}page={number}")
+        )
+    return names
+
+
 def test_the_partnership_list_shows_every_published_partnership_with_its_details(client):
-    html = page(client, PARTNERSHIP_LIST)
+    first = page(client, PARTNERSHIP_LIST)
+    second = page(client, f"{PARTNERSHIP_LIST}?page=2")
+    html = first + second
     seen = text(html)
 
-    # Now: the 109 published partnerships less the 17 ended and 2 proposed.
-    assert "90 partnerships" in seen
-    assert len(listed_partnerships(html)) == 90
+    # Now: the 109 published partnerships less the 17 ended and 2 proposed, fifty a page.
+    assert "90 partnerships: 1 to 50 on this page" in text(first)
+    assert "90 partnerships: 51 to 90 on this page" in text(second)
+    names = listed_partnerships(first) + listed_partnerships(second)
+    assert len(names) == len(set(names)) == 90
     assert f'<a href="{partnership_url("orbis")}">Orbis</a>' in html
     assert "Brighton and Hove, East Sussex, Surrey" in seen
     assert "Finance and audit" in seen
@@ -135,8 +151,7 @@ def test_sorting_by_savings_puts_the_largest_figure_first_and_those_without_last
 
 
 def test_sorting_by_start_year_puts_the_oldest_first(client):
-    html = page(client, f"{PARTNERSHIP_LIST}?sort=start")
-    names = listed_partnerships(html)
+    names = every_listed(client, f"{PARTNERSHIP_LIST}?sort=start")
     years = dict(Partnership.objects.values_list("name", "start_year"))
     known = [years[name] for name in names if years[name] is not None]
 
@@ -162,7 +177,8 @@ def test_a_filter_value_that_makes_no_sense_is_explained_not_an_error_page(clien
     assert "There is a problem with the filters" in html
     assert message in text(html)
     assert 'aria-invalid="true"' in html
-    assert len(listed_partnerships(html)) == 90  # what "now" counts, the bad filter left out
+    assert "90 partnerships" in text(html)  # what "now" counts, the bad filter left out
+    assert len(every_listed(client, f"{PARTNERSHIP_LIST}?{query}")) == 90
 
 
 def test_a_bad_filter_is_left_out_while_the_good_ones_still_apply(client):
@@ -509,3 +525,41 @@ def test_a_page_costs_the_same_number_of_queries_with_ten_times_the_data(
 
     with django_assert_max_num_queries(queries):
         page(client, url)
+
+
+# --- The partnership list a page at a time -------------------------------------------
+
+
+def test_the_list_comes_fifty_at_a_time_with_links_to_every_page_that_keep_the_filters(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?sort=-start")
+
+    assert len(listed_partnerships(html)) == 50
+    nav = re.search(
+        r'<nav class="pagination" aria-label="Pages of partnerships">.*?</nav>', html, re.S
+    )
+    assert nav is not None
+    assert 'href="/partnerships/?sort=-start" aria-current="page">Page 1</a>' in nav.group()
+    assert 'href="/partnerships/?sort=-start&amp;page=2">Page 2</a>' in nav.group()
+
+
+def test_a_short_list_has_no_page_navigation(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?category=legal")
+
+    assert "6 partnerships" in text(html) and "on this page" not in text(html)
+    assert 'class="pagination"' not in html
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("3", "There is no page 3 of this list: it has 2 pages."),
+        ("0", "The page number must be 1 or more."),
+        ("two", "The page number"),
+        ("1e3", "The page number"),
+        ("9" * 40, "The page number"),
+    ],
+)
+def test_a_page_that_does_not_exist_is_a_400_that_says_why(client, number, message):
+    html = page(client, f"{PARTNERSHIP_LIST}?page={number}", status=400)
+
+    assert message in text(html)
