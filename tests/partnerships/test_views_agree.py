@@ -44,8 +44,14 @@ COMBINATIONS = [
 
 
 def _list_page(client, params) -> set[str]:
-    html = client.get(f"/partnerships/?{urlencode(params)}").content.decode()
-    names = re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html)
+    """The names on every page of the list (fifty a page)."""
+    names: list[str] = []
+    for number in range(1, 100):
+        response = client.get(f"/partnerships/?{urlencode({**params, 'page': number})}")
+        if response.status_code == 400:  # past the last page
+            break
+        html = response.content.decode()
+        names += re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html)
     return {html_module.unescape(name) for name in names}
 
 
