@@ -1,0 +1,85 @@
+"""Removing personal data once its retention period has passed (the privacy notice's
+periods, set in settings as RETENTION_*).
+
+The kernel's own part: the email outbox's recipients and message contents, the admin's
+sign-in records (django-axes keeps the address, username and browser of every sign-in
+and failed attempt) and expired sessions. Each app removes what it holds in its own
+`retention` module, using `years_before` and `activity_names_remove` from here. Each
+function is idempotent: a second run changes nothing, and returns zero counts.
+"""
+
+import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.activity.models import ActivityEntry
+from core.outbox.models import OutboundEmail
+
+
+def years_before(now: datetime.datetime, years: int) -> datetime.datetime:
+    """The moment `years` whole years before `now` (29 February becomes 28 February)."""
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:
+        return now.replace(year=now.year - years, day=28)
+
+
+def activity_names_remove(rows: models.QuerySet) -> int:
+    """Blank the names of people without an account ("by" in the activity log: a council
+    officer's name and email, a requester) in the log of every row of `rows`. Staff's
+    accounts stay linked: they are the LGA's own records of its staff's decisions."""
+    return (
+        ActivityEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(rows.model),
+            object_id__in=rows.values("pk"),
+        )
+        .exclude(actor="")
+        .update(actor="")
+    )
+
+
+@transaction.atomic
+def outbox_personal_data_remove(*, now: datetime.datetime | None = None) -> int:
+    """Blank the recipient, the contents (the context the message was drawn from) and any
+    error of every sent or failed email older than RETENTION_DAYS_OUTBOX. The row, its
+    key and its subject stay, so that the same message is never sent again and staff can
+    still see that it went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_DAYS_OUTBOX)
+    done = [OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED]
+    old = OutboundEmail.objects.filter(status__in=done, created_at__lt=cutoff)
+    return old.exclude(to="", context={}, error="").update(to="", context={}, error="")
+
+
+@transaction.atomic
+def sign_in_records_remove(*, now: datetime.datetime | None = None) -> int:
+    """Delete django-axes' records of sign-ins and failed attempts to the admin (IP
+    address, username, browser) older than RETENTION_DAYS_SIGN_IN_RECORDS."""
+    days = settings.RETENTION_DAYS_SIGN_IN_RECORDS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    removed = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        count, _ = model.objects.filter(attempt_time__lt=cutoff).delete()
+        removed += count
+    return removed
+
+
+def sessions_expired_remove(*, now: datetime.datetime | None = None) -> int:
+    """Delete expired sessions (what `manage.py clearsessions` does): a session holds a
+    name or email typed into a form for the next page, and the admin's sign-in."""
+    count, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    return count
+
+
+def kernel_personal_data_remove(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Everything the kernel holds past its period, as counts of rows changed or deleted."""
+    now = now or timezone.now()
+    return {
+        "emails": outbox_personal_data_remove(now=now),
+        "sign_in_records": sign_in_records_remove(now=now),
+        "sessions": sessions_expired_remove(now=now),
+    }
