@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from submissions.models import CouncilContact, RefreshCycle
+from submissions.retention import refresh_personal_data_remove
 from submissions.services.notify import contact_invite as contact_invite_service
 from submissions.services.notify import cycle_invitations_send
 from submissions.services.notify import cycles_open_due as cycles_open_due_service
@@ -49,3 +50,10 @@ def decisions_announce_missed() -> int:
     """Announce the decisions whose own announcement was lost (Celery beat, every 15
     minutes); returns how many emails were queued. Nothing is told twice."""
     return decisions_missed_service()
+
+
+@shared_task
+def personal_data_remove() -> dict[str, int]:
+    """Blank or delete the refresh's personal data past its period (Celery beat, nightly);
+    returns the counts of rows changed. Running it again changes nothing."""
+    return refresh_personal_data_remove()

@@ -201,7 +201,58 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.tasks.decisions_announce_missed",
         "schedule": crontab(minute="5-59/15"),
     },
+    # Every night, ten minutes apart from 02:10: personal data past the retention periods
+    # below (RETENTION_*) is blanked or deleted, one app at a time. A repeated run
+    # changes nothing.
+    # 02:10: the refresh's questionnaires, proposals and contacts.
+    "retention-refresh": {
+        "task": "submissions.tasks.personal_data_remove",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    # 02:20: match requests and Expert Programme applications.
+    "retention-matchmaking": {
+        "task": "matchmaking.tasks.personal_data_remove",
+        "schedule": crontab(hour=2, minute=20),
+    },
+    # 02:30: benefits trackers' creators.
+    "retention-benefits": {
+        "task": "benefits.tasks.personal_data_remove",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # 02:40: emails, admin sign-in records, expired sessions.
+    "retention-kernel": {
+        "task": "core.tasks.personal_data_remove",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }
+
+# ---- Retention: how long personal data is kept, as the privacy notice (/privacy/) says;
+# the nightly tasks above enforce it (submissions/, matchmaking/, benefits/ and
+# core/retention.py). Whole years or days, from the environment.
+# Names and emails of those who answered a refresh questionnaire, counted from the
+# closing of its cycle; and council contacts switched off, from the last email to them.
+RETENTION_YEARS_REFRESH = int(os.environ.get("RETENTION_YEARS_REFRESH", "3"))
+# The name and email given with a proposal (the public form, an Expert Programme outcome
+# or a tracker's figures), from staff's decision on it.
+RETENTION_YEARS_PROPOSALS = int(os.environ.get("RETENTION_YEARS_PROPOSALS", "3"))
+# Requesters', applicants' and introduced contacts' details, from the last action on the
+# match request or Expert Programme application.
+RETENTION_YEARS_MATCHMAKING = int(os.environ.get("RETENTION_YEARS_MATCHMAKING", "3"))
+# A benefits tracker's creator's name and email, from the last change to the tracker.
+RETENTION_YEARS_BENEFITS = int(os.environ.get("RETENTION_YEARS_BENEFITS", "6"))
+# Every email's recipient and contents, from the day it was queued.
+RETENTION_DAYS_OUTBOX = int(os.environ.get("RETENTION_DAYS_OUTBOX", "365"))
+# The admin's records of sign-ins and failed sign-ins (django-axes: IP address, username,
+# browser), from the attempt.
+RETENTION_DAYS_SIGN_IN_RECORDS = int(os.environ.get("RETENTION_DAYS_SIGN_IN_RECORDS", "90"))
+
+# ---- The site's own pages (sharedmap/pages.py). The team's address, shown on the
+# start page, the accessibility statement and the privacy notice.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "sharedservices@local.gov.uk")
+# The accessibility statement's dates (ISO dates): when it was prepared and when the site
+# was last tested. Change them when the site is tested again and the statement reviewed.
+ACCESSIBILITY_STATEMENT_PREPARED = "2026-12-04"
+ACCESSIBILITY_LAST_TESTED = "2026-12-04"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sharedservices@local.gov.uk")
