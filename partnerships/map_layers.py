@@ -28,10 +28,12 @@ from partnerships.models import (
     GenerationCouncil,
     Partnership,
     PartnershipCouncil,
+    PublicBody,
     PublicBodyKind,
     Sector,
     ServiceCategory,
 )
+from partnerships.panel import panel_entries_attach, short_description
 from partnerships.selectors import members_prefetches, without_boundaries
 from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
@@ -436,9 +438,10 @@ def council_panel_council(
     """A council with the partnerships it counts in the period (`published_partnerships`;
     only those in `partnerships`, a filtered set, if given), each with its categories,
     its other member councils (`partner_councils`), the names of all its other members
-    (`other_members`) and `through`, plus the achieved and expected savings totals of
-    those partnerships (`achieved_total`, `expected_total`), for the side panel and the
-    highlights it drives. Eight queries."""
+    (`other_members`), `through` and what the panel says of it (`panel`, see
+    `partnerships.panel`), plus the achieved and expected savings totals of those
+    partnerships (`achieved_total`, `expected_total`), for the side panel and the
+    highlights it drives. Nine queries."""
     if period is None:
         period = timeline.period_for(None)
     if partnerships is None:
@@ -465,6 +468,7 @@ def council_panel_council(
             expected = (expected or 0) + partnership.expected_savings_total
     council.achieved_total = achieved
     council.expected_total = expected
+    panel_entries_attach(partnerships=council.published_partnerships, council=council)
     return council
 
 
@@ -530,21 +534,81 @@ def category_colours() -> list[dict[str, str]]:
     ]
 
 
+# A public body's outline is light: simplified to about 300 m and given to 4 decimal
+# places (about 10 m), which keeps a fire or police area to a few kilobytes.
+_OUTLINE_TOLERANCE = 0.003
+_OUTLINE_PLACES = 4
+
+
+def _rounded(coordinates):
+    if isinstance(coordinates[0], (int, float)):
+        return [round(value, _OUTLINE_PLACES) for value in coordinates]
+    return [_rounded(part) for part in coordinates]
+
+
+def _outline(shape) -> str:
+    """A light outline of `shape` and the point to write its name at, as JSON text:
+    {"area": GeoJSON geometry, "label": [latitude, longitude]}."""
+    shape = shapely.simplify(shapely.make_valid(shape), _OUTLINE_TOLERANCE)
+    geometry = json.loads(shapely.to_geojson(shape))
+    geometry["coordinates"] = _rounded(geometry["coordinates"])
+    point = shapely.point_on_surface(shape)
+    label = [round(point.y, _OUTLINE_PLACES), round(point.x, _OUTLINE_PLACES)]
+    return json.dumps({"area": geometry, "label": label}, separators=(",", ":"))
+
+
 def _area_of(codes: list[str]) -> str:
-    """The outline of the area the given current councils (GSS codes) cover, as
-    GeoJSON: the union of their light boundaries, computed by GEOS."""
+    """The outline of the area the given current councils (GSS codes) cover (the union
+    of their light boundaries, computed by GEOS), for a body without a boundary of its
+    own."""
     boundaries = Council.objects.filter(gss_code__in=codes).values_list("boundary_low", flat=True)
     shapes = shapely.from_geojson(list(boundaries))
-    return shapely.to_geojson(shapely.union_all(shapely.make_valid(shapes)))
+    return _outline(shapely.union_all(shapely.make_valid(shapes)))
+
+
+def _body_outlines(bodies: list, covering: dict[int, list[str]], version: str) -> dict:
+    """{body id: {"area", "label", "area_name"} or None}: each body's own boundary (a
+    fire and rescue, police force or integrated care board area), or else the boundary
+    of the area it serves (`PublicBody.area`: Hampshire's police force area for its
+    constabulary), or else the councils naming it as theirs; None for a body with no
+    area (an NHS trust, a housing association). Cached per data version; one query for
+    those not cached, and one more for a body drawn from its councils."""
+    keys = {body.pk: f"map-layers:{version}:body-outline:v2:{body.pk}" for body in bodies}
+    cached = cache.get_many(list(keys.values()))
+    outlines = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in outlines]
+    if missing:
+        rows = PublicBody.objects.filter(pk__in=missing).values_list(
+            "pk", "boundary", "area__name", "area__kind", "area__boundary"
+        )
+        kinds = dict(PublicBodyKind.choices)
+        built = {}
+        for pk, boundary, area_name, area_kind, area_boundary in rows:
+            outline = None
+            if boundary:
+                outline = {**json.loads(_outline(shapely.from_geojson(boundary))), "area_name": ""}
+            elif area_boundary:
+                outline = {
+                    **json.loads(_outline(shapely.from_geojson(area_boundary))),
+                    "area_name": f"{area_name} ({kinds.get(area_kind, area_kind).lower()})",
+                }
+            elif covering.get(pk):
+                outline = {**json.loads(_area_of(covering[pk])), "area_name": ""}
+            built[pk] = outline
+        cache.set_many({keys[pk]: outline for pk, outline in built.items()}, _CACHE_SECONDS)
+        outlines.update(built)
+    return outlines
 
 
 def partnership_highlight(*, slug: str, version: str) -> dict | None:
-    """What the map draws for a chosen published partnership: its member councils, and
-    each member public body with the area it covers (the union of the district-level
-    councils that name it as their fire, police, health or combined authority) or, where
-    it covers none, a point at the centre of the member councils for a labelled marker.
-    None if there is no such published partnership. Five queries; the areas are cached
-    per data version, and only building one reads boundaries."""
+    """What the map draws for a chosen published partnership: its member councils (by
+    GSS code: the map draws them from the layer files it has), and each member public
+    body, with the key of its area in `areas` (each a light outline, the point to name it
+    at and the names of the bodies it is the area of, see `_body_outlines`) or, where it
+    has no area, a point at the centre of the member councils for a labelled marker.
+    None if there is no such published partnership.
+    Five queries, six when an outline is not yet cached (only building one reads
+    boundaries)."""
     partnership = (
         Partnership.objects.filter(slug=slug, published=True)
         .prefetch_related("categories", *members_prefetches())
@@ -580,32 +644,43 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
             for key in body_keys:
                 if key in covering:
                     covering[key].append(gss_code)
+    outlines = _body_outlines(bodies, covering, version) if bodies else {}
     sectors = dict(Sector.choices)
     kinds = dict(PublicBodyKind.choices)
     drawn = []
+    # Bodies with one area (a constabulary and its commissioner, or a fire service whose
+    # area is the police force's) share one outline, named with all their names.
+    areas: dict[str, dict] = {}
     for body in bodies:
-        codes = covering.get(body.pk, [])
-        area = None
-        if codes:
-            area = cache.get_or_set(
-                f"map-layers:{version}:body-area:{body.pk}",
-                lambda codes=codes: _area_of(codes),
-                timeout=_CACHE_SECONDS,
+        outline = outlines.get(body.pk)
+        key = ""
+        if outline:
+            key = ",".join(map(str, outline["label"]))
+            area = areas.setdefault(
+                key,
+                {"key": key, "names": [], "area": outline["area"], "label": outline["label"]},
             )
+            area["names"].append(body.name)
         drawn.append(
             {
                 "name": body.name,
                 "sector": sectors.get(body.sector, body.sector),
                 "kind": kinds.get(body.kind, body.kind),
-                "covers": codes,
-                "area": json.loads(area) if area else None,
-                "marker": None if area else centre,
+                "covers": covering.get(body.pk, []),
+                "area_key": key,
+                "area_name": outline["area_name"] if outline else "",
+                "marker": None if outline else centre,
             }
         )
     return {
         "slug": partnership.slug,
         "name": partnership.name,
         "url": partnership.get_absolute_url(),
+        "status": partnership.status_label,
+        "ended": partnership.status == "ended",
+        "start_year": partnership.start_year,
+        "end_year": partnership.end_year,
+        "description": short_description(partnership.description),
         "categories": [c.name for c in partnership.categories.all()],
         "members": [
             {
@@ -617,4 +692,5 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
             for m in partnership.council_memberships.all()
         ],
         "bodies": drawn,
+        "areas": list(areas.values()),
     }
