@@ -2,17 +2,40 @@
    the page again; with it, each change asks the map page for its filtered parts with
    htmx (the view answers with a fragment of out-of-band swaps: the counts, the links,
    the problems), and its "map:filtered" event carries the filters the server
-   understood, for the shading to follow. */
+   understood, for the shading to follow. The map's search box is the form's name
+   field (form="filters-form") outside it: it filters when Enter or its button sends
+   the form, not when a council or partnership is chosen from its suggestions. */
 
-// The form's filled-in fields as a query string (blank fields left out).
+// At this width and wider the filters sit open beside the map; narrower, folded.
+const WIDE = "(min-width: 72rem)";
+
+// The form's filled-in fields as a query string (blank fields left out). A name chosen
+// from the search box's suggestions (data-chosen, set by the map) is a choice on the
+// map, not a filter.
 function formQuery(form) {
   const params = new URLSearchParams();
   new FormData(form).forEach(function (value, key) {
+    const field = form.elements.namedItem(key);
+    if (field && field.dataset && field.dataset.chosen === value) {
+      return;
+    }
     if (String(value).trim() !== "") {
       params.append(key, value);
     }
   });
   return params.toString();
+}
+
+// The filters' disclosure (<details>, open in the page for wide screens and for
+// browsers without scripts): folded on a narrow screen unless a filter is in error,
+// and opened or folded again when the width crosses the line.
+export function fitFilters(details) {
+  const wide = window.matchMedia(WIDE);
+  const inError = details.querySelector(".field--error") !== null;
+  details.open = wide.matches || inError;
+  wide.addEventListener("change", function (event) {
+    details.open = event.matches;
+  });
 }
 
 // `source` is an element that stays on the page (the map), carrying hx-sync so that a
@@ -32,7 +55,7 @@ export function connectFilters(form, source, onFiltered) {
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.name !== "sort") {
+    if (event.target.name !== "sort" && event.target.name !== "q") {
       apply();
     }
   });

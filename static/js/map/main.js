@@ -4,7 +4,7 @@
    unless the page's config names a tile server. */
 
 import { addTiles } from "./dom.js";
-import { connectFilters } from "./filters.js";
+import { connectFilters, fitFilters } from "./filters.js";
 import { createHighlights } from "./highlight.js";
 import { createLayers } from "./layers.js";
 import { createLegend, paintSwatches } from "./legend.js";
@@ -93,6 +93,7 @@ function initCouncilMap(mapElement, config) {
         return; // former councils are not on the map: go to their page
       }
       event.preventDefault();
+      event.target.dataset.chosen = item.name; // a choice, not a name filter (filters.js)
       // A county council is drawn on the county layer: switch to it.
       const wanted = item.type === "County council" ? "counties" : "districts";
       layers.switchTo(wanted);
@@ -104,6 +105,7 @@ function initCouncilMap(mapElement, config) {
       });
     } else if (event.detail.kind === "partnership") {
       event.preventDefault();
+      event.target.dataset.chosen = item.name;
       selection.selectPartnership(item.slug);
     }
   });
@@ -119,6 +121,14 @@ function start() {
   const councilMap = document.getElementById("council-map");
   const config = document.getElementById("map-config");
   if (councilMap && config) {
+    // The map, its help and legends are hidden in the page until there is a map.
+    document.querySelectorAll("[data-needs-script]").forEach(function (part) {
+      part.hidden = false;
+    });
+    const filters = document.getElementById("filters-disclosure");
+    if (filters) {
+      fitFilters(filters);
+    }
     initCouncilMap(councilMap, JSON.parse(config.textContent));
   }
   const partnershipMap = document.getElementById("partnership-map");
