@@ -13,15 +13,18 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sub
 from django.http import QueryDict
 
 from core.parsing import ParseError, StrictYearField, TextField, parse_year
+from partnerships import search
 from partnerships.forms import FilterForm
 from partnerships.models import (
     STATUSES_NOW,
     Council,
     CouncilType,
+    GenerationCouncil,
     Partnership,
     PartnershipCouncil,
     PartnershipPublicBody,
     PartnershipStatus,
+    PublicBody,
     Region,
     SavingsKind,
     SavingsYear,
@@ -140,13 +143,59 @@ def _year_errors(what: str) -> dict[str, str]:
     }
 
 
+def geography_choices(name: str) -> list[tuple[str, str]]:
+    """The areas of one kind (`search.GEOGRAPHIES`) as (ONS code, name)."""
+    kind = search.GEOGRAPHIES[name][0]
+    return list(
+        PublicBody.objects.filter(kind=kind)
+        .exclude(code=None)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+
+
+def all_geography_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every kind's areas, {filter name: choices}, in one query (for a page's form)."""
+    kinds = {kind: name for name, (kind, _label) in search.GEOGRAPHIES.items()}
+    choices: dict[str, list[tuple[str, str]]] = {name: [] for name in search.GEOGRAPHIES}
+    rows = (
+        PublicBody.objects.filter(kind__in=list(kinds))
+        .exclude(code=None)
+        .order_by("name")
+        .values_list("kind", "code", "name")
+    )
+    for kind, code, name in rows:
+        choices[kinds[kind]].append((code, name))
+    return choices
+
+
+class GeographyFilter(django_filters.ChoiceFilter):
+    """A member council is in one area of a kind (a police force area, …), given by the
+    area's ONS code (E23000030), as `/api/public-bodies/` lists them."""
+
+    def __init__(self, name: str, **kwargs):
+        label = search.GEOGRAPHIES[name][1]
+        super().__init__(
+            label=label,
+            choices=lambda: geography_choices(name),
+            method="filter_geography",
+            empty_label=f"Any {label[0].lower()}{label[1:]}",
+            help_text=f"A member council is in this {label[0].lower()}{label[1:]}.",
+            error_messages=_not_a_choice(label[0].lower() + label[1:]),
+            **kwargs,
+        )
+
+
 class PartnershipFilter(django_filters.FilterSet):
     """Filters for published partnerships; see the module docstring."""
 
     q = TextFilter(
-        label="Name contains",
+        label="Name or code",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="A partnership's name or one of its members' names.",
+        help_text=(
+            "Words of a partnership's name, or of a member council's or public body's, "
+            "a service (legal), or a council's GSS code (E07000240)."
+        ),
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -172,6 +221,10 @@ class PartnershipFilter(django_filters.FilterSet):
         help_text="A member council is of this type.",
         error_messages=_not_a_choice("type of council"),
     )
+    combined_authority = GeographyFilter("combined_authority")
+    fire_rescue_authority = GeographyFilter("fire_rescue_authority")
+    police_force_area = GeographyFilter("police_force_area")
+    integrated_care_board = GeographyFilter("integrated_care_board")
     sector = django_filters.ChoiceFilter(
         label="Partner sector",
         choices=Sector.choices,
@@ -301,7 +354,10 @@ class PartnershipFilter(django_filters.FilterSet):
         filterset = cls(data or None)
         fields = filterset.form.fields
         # Read each list of choices once, for checking the value and drawing the select.
-        fields["region"].choices = [("", "Any region"), *region_choices()]
+        # (The field puts its own "Any region" first.)
+        fields["region"].choices = region_choices()
+        for name, choices in all_geography_choices().items():
+            fields[name].choices = choices
         fields["category"].choices = category_choices()
         fields["category"].widget = OneOfManySelect(
             choices=[("", "Any service"), *fields["category"].choices]
@@ -407,26 +463,38 @@ class PartnershipFilter(django_filters.FilterSet):
         return "published partnerships where " + "; ".join(f"{k}: {v}" for k, v in applied)
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """A partnership whose name holds every word typed, or one with a member council
+        (by its own name or that of the council standing for it in the period), a
+        member public body or a service category that does, or with that GSS code
+        (`partnerships.search`)."""
+        words, code = search.search_words(value), search.code_in(value)
+        if not value.strip():
             return queryset
-        # A member found by its own name (a former council) or by the name of the
-        # council standing for it in the period.
+        if not words and not code:
+            return queryset.none()
+        shown = GenerationCouncil.objects.filter(generation_id=self.period.generation_id).filter(
+            search.words_match(words, "name") | (Q(gss_code=code) if code else Q(pk__in=[]))
+        )
         members = PartnershipCouncil.objects.filter(
-            membership_in(self.period), partnership=OuterRef("pk")
-        ).filter(
-            Q(council__short_name__icontains=value) | Q(council__official_name__icontains=value)
+            membership_in(self.period),
+            partnership=OuterRef("pk"),
+            council__in=search.councils_matching(value).values("pk"),
         )
         bodies = PartnershipPublicBody.objects.filter(
             membership_in(self.period),
             partnership=OuterRef("pk"),
-            public_body__name__icontains=value,
+            public_body__in=search.bodies_matching(value).values("pk"),
+        )
+        categories = Partnership.categories.through.objects.filter(
+            partnership=OuterRef("pk"),
+            servicecategory__in=search.categories_matching(value).values("pk"),
         )
         return queryset.filter(
-            Q(name__icontains=value)
+            search.words_match(words, "name")
             | Exists(members)
-            | self.memberships(name__icontains=value)
+            | self.memberships(pk__in=shown.values("pk"))
             | Exists(bodies)
+            | Exists(categories)
         )
 
     def filter_category(self, queryset, name, value):
@@ -468,6 +536,10 @@ class PartnershipFilter(django_filters.FilterSet):
             queryset = queryset.filter(achieved_total__gte=lower)
             return queryset.filter(achieved_total__lt=upper) if upper is not None else queryset
         return queryset
+
+    def filter_geography(self, queryset, name, value):
+        """A member council (the one standing for it in the period) is in the area."""
+        return queryset.filter(self.memberships(**{f"council__{name}__code": value}))
 
     def filter_council(self, queryset, name, value):
         return queryset.filter(self.memberships(council__gss_code=value.strip().upper()))

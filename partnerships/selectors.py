@@ -1,9 +1,23 @@
 """Reads for the public pages: each does its own joins, prefetches and aggregation, so a
 page costs the same number of queries however many councils and partnerships there are."""
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.urls import reverse
 
+from partnerships import search
 from partnerships.models import (
     Council,
     CouncilType,
@@ -13,6 +27,7 @@ from partnerships.models import (
     PartnershipCouncil,
     PartnershipPublicBody,
     PublicBody,
+    PublicBodyKind,
     Region,
     SavingsRecord,
 )
@@ -182,30 +197,64 @@ def reference_data_summary() -> dict:
 
 
 def name_search(*, text: str, limit: int = 10) -> dict[str, list[dict]]:
-    """Councils (current first) and published partnerships whose names contain `text`,
-    names that start with it first; at most `limit` of each. Two queries."""
+    """What the search box suggests for `text` (matched forgivingly, `partnerships.search`):
+    councils (current first) by name or GSS code; published partnerships by name, then
+    those a matching council, public body or service category is in; public bodies by
+    name or code; and service categories. Names that start with the text first; at most
+    `limit` of each. Four queries."""
     text = text.strip()[:100]
-    if not text:
-        return {"councils": [], "partnerships": []}
+    words = search.search_words(text)
+    if not words and not search.code_in(text):
+        return {"councils": [], "partnerships": [], "bodies": [], "categories": []}
     councils = (
-        Council.objects.filter(
-            Q(short_name__icontains=text)
-            | Q(official_name__icontains=text)
-            | Q(alt_names__icontains=text)
-        )
-        .annotate(
-            starts=Case(When(short_name__istartswith=text, then=0), default=1),
-        )
+        search.councils_matching(text)
+        .annotate(starts=Case(When(search.starts_with(words, "short_name"), then=0), default=1))
         .order_by("-current", "starts", "short_name")
         .values("gss_code", "short_name", "council_type", "current")[:limit]
     )
+    bodies = search.bodies_matching(text)
+    categories = search.categories_matching(text)
+    # A partnership found through a member counts it now (not one that has left).
+    through = (
+        Q(
+            Exists(
+                PartnershipCouncil.objects.filter(
+                    partnership=OuterRef("pk"),
+                    left_year__isnull=True,
+                    council__in=search.councils_matching(text).values("pk"),
+                )
+            )
+        )
+        | Exists(
+            PartnershipPublicBody.objects.filter(
+                partnership=OuterRef("pk"),
+                left_year__isnull=True,
+                public_body__in=bodies.values("pk"),
+            )
+        )
+        | Exists(
+            Partnership.categories.through.objects.filter(
+                partnership=OuterRef("pk"), servicecategory__in=categories.values("pk")
+            )
+        )
+    )
+    by_name = search.words_match(words, "name")
     partnerships = (
-        Partnership.objects.filter(published=True, name__icontains=text)
-        .annotate(starts=Case(When(name__istartswith=text, then=0), default=1))
-        .order_by("starts", "name")
+        Partnership.objects.filter(published=True)
+        .filter(by_name | through)
+        .annotate(
+            rank=Case(
+                When(search.starts_with(words, "name"), then=0),
+                When(by_name, then=1),
+                default=2,
+            )
+        )
+        .order_by("rank", "name")
         .values("slug", "name")[:limit]
     )
     types = dict(CouncilType.choices)
+    kinds = dict(PublicBodyKind.choices)
+    list_url = reverse("partnerships:partnership-list")
     return {
         "councils": [
             {
@@ -225,5 +274,29 @@ def name_search(*, text: str, limit: int = 10) -> dict[str, list[dict]]:
                 "url": reverse("partnerships:partnership-detail", args=[p["slug"]]),
             }
             for p in partnerships
+        ],
+        "bodies": [
+            {
+                "name": b["name"],
+                "kind": kinds.get(b["kind"], b["kind"]),
+                # A body whose area is a filter lists the partnerships of the councils
+                # in its area; any other, the partnerships it is named in.
+                "url": f"{list_url}?{urlencode({search.GEOGRAPHY_FILTERS[b['kind']]: b['code']})}"
+                if b["kind"] in search.GEOGRAPHY_FILTERS and b["code"]
+                else f"{list_url}?{urlencode({'q': b['name']})}",
+            }
+            for b in bodies.annotate(
+                starts=Case(When(search.starts_with(words, "name"), then=0), default=1)
+            )
+            .order_by("starts", "name")
+            .values("name", "kind", "code")[:limit]
+        ],
+        "categories": [
+            {
+                "slug": c["slug"],
+                "name": c["name"],
+                "url": f"{list_url}?{urlencode({'category': c['slug']})}",
+            }
+            for c in categories.order_by("position", "name").values("slug", "name")[:limit]
         ],
     }

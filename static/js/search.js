@@ -1,5 +1,6 @@
 /* Search as you type: turns each [data-combobox] text field into a WAI-ARIA 1.2
-   combobox with a listbox of councils and partnerships (from the search endpoint).
+   combobox with a listbox of councils, partnerships, public bodies and services (from
+   the search endpoint, which forgives punctuation and knows GSS codes).
    Up and Down move through the suggestions, Enter chooses, Escape closes (or, when
    closed, clears). Choosing dispatches a cancelable "search:choose" event on the
    field; unless a page script (the map) handles it, the browser goes to the chosen
@@ -97,6 +98,10 @@
       });
     }
 
+    function counted(n, one, many) {
+      return n + " " + (n === 1 ? one : many);
+    }
+
     function show(data) {
       listbox.replaceChildren();
       options = [];
@@ -106,16 +111,22 @@
       addGroup("partnership", data.partnerships, function () {
         return "partnership";
       });
-      const councils = data.councils.length;
-      const partnerships = data.partnerships.length;
+      addGroup("body", data.bodies || [], function (b) {
+        return b.kind;
+      });
+      addGroup("category", data.categories || [], function () {
+        return "service";
+      });
       status.textContent = options.length
-        ? councils +
-          (councils === 1 ? " council" : " councils") +
+        ? counted(data.councils.length, "council", "councils") +
+          ", " +
+          counted(data.partnerships.length, "partnership", "partnerships") +
+          ", " +
+          counted((data.bodies || []).length, "public body", "public bodies") +
           " and " +
-          partnerships +
-          (partnerships === 1 ? " partnership" : " partnerships") +
+          counted((data.categories || []).length, "service", "services") +
           " found. Use the Up and Down arrows to choose."
-        : "No council or partnership found.";
+        : "Nothing found.";
       setActive(-1);
       if (options.length) {
         open();

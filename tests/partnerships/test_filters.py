@@ -147,3 +147,77 @@ def test_year_leaves_out_what_started_later_or_ended_before():
 
     assert later and not listed & set(later)
     assert not listed & set(ended)
+
+
+def test_search_forgives_punctuation_and_finds_codes_bodies_and_services():
+    barrow = names(q="Barrow-in-Furness")
+    assert barrow and names(q="barrow in furness") == barrow
+    assert names(q="e07000223") == names(council="E07000223") != []
+    assert names(q="Hampshire Constabulary") == [
+        "Hampshire Shared Services Partnership (H3 / Integrated Business Centre)"
+    ]
+    legal = names(q="legal")
+    assert {"HB Public Law", "nplaw (Norfolk Public Law)"} <= set(legal)
+    assert set(names(category="legal")) <= set(legal)
+    assert "Adur and Worthing Councils partnership" in names(q="Adur & Worthing")
+    # Punctuation alone is no name: nothing is found, rather than everything.
+    assert names(q="…") == []
+
+
+GEOGRAPHIES = {
+    "combined_authority": "E47000001",  # Greater Manchester
+    "fire_rescue_authority": "E31000048",  # Hampshire and Isle of Wight
+    "police_force_area": "E23000030",  # Hampshire
+    "integrated_care_board": "E54000042",  # NHS Hampshire and Isle of Wight
+}
+
+
+@pytest.mark.parametrize(("name", "code"), GEOGRAPHIES.items())
+def test_a_geography_filter_keeps_partnerships_with_a_member_council_in_the_area(name, code):
+    from partnerships.models import Council, PartnershipCouncil
+
+    listed = names(**{name: code})
+    in_area = Council.objects.filter(**{f"{name}__code": code}, current=True)
+    assert listed and len(listed) < len(names())
+    for partnership in Partnership.objects.filter(name__in=listed):
+        members = PartnershipCouncil.objects.filter(partnership=partnership, left_year=None)
+        assert members.filter(council__in=in_area).exists(), (name, partnership.name)
+    # Every running partnership with a current member in the area is kept.
+    kept = Partnership.objects.filter(
+        name__in=names(),
+        council_memberships__council__in=in_area,
+        council_memberships__left_year=None,
+    ).values_list("name", flat=True)
+    assert set(kept) == set(listed)
+
+
+def test_hampshire_police_force_area_keeps_hampshire_and_drops_orbis():
+    hampshire = names(police_force_area="E23000030")
+    assert "Hampshire Shared Services Partnership (H3 / Integrated Business Centre)" in hampshire
+    assert "Orbis" not in hampshire
+
+
+def test_a_geography_that_is_not_one_is_refused_beside_its_field():
+    filtered = PartnershipFilter({"police_force_area": "E31000048", "combined_authority": "x"})
+
+    assert not filtered.is_valid()
+    assert set(filtered.errors) == {"police_force_area", "combined_authority"}
+    assert "There is no police force area “E31000048”" in str(filtered.errors)
+
+
+def test_a_geography_is_shown_by_name_and_travels_in_the_query_string():
+    filtered = PartnershipFilter({"police_force_area": "E23000030", "region": "south-east"})
+
+    assert ("Police force area", "Hampshire") in filtered.applied()
+    assert "police_force_area=E23000030" in filtered.query_string()
+    assert "Police force area: Hampshire" in filtered.describe()
+
+
+def test_the_page_form_offers_each_area_once_and_any_region_once(client):
+    page = client.get("/partnerships/").content.decode()
+
+    assert page.count(">Any region</option>") == 1
+    assert page.count(">Any police force area</option>") == 1
+    assert '<option value="E23000030">Hampshire</option>' in page
+    assert '<option value="E47000001">Greater Manchester</option>' in page
+    assert ">NHS Hampshire and Isle of Wight Integrated Care Board</option>" in page
