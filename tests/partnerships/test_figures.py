@@ -280,8 +280,8 @@ def test_a_horizontal_chart_reads_top_down_like_its_table_and_skips_empty_bars()
     ]
     svg = bar_chart_svg(rows=rows, value=lambda r: r.achieved, description="Saved", is_money=True)
     labels = re.findall(r"<text[^>]*>(Legal|ICT)</text>", svg)
-    # pygal draws the first label at the bottom, so the first in the table comes last.
-    assert labels == ["ICT", "Legal"]
+    # The chart reads top down in the table's order.
+    assert labels == ["Legal", "ICT"]
     # Legal's empty bar has no "£0" beside it.
     assert re.findall(r'<text[^>]*class="value[^"]*"[^>]*>([^<]*)<', svg) == ["£2.5m"]
 
@@ -361,8 +361,8 @@ def text(html: str) -> str:
 
 
 def csv_rows(response) -> list[dict]:
-    lines = response.content.decode().splitlines()
-    return list(csv.DictReader(io.StringIO("\n".join(x for x in lines if not x.startswith("# ")))))
+    # The byte order mark (for Excel), then the header on the first line.
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_headline_panel_shows_the_national_figures(client, real_data):
@@ -503,11 +503,13 @@ def test_a_table_downloads_as_csv_with_the_licence(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "shared-services-figures-by-category-south-east.csv" in response["Content-Disposition"]
-    lines = response.content.decode().splitlines()
-    preamble = [line for line in lines if line.startswith("# ")]
+    # The licence is in the About text beside the CSV, which the CSV's Link header names.
+    about_url = "/figures/by-category-about.txt?region=south-east"
+    assert response["Link"] == f'<{about_url}>; rel="describedby"'
+    preamble = client.get(about_url).content.decode().splitlines()
     assert any("Open Government Licence v3.0" in line for line in preamble)
     assert any("Contains OS data © Crown copyright" in line for line in preamble)
-    rows = list(csv.DictReader(io.StringIO("\n".join(x for x in lines if not x.startswith("# ")))))
+    rows = csv_rows(response)
     expected = figures(region="south-east").by_category
     assert [row["Service category"] for row in rows] == [r.label for r in expected]
     assert [int(row["Partnerships"]) for row in rows] == [r.partnerships for r in expected]
