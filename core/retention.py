@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.activity.models import ActivityEntry
@@ -46,12 +47,14 @@ def activity_names_remove(rows: models.QuerySet) -> int:
 @transaction.atomic
 def outbox_personal_data_remove(*, now: datetime.datetime | None = None) -> int:
     """Blank the recipient, the contents (the context the message was drawn from) and any
-    error of every sent or failed email older than RETENTION_DAYS_OUTBOX. The row, its
-    key and its subject stay, so that the same message is never sent again and staff can
-    still see that it went."""
+    error of every email sent (or failed, counted from when it was queued) more than
+    RETENTION_DAYS_OUTBOX days ago. The row, its key and its subject stay, so that the
+    same message is never sent again and staff can still see that it went."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_DAYS_OUTBOX)
     done = [OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED]
-    old = OutboundEmail.objects.filter(status__in=done, created_at__lt=cutoff)
+    old = OutboundEmail.objects.filter(status__in=done).filter(
+        Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, created_at__lt=cutoff)
+    )
     return old.exclude(to="", context={}, error="").update(to="", context={}, error="")
 
 

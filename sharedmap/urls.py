@@ -16,5 +16,7 @@ urlpatterns = [
     path("refresh/", include("submissions.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("benefits/", include("benefits.urls")),
+    # The start page, accessibility statement, privacy notice and cookies page.
+    path("", include("sharedmap.pages")),
     path("", include("partnerships.urls")),
 ]

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "sharedmap.health.HealthMiddleware",
     # WhiteNoise, also serving the map's layer files written after startup.
     "sharedmap.layer_static.LayerFilesMiddleware",
+    # Stored responses (counts, highlights, layers, API pages) from memory, at the same
+    # point as the static files (sharedmap/http.py).
+    "sharedmap.http.StoredResponseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +87,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.middleware.AxesMiddleware",
+]
+
+# What every stored response depends on besides its address: the data version (renewed
+# by every write the map or API shows) and the financial year ("now"). sharedmap/http.py
+STORED_RESPONSES_VERSION = [
+    "partnerships.map_layers.map_data_version",
+    "partnerships.timeline.current_financial_year",
 ]
 
 ROOT_URLCONF = "sharedmap.urls"
@@ -240,7 +250,7 @@ RETENTION_YEARS_PROPOSALS = int(os.environ.get("RETENTION_YEARS_PROPOSALS", "3")
 RETENTION_YEARS_MATCHMAKING = int(os.environ.get("RETENTION_YEARS_MATCHMAKING", "3"))
 # A benefits tracker's creator's name and email, from the last change to the tracker.
 RETENTION_YEARS_BENEFITS = int(os.environ.get("RETENTION_YEARS_BENEFITS", "6"))
-# Every email's recipient and contents, from the day it was queued.
+# Every email's recipient and contents, from the day it was sent (or queued, if it failed).
 RETENTION_DAYS_OUTBOX = int(os.environ.get("RETENTION_DAYS_OUTBOX", "365"))
 # The admin's records of sign-ins and failed sign-ins (django-axes: IP address, username,
 # browser), from the attempt.
