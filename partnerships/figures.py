@@ -243,7 +243,9 @@ def partnership_figures(
         pairs = {(a, b) for a, b in combinations(types, 2)}
         pairs |= {(t, t) for t, n in counts.items() if n > 1}
         for a, b in pairs:
-            pairing_pairs.append((f"{TYPE_LABELS[a]} and {TYPE_LABELS[b].lower()}", pk))
+            # "London" keeps its capital: "District council and London borough".
+            second = TYPE_LABELS[b] if b == CouncilType.LONDON_BOROUGH else TYPE_LABELS[b].lower()
+            pairing_pairs.append((f"{TYPE_LABELS[a]} and {second}", pk))
     type_pairings = grouped(pairing_pairs)[:10]
 
     return Figures(
