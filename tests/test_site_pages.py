@@ -176,7 +176,7 @@ def test_the_privacy_notice_states_the_periods_the_nightly_tasks_enforce(client)
 
 def listed_cookies(client) -> set[str]:
     html = client.get(reverse("site:cookies")).content.decode()
-    return set(re.findall(r'<tr data-cookie="([^"]+)">', html))
+    return set(re.findall(r'<dl class="summary-list" data-cookie="([^"]+)">', html))
 
 
 @pytest.mark.django_db
@@ -225,6 +225,7 @@ def test_the_cookies_page_says_how_long_each_lasts_from_the_settings(client):
 # ---- In a real browser, at a desktop and a phone width
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
 def test_the_pages_pass_axe_and_the_footer_reaches_each_of_them(
     browser, live_server, live_real_data, width, height
