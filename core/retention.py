@@ -30,18 +30,24 @@ def years_before(now: datetime.datetime, years: int) -> datetime.datetime:
         return now.replace(year=now.year - years, day=28)
 
 
-def activity_names_remove(rows: models.QuerySet) -> int:
+def activity_names_remove(rows: models.QuerySet, *, notes: bool = False) -> int:
     """Blank the names of people without an account ("by" in the activity log: a council
-    officer's name and email, a requester) in the log of every row of `rows`. Staff's
-    accounts stay linked: they are the LGA's own records of its staff's decisions."""
-    return (
-        ActivityEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(rows.model),
-            object_id__in=rows.values("pk"),
-        )
-        .exclude(actor="")
-        .update(actor="")
+    officer's name and email, a requester) in the log of every row of `rows`, and with
+    `notes` the free-text note kept beside each entry (a reason, the expert's name). Staff's
+    accounts stay linked: they are the LGA's own records of its staff's decisions. Returns
+    how many entries changed."""
+    entries = ActivityEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(rows.model),
+        object_id__in=rows.values("pk"),
     )
+    named = set(entries.exclude(actor="").values_list("pk", flat=True))
+    entries.filter(pk__in=named).update(actor="")
+    if notes:
+        for entry in entries.filter(detail__has_key="note").only("pk", "detail"):
+            detail = {key: value for key, value in entry.detail.items() if key != "note"}
+            ActivityEntry.objects.filter(pk=entry.pk).update(detail=detail or None)
+            named.add(entry.pk)
+    return len(named)
 
 
 @transaction.atomic

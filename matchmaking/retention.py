@@ -6,7 +6,8 @@ RETENTION_YEARS_MATCHMAKING years ago (nothing in its activity log, no change to
 outcome reported since), whatever its status, keeps its council, services, funding and
 outcome (the budgets' accounts and the map need them) but loses the people: the
 requester's or applicant's name, role and email, the contacts at the councils it was
-introduced to, the expert's name, the names in its activity log, and staff's notes.
+introduced to, the expert's name, the names and notes in its activity log, and staff's
+notes.
 """
 
 import datetime
@@ -80,6 +81,8 @@ def matchmaking_personal_data_remove(*, now: datetime.datetime | None = None) ->
         "applications": applications.exclude(
             applicant_name="", applicant_role="", applicant_email="", expert_name=""
         ).update(applicant_name="", applicant_role="", applicant_email="", expert_name=""),
-        "activity": activity_names_remove(requests) + activity_names_remove(applications),
+        # The log's notes too: an award's names the expert, a closing its reason.
+        "activity": activity_names_remove(requests, notes=True)
+        + activity_names_remove(applications, notes=True),
         "notes": notes.delete()[0],
     }

@@ -58,6 +58,15 @@ def actors(obj) -> list[str]:
     )
 
 
+def notes(obj) -> list[str]:
+    return [
+        entry.note
+        for entry in ActivityEntry.objects.filter(
+            object_id=obj.pk, content_type__model=obj._meta.model_name
+        ).order_by("pk")
+    ]
+
+
 # ---- The refresh
 
 
@@ -217,7 +226,13 @@ def test_a_match_request_not_acted_on_within_the_period_loses_the_people_in_it()
             contact_email="chris@worthing.gov.uk",
         )
         Note.objects.create(match_request=request, text="Chris says Worthing is keen.")
-        activity_record(request, "confirmed", description="Email confirmed", actor="Jo Requester")
+        activity_record(
+            request,
+            "funding_awarded",
+            description="Funding awarded",
+            actor="Jo Requester",
+            note="2 expert days; expert Dana Expert",
+        )
     type(old).objects.filter(pk__in=[old.pk, acted_on_lately.pk]).update(
         created_at=years_ago(period + 1), updated_at=years_ago(period + 0.5)
     )
@@ -232,6 +247,7 @@ def test_a_match_request_not_acted_on_within_the_period_loses_the_people_in_it()
     assert old.suggestions.get().contact_email == ""
     assert not old.notes.exists()
     assert actors(old) == [""]
+    assert notes(old) == [""]
     # The request itself stays: its council, services, status and reason.
     assert old.council.gss_code == ADUR and old.status == "closed"
     assert old.categories.exists()
@@ -241,6 +257,7 @@ def test_a_match_request_not_acted_on_within_the_period_loses_the_people_in_it()
         assert kept.suggestions.get().contact_email == "chris@worthing.gov.uk"
         assert kept.notes.count() == 1
         assert actors(kept) == ["Jo Requester"]
+        assert notes(kept) == ["2 expert days; expert Dana Expert"]
     assert published_snapshot() == before
 
 
