@@ -37,11 +37,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
+from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
+from django.utils.module_loading import import_string
 
 try:  # Brotli is used when it is installed, never required.
     import brotli
@@ -101,6 +106,9 @@ class _LocalBodies:
 
 
 local_bodies = _LocalBodies(LOCAL_MAX_BYTES)
+# Finished responses by address, for StoredResponseMiddleware: (status, headers, body,
+# throttled, ETag), in each process's memory only.
+local_responses = _LocalBodies(LOCAL_MAX_BYTES)
 
 
 def preferred_encoding(accept_encoding: str) -> str:
@@ -184,6 +192,8 @@ def conditional_compressed_response(
         if encoding != IDENTITY:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
+        # The same bytes for everyone who asks at this address until the data changes.
+        response.stored_by_address = True
     if response.status_code in (200, 304):
         response["ETag"] = quoted if encoding == IDENTITY else f"W/{quoted}"
         patch_cache_control(response, public=True, max_age=max_age)
@@ -214,3 +224,89 @@ def conditional_compressed(*, etag_func: Callable[..., str | None], max_age: int
         return wrapped
 
     return decorator
+
+
+class StoredResponseMiddleware:
+    """Answers a request for a stored response from this process's memory, at the point
+    in the stack where WhiteNoise serves static files (after the security, CSP and
+    permissions headers, before the session, CSRF, authentication and the view), so a
+    hit costs what a static file costs: the data version (one cache read), a dictionary
+    look-up and, for the API, its throttles.
+
+    A response is kept here when `conditional_compressed_response` served it as stored
+    bytes (`stored_by_address`), keyed by everything the bytes can depend on: the data
+    version and financial year (`STORED_RESPONSES_VERSION`), scheme, host, path, the
+    query string as sent, Accept and the encoding chosen. So the one invalidation (a
+    new data version) covers these too. Only anonymous GET requests are answered (a
+    signed-in person's session is left to the full stack); a request the API's
+    throttles refuse goes the full way, to be refused there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.versions = [import_string(name) for name in settings.STORED_RESPONSES_VERSION]
+
+    def _address(self, request: HttpRequest) -> str | None:
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None  # refused by the full stack
+        parts = (
+            *(str(version()) for version in self.versions),
+            request.scheme,
+            host,
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            request.META.get("HTTP_ACCEPT", ""),
+            preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")),
+        )
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        address = self._address(request)
+        if address is not None:
+            stored = local_responses.get(address)
+            if stored is not None and (not stored[3] or _throttles_allow(request)):
+                status, headers, body, _throttled, etag = stored
+                response = get_conditional_response(request, etag=etag)
+                if response is None:
+                    response = HttpResponse(body, status=status)
+                    for name, value in headers:
+                        response[name] = value
+                else:
+                    for name, value in headers:
+                        if name.lower() in ("etag", "cache-control", "vary"):
+                            response[name] = value
+                return response
+        response = self.get_response(request)
+        if (
+            address is not None
+            and response.status_code == 200
+            and getattr(response, "stored_by_address", False)
+            and not response.streaming
+            and not response.cookies
+        ):
+            local_responses.set(
+                address,
+                (
+                    response.status_code,
+                    list(response.items()),
+                    response.content,
+                    getattr(response, "throttled", False),
+                    response.get("ETag", "").removeprefix("W/"),
+                ),
+            )
+        return response
+
+
+def _throttles_allow(request: HttpRequest) -> bool:
+    """Whether the API's throttles let this anonymous request through; each counts it,
+    as they would in the full stack."""
+    from rest_framework.settings import api_settings  # noqa: PLC0415
+
+    anonymous = SimpleNamespace(user=AnonymousUser(), META=request.META)
+    return all(
+        throttle().allow_request(anonymous, None)
+        for throttle in api_settings.DEFAULT_THROTTLE_CLASSES
+    )

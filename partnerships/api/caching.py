@@ -54,12 +54,15 @@ def conditional_geojson(request, *, etag: str, body: Callable[[], str]) -> HttpR
     """A GeoJSON response with its ETag and Cache-Control, compressed once per ETag and
     then served from the cache, or 304 Not Modified when the client's copy is current
     (`body` is built only when nothing is stored for this ETag)."""
-    return conditional_compressed_response(
+    response = conditional_compressed_response(
         request._request,
         etag=etag,
         max_age=MAX_AGE,
         build=lambda: HttpResponse(body(), content_type=GEOJSON),
     )
+    # Served again from memory by sharedmap.http.StoredResponseMiddleware, throttled.
+    response.throttled = True
+    return response
 
 
 def list_query(query: QueryDict, names: Iterable[str]) -> str:
@@ -124,6 +127,9 @@ class StoredListMixin:
             response.renderer_context = self.get_renderer_context()
             return response.render()
 
-        return conditional_compressed_response(
+        response = conditional_compressed_response(
             request._request, etag=etag, max_age=LIST_MAX_AGE, build=build
         )
+        # Served again from memory by sharedmap.http.StoredResponseMiddleware, throttled.
+        response.throttled = True
+        return response

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "sharedmap.health.HealthMiddleware",
     # WhiteNoise, also serving the map's layer files written after startup.
     "sharedmap.layer_static.LayerFilesMiddleware",
+    # Stored responses (counts, highlights, layers, API pages) from memory, at the same
+    # point as the static files (sharedmap/http.py).
+    "sharedmap.http.StoredResponseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +87,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.middleware.AxesMiddleware",
+]
+
+# What every stored response depends on besides its address: the data version (renewed
+# by every write the map or API shows) and the financial year ("now"). sharedmap/http.py
+STORED_RESPONSES_VERSION = [
+    "partnerships.map_layers.map_data_version",
+    "partnerships.timeline.current_financial_year",
 ]
 
 ROOT_URLCONF = "sharedmap.urls"

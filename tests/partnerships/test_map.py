@@ -2,7 +2,6 @@
 
 import json
 import re
-from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -20,6 +19,7 @@ from partnerships.models import (
 )
 from partnerships.services import partnerships_publish
 from tests.partnerships.factories import grow_data, partnership_with_members
+from tests.partnerships.listing import every_listed
 
 pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
@@ -341,8 +341,9 @@ def _query_counts_are_constant(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         layer(client, partnership="query-count-partnership")
     # The panel: the period, the council, its partnerships (through stand-ins) with
-    # categories, members and the ledger's counted years.
-    with django_assert_max_num_queries(8):
+    # categories, members, the ledger's counted years and the figures (the latest one's
+    # source).
+    with django_assert_max_num_queries(9):
         assert fetch_panel(client, ADUR).status_code == 200
     # The page: the period, two summary counts, the filters' choices (regions,
     # categories) and the categories' highlight colours.
@@ -381,11 +382,7 @@ def test_the_map_costs_the_same_queries_with_ten_times_the_partnerships(
 
 
 def listed(client, query: str) -> set[str]:
-    html = client.get(f"{reverse('partnerships:partnership-list')}?{query}").content.decode()
-    return {
-        unescape(name)
-        for name in re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html)
-    }
+    return set(every_listed(client, query))
 
 
 @pytest.mark.parametrize(
@@ -580,7 +577,8 @@ def test_a_chosen_partnership_names_its_members_and_marks_public_bodies_without_
     bodies = {b["name"]: b for b in data["bodies"]}
     assert set(bodies) == {"NHS Herefordshire", "Wye Valley NHS Trust"}
     wye = bodies["Wye Valley NHS Trust"]
-    assert wye["sector"] == "Health" and wye["area"] is None and wye["covers"] == []
+    assert wye["sector"] == "Health" and wye["area_key"] == "" and wye["covers"] == []
+    assert data["areas"] == []
     herefordshire = Council.objects.get(gss_code="E06000019")
     assert wye["marker"] == [
         round(herefordshire.latitude, 5),
@@ -588,7 +586,9 @@ def test_a_chosen_partnership_names_its_members_and_marks_public_bodies_without_
     ]
 
 
-def test_a_public_body_with_an_area_is_drawn_as_the_union_of_the_councils_it_covers(client):
+def test_a_public_body_with_an_area_is_drawn_as_its_area_and_names_the_councils_it_covers(
+    client,
+):
     sussex_police = PublicBody.objects.get(kind="police_force_area", name="Sussex")
     PartnershipPublicBody.objects.create(
         partnership=Partnership.objects.get(slug=ADUR_AND_WORTHING), public_body=sussex_police
@@ -603,7 +603,9 @@ def test_a_public_body_with_an_area_is_drawn_as_the_union_of_the_councils_it_cov
         .values_list("gss_code", flat=True)
     )
     assert set(police["covers"]) == covered and {ADUR, WORTHING} <= covered
-    assert police["area"]["type"] in {"Polygon", "MultiPolygon"}
+    (area,) = data["areas"]
+    assert area["key"] == police["area_key"] and area["names"] == ["Sussex"]
+    assert area["area"]["type"] in {"Polygon", "MultiPolygon"}
     assert police["marker"] is None
 
 

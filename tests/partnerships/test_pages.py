@@ -22,6 +22,7 @@ from partnerships.models import (
     SavingsKind,
 )
 from tests.partnerships.factories import SavingsRecordFactory, grow_data
+from tests.partnerships.listing import every_listed
 
 pytestmark = pytest.mark.usefixtures("real_data")
 
@@ -61,18 +62,6 @@ def listed_partnerships(html: str) -> list[str]:
 
 
 # --- The list of partnerships --------------------------------------------------------
-
-
-def every_listed(client, url: str) -> list[str]:
-    """The names on every page of a partnership list, in order (fifty a page)."""
-    html = page(client, url)
-    pages = [int(n) for n in re.findall(r"[?&]amp;page=(\d+)|[?]page=(\d+)", html) for n in n if n]
-    names = listed_partnerships(html)
-    for number in range(2, max(pages, default=1) + 1):
-        names += listed_partnerships(
-            page(client, f"{url}{'&' if '?' in url else '?'}page={number}")
-        )
-    return names
 
 
 def test_the_partnership_list_shows_every_published_partnership_with_its_details(client):
@@ -151,7 +140,7 @@ def test_sorting_by_savings_puts_the_largest_figure_first_and_those_without_last
 
 
 def test_sorting_by_start_year_puts_the_oldest_first(client):
-    names = every_listed(client, f"{PARTNERSHIP_LIST}?sort=start")
+    names = every_listed(client, "sort=start")
     years = dict(Partnership.objects.values_list("name", "start_year"))
     known = [years[name] for name in names if years[name] is not None]
 
@@ -178,7 +167,7 @@ def test_a_filter_value_that_makes_no_sense_is_explained_not_an_error_page(clien
     assert message in text(html)
     assert 'aria-invalid="true"' in html
     assert "90 partnerships" in text(html)  # what "now" counts, the bad filter left out
-    assert len(every_listed(client, f"{PARTNERSHIP_LIST}?{query}")) == 90
+    assert len(every_listed(client, query)) == 90
 
 
 def test_a_bad_filter_is_left_out_while_the_good_ones_still_apply(client):

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerships.models import Council
+from tests.partnerships.listing import every_listed
 
 pytestmark = pytest.mark.usefixtures("empty_cache", "real_data")
 
@@ -44,15 +45,7 @@ COMBINATIONS = [
 
 
 def _list_page(client, params) -> set[str]:
-    """The names on every page of the list (fifty a page)."""
-    names: list[str] = []
-    for number in range(1, 100):
-        response = client.get(f"/partnerships/?{urlencode({**params, 'page': number})}")
-        if response.status_code == 400:  # past the last page
-            break
-        html = response.content.decode()
-        names += re.findall(r'<th scope="row"><a href="/partnerships/[^"]+/">([^<]+)</a>', html)
-    return {html_module.unescape(name) for name in names}
+    return set(every_listed(client, urlencode(params)))
 
 
 def _csv(client, params) -> tuple[set[str], set[str]]:
