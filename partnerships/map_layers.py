@@ -33,7 +33,7 @@ from partnerships.models import (
     Sector,
     ServiceCategory,
 )
-from partnerships.panel import panel_entries_attach, short_description
+from partnerships.panel import panel_entries_attach, panel_entry
 from partnerships.selectors import members_prefetches, without_boundaries
 from partnerships.timeline import SHOWN, Period, membership_in, stand_in_lookup
 
@@ -607,15 +607,18 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
     at and the names of the bodies it is the area of, see `_body_outlines`) or, where it
     has no area, a point at the centre of the member councils for a labelled marker.
     None if there is no such published partnership.
-    Five queries, six when an outline is not yet cached (only building one reads
+    Seven queries, eight when an outline is not yet cached (only building one reads
     boundaries)."""
     partnership = (
         Partnership.objects.filter(slug=slug, published=True)
-        .prefetch_related("categories", *members_prefetches())
+        .prefetch_related(
+            "categories", "savings_records", "savings_years", *members_prefetches()
+        )
         .first()
     )
     if partnership is None:
         return None
+    entry = panel_entry(partnership)
     councils = [m.council for m in partnership.council_memberships.all()]
     bodies = [m.public_body for m in partnership.body_memberships.all()]
     located = [c for c in councils if c.latitude is not None and c.longitude is not None]
@@ -680,7 +683,8 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
         "ended": partnership.status == "ended",
         "start_year": partnership.start_year,
         "end_year": partnership.end_year,
-        "description": short_description(partnership.description),
+        "description": entry.description,
+        "savings": entry.savings_json(),
         "categories": [c.name for c in partnership.categories.all()],
         "members": [
             {

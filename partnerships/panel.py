@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
+from core.money import money_pounds
 from partnerships.models import Council, Partnership, SavingsRecord, Sector
 from partnerships.services.ledger import savings_statement
 
@@ -69,6 +70,37 @@ class PanelEntry:
     no_savings_reason: str
     partners: tuple[Partner, ...]
 
+    @property
+    def to_date_text(self) -> str:
+        """The savings to date in words, or what is missing."""
+        achieved, expected = self.achieved_total, self.expected_total
+        if achieved is not None:
+            text = f"{money_pounds(achieved)} achieved"
+            return text + (f"; {money_pounds(expected)} expected" if expected is not None else "")
+        if expected is not None:
+            return f"No achieved figure counted; {money_pounds(expected)} expected"
+        if self.has_figures:
+            return "No figure counted (the source gives no period)"
+        reason = f" ({self.no_savings_reason.lower()})" if self.no_savings_reason else ""
+        return f"No savings figure recorded{reason}"
+
+    @property
+    def latest_text(self) -> str:
+        """The latest achieved figure and its years, or ""."""
+        if self.latest is None:
+            return ""
+        return f"{money_pounds(self.latest.amount)} achieved in {self.latest.period_label}"
+
+    def savings_json(self) -> dict[str, str]:
+        """The same words for the map's script: to date, the latest figure and its
+        source (its origin, and the link the source gave if any)."""
+        return {
+            "to_date": self.to_date_text,
+            "latest": self.latest_text,
+            "source": self.latest.origin_label if self.latest else "",
+            "source_url": self.latest.source_url if self.latest else "",
+        }
+
 
 def _no_savings_reason(partnership: Partnership) -> str:
     if partnership.no_savings_reason == "other" and partnership.no_savings_reason_other:
@@ -83,7 +115,7 @@ def _joined(year: int | None, partnership: Partnership) -> int | None:
     return year
 
 
-def _partners(partnership: Partnership, council: Council) -> tuple[Partner, ...]:
+def _partners(partnership: Partnership, council: Council | None) -> tuple[Partner, ...]:
     sectors = dict(Sector.choices)
     councils = [
         Partner(
@@ -92,7 +124,7 @@ def _partners(partnership: Partnership, council: Council) -> tuple[Partner, ...]
             left_year=m.left_year,
         )
         for m in partnership.council_memberships.all()
-        if m.council_id != council.pk
+        if council is None or m.council_id != council.pk
     ]
     bodies = [
         Partner(
@@ -105,6 +137,21 @@ def _partners(partnership: Partnership, council: Council) -> tuple[Partner, ...]
     return tuple(councils + bodies)
 
 
+def panel_entry(partnership: Partnership, council: Council | None = None) -> PanelEntry:
+    """What the panel says of one partnership (its members, `savings_records` and
+    `savings_years` prefetched), its partners being the members other than `council`."""
+    statement = savings_statement(partnership)
+    return PanelEntry(
+        description=short_description(partnership.description),
+        achieved_total=statement.achieved_total,
+        expected_total=statement.expected_total,
+        latest=partnership.latest_achieved_record,
+        has_figures=bool(statement.entries),
+        no_savings_reason=_no_savings_reason(partnership),
+        partners=_partners(partnership, council),
+    )
+
+
 def panel_entries_attach(*, partnerships: list[Partnership], council: Council) -> None:
     """Put on each of a council's partnerships (with its members and `savings_years`
     prefetched, as `map_layers.council_partnerships` gives them) the panel's `panel`
@@ -112,13 +159,4 @@ def panel_entries_attach(*, partnerships: list[Partnership], council: Council) -
     source."""
     prefetch_related_objects(partnerships, "savings_records")
     for partnership in partnerships:
-        statement = savings_statement(partnership)
-        partnership.panel = PanelEntry(
-            description=short_description(partnership.description),
-            achieved_total=statement.achieved_total,
-            expected_total=statement.expected_total,
-            latest=partnership.latest_achieved_record,
-            has_figures=bool(statement.entries),
-            no_savings_reason=_no_savings_reason(partnership),
-            partners=_partners(partnership, council),
-        )
+        partnership.panel = panel_entry(partnership, council)

@@ -8,6 +8,7 @@
 
 import { fetchJSON, textTip, withFilters } from "./dom.js";
 import { makeFocusable } from "./keyboard.js";
+import { createLabels } from "./labels.js";
 
 export function createLayers({ map, mapElement, config, state, styler, onChoose }) {
   const groups = {};
@@ -22,6 +23,14 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
   });
   groups[state.layer].addTo(map);
   L.control.layers(baseLayers, null, { collapsed: false, position: "topright" }).addTo(map);
+  // Zoomed in, the names of the councils of the layer shown.
+  const labels = createLabels(map, function (callback) {
+    groups[state.layer].eachLayer(function (geojson) {
+      if (geojson.eachLayer && geojson.options.interactive !== false) {
+        geojson.eachLayer(callback);
+      }
+    });
+  });
 
   function style(feature) {
     return styler.style(feature, map.getZoom());
@@ -163,6 +172,7 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
       }
       layer.setStyle(style);
       restyle();
+      labels.draw();
       mapElement.setAttribute("data-loaded", loadedName);
       mapElement.setAttribute("data-filters", state.filters);
     });
@@ -220,6 +230,34 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     refresh();
   }
 
+  // {features, missing}: the light GeoJSON features of `codes` (GSS codes) from both
+  // layers' files, so a partnership's highlight need not send its members' shapes.
+  function featuresFor(codes) {
+    const wanted = new Set(codes);
+    const files = Object.keys(groups)
+      .map(function (name) {
+        return fileUrl(name, "low");
+      })
+      .filter(Boolean);
+    return Promise.all(files.map(fileLayer)).then(function (geojsons) {
+      const found = new Map();
+      geojsons.forEach(function (geojson) {
+        geojson.eachLayer(function (layer) {
+          const gss = layer.feature.properties.gss_code;
+          if (wanted.has(gss) && !found.has(gss)) {
+            found.set(gss, layer.feature);
+          }
+        });
+      });
+      return {
+        features: Array.from(found.values()),
+        missing: codes.filter(function (gss) {
+          return !found.has(gss);
+        }),
+      };
+    });
+  }
+
   // The light shape of one council on a layer, once that layer has loaded (or null).
   function findCouncil(name, gss) {
     const url = fileUrl(name, "low");
@@ -243,9 +281,15 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     refresh();
   });
   map.on("moveend", refresh);
+  map.on("moveend", labels.draw);
+  map.on("moveend", function () {
+    mapElement.setAttribute("data-zoom", String(map.getZoom()));
+    mapElement.setAttribute("data-bounds", map.getBounds().toBBoxString());
+  });
 
   return {
     eachCouncil: eachCouncil,
+    featuresFor: featuresFor,
     filtersChanged: filtersChanged,
     findCouncil: findCouncil,
     layerUrl: layerUrl,

@@ -58,7 +58,19 @@ function initCouncilMap(mapElement, config) {
     onShowPartnership: function (slug) {
       selection.selectPartnership(slug);
     },
+    onClose: function () {
+      selection.close();
+    },
   });
+  // "Skip the map" lands on the panel: the chosen council's or partnership's heading.
+  const skip = document.querySelector(".map-skip");
+  if (skip) {
+    skip.href = "#council-panel";
+    skip.addEventListener("click", function (event) {
+      event.preventDefault();
+      panel.focusHeading();
+    });
+  }
   const legend = createLegend(
     document.getElementById("highlight-legend"),
     document.getElementById("highlight-legend-items"),
@@ -66,7 +78,17 @@ function initCouncilMap(mapElement, config) {
       selection.clear();
     }
   );
-  selection = createSelection({ config, state, styler, layers, panel, legend, highlights });
+  selection = createSelection({
+    map,
+    mapElement,
+    config,
+    state,
+    styler,
+    layers,
+    panel,
+    legend,
+    highlights,
+  });
   layers.refresh();
 
   const form = document.getElementById("filters-form");
@@ -79,7 +101,12 @@ function initCouncilMap(mapElement, config) {
       selection.updateAddress();
       layers.filtersChanged();
       if (state.selected) {
-        selection.selectCouncil(state.selected, state.selectedName, selection.councilUrl(state.selected));
+        selection.selectCouncil(
+          state.selected,
+          state.selectedName,
+          selection.councilUrl(state.selected),
+          { focus: false, zoom: false }
+        );
       }
     });
   }
@@ -98,11 +125,6 @@ function initCouncilMap(mapElement, config) {
       const wanted = item.type === "County council" ? "counties" : "districts";
       layers.switchTo(wanted);
       selection.selectCouncil(item.gss_code, item.name, item.panel_url);
-      layers.findCouncil(wanted, item.gss_code).then(function (found) {
-        if (found && map.getZoom() < config.detailZoom) {
-          map.fitBounds(found.getBounds(), { maxZoom: 8, padding: [40, 40] });
-        }
-      });
     } else if (event.detail.kind === "partnership") {
       event.preventDefault();
       event.target.dataset.chosen = item.name;
@@ -110,10 +132,13 @@ function initCouncilMap(mapElement, config) {
     }
   });
 
+  // A link opened: the map zooms to its choice, and focus stays at the page's start.
   if (config.partnership) {
-    selection.selectPartnership(config.partnership);
+    selection.selectPartnership(config.partnership, { focus: false });
   } else if (config.council) {
-    selection.selectCouncil(config.council, config.council, selection.councilUrl(config.council));
+    selection.selectCouncil(config.council, config.council, selection.councilUrl(config.council), {
+      focus: false,
+    });
   }
 }
 

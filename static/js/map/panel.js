@@ -5,7 +5,14 @@
 
 import { element } from "./dom.js";
 
-export function createPanel(root, { onShowPartnership }) {
+const INTRO =
+  "Select a council on the map, or find one with the search box, to see the shared " +
+  "services it takes part in.";
+
+export function createPanel(root, { onShowPartnership, onClose }) {
+  // The panel itself takes focus when it has no heading (the "Skip the map" link).
+  root.setAttribute("tabindex", "-1");
+
   function loading(text) {
     root.setAttribute("aria-busy", "true");
     root.replaceChildren(element("p", "muted", text));
@@ -87,21 +94,87 @@ export function createPanel(root, { onShowPartnership }) {
       });
   }
 
+  // Focus on the panel's heading (a council's or a partnership's), or the panel.
+  function focusHeading() {
+    const heading = root.querySelector(".council-panel__title");
+    (heading || root).focus();
+  }
+
+  function showIntro() {
+    root.replaceChildren(element("p", "muted", INTRO));
+  }
+
+  function closeButton(name) {
+    const button = element("button", "council-panel__close", "Close");
+    button.type = "button";
+    button.setAttribute("data-close-panel", "");
+    button.setAttribute("aria-label", "Close " + name + "’s panel");
+    return button;
+  }
+
+  // "Operational, since 2010", "Ended in 2020, started 2010", as text.
+  function statusLine(data) {
+    let status = data.status;
+    if (data.ended && data.end_year) {
+      status = "Ended in " + data.end_year;
+    }
+    let since = "start year not recorded";
+    if (data.start_year) {
+      since = (data.ended ? "started " : "since ") + data.start_year;
+    }
+    const line = element("p", "council-panel__meta");
+    line.appendChild(element("span", "tag" + (data.ended ? " tag--ended" : ""), status));
+    line.appendChild(document.createTextNode(" " + since.charAt(0).toUpperCase() + since.slice(1)));
+    return line;
+  }
+
+  // The savings to date and the latest figure with its source, in the server's words.
+  function savingsList(savings) {
+    const list = element("dl", "council-panel__figures");
+    list.append(element("dt", "", "Savings to date"));
+    const toDate = element("dd", "", savings.to_date);
+    toDate.setAttribute("data-savings", "to-date");
+    list.append(toDate);
+    if (savings.latest) {
+      list.append(element("dt", "", "Latest figure"));
+      const latest = element("dd", "", savings.latest + ". Source: ");
+      latest.setAttribute("data-savings", "latest");
+      if (savings.source_url) {
+        const link = element("a", "", savings.source);
+        link.href = savings.source_url;
+        latest.append(link);
+      } else {
+        latest.append(savings.source);
+      }
+      list.append(latest);
+    }
+    return list;
+  }
+
   function showPartnership(data) {
     const body = element("div", "council-panel__body");
     body.setAttribute("data-partnership", data.slug);
+    const head = element("div", "council-panel__head");
     const title = element("h2", "council-panel__title");
     title.setAttribute("tabindex", "-1");
     const link = element("a", "", data.name);
     link.href = data.url;
     title.appendChild(link);
-    body.appendChild(title);
+    head.append(title, closeButton(data.name));
+    body.appendChild(head);
+    body.appendChild(statusLine(data));
+    if (data.description) {
+      body.appendChild(element("p", "council-panel__description", data.description));
+    }
     if (data.categories.length) {
       const tags = element("div");
       data.categories.forEach(function (name) {
         tags.appendChild(element("span", "tag", name));
       });
       body.appendChild(tags);
+    }
+    if (data.savings) {
+      body.appendChild(savingsList(data.savings));
     }
     const count = data.members.length;
     body.appendChild(
@@ -128,12 +201,16 @@ export function createPanel(root, { onShowPartnership }) {
       body.appendChild(element("p", "", "Public-body partners, drawn on the map:"));
       const bodies = element("ul", "council-panel__list");
       data.bodies.forEach(function (partner) {
-        const covers = partner.covers.length;
-        const how = partner.area
-          ? "outlined: the area of " + covers + (covers === 1 ? " council" : " councils") + " it covers"
-          : "marked with a labelled pin at the centre of the member councils";
-        const text = partner.name + " (" + partner.sector + ", " + partner.kind + ") – " + how;
-        bodies.appendChild(element("li", "", text));
+        let how = "marked with a labelled pin beside the member councils (no area)";
+        if (partner.area_key) {
+          how = partner.area_name
+            ? "its area outlined and named: " + partner.area_name
+            : "its area outlined and named";
+        }
+        const text = partner.name + " (" + partner.sector + ", " + partner.kind + "): " + how;
+        const li = element("li", "", text);
+        li.setAttribute("data-body", partner.name);
+        bodies.appendChild(li);
       });
       body.appendChild(bodies);
     }
@@ -150,6 +227,16 @@ export function createPanel(root, { onShowPartnership }) {
     if (button) {
       onShowPartnership(button.getAttribute("data-show-partnership"));
     }
+    if (event.target.closest("[data-close-panel]")) {
+      onClose();
+    }
+  });
+  // Escape in the panel closes it too.
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && root.querySelector("[data-close-panel]")) {
+      event.preventDefault();
+      onClose();
+    }
   });
 
   return {
@@ -157,6 +244,8 @@ export function createPanel(root, { onShowPartnership }) {
     councilName: councilName,
     done: done,
     failed: failed,
+    focusHeading: focusHeading,
+    showIntro: showIntro,
     loadCouncil: loadCouncil,
     loading: loading,
     partners: partners,

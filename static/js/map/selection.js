@@ -6,9 +6,27 @@ import { fetchJSON, withFilters } from "./dom.js";
 import { councilItems, partnershipItems } from "./legend.js";
 import { SEVERAL } from "./styles.js";
 
-export function createSelection({ config, state, styler, layers, panel, legend, highlights }) {
+// Zooming to a chosen council stops here, so that a small borough keeps its
+// neighbours in view.
+const SELECT_MAX_ZOOM = 10;
+// At national scale (below this zoom) a chosen council is a speck: zoom to it.
+const SELECT_MIN_ZOOM = 8;
+
+export function createSelection({
+  map,
+  mapElement,
+  config,
+  state,
+  styler,
+  layers,
+  panel,
+  legend,
+  highlights,
+}) {
   // Each choice gets a number; an answer for an older choice is dropped.
   let request = 0;
+  // The council to give focus back to when the panel is closed.
+  let returnTo = null;
 
   function updateAddress() {
     const params = new URLSearchParams(state.filters);
@@ -75,8 +93,29 @@ export function createSelection({ config, state, styler, layers, panel, legend, 
     });
   }
 
-  function selectCouncil(gss, name, panelUrl) {
+  // The map fitted to a council's shape (its light one, on either layer), unless it
+  // is in view at a useful zoom.
+  function zoomTo(gss) {
+    return layers.featuresFor([gss]).then(function (found) {
+      if (!found.features.length) {
+        return;
+      }
+      const bounds = L.geoJSON(found.features[0]).getBounds();
+      if (map.getZoom() < SELECT_MIN_ZOOM || !map.getBounds().contains(bounds)) {
+        map.fitBounds(bounds, { maxZoom: SELECT_MAX_ZOOM, padding: [40, 40] });
+      }
+    });
+  }
+
+  // `options.focus`: move focus into the panel once it is shown (a choice by the user,
+  // not a link opened); `options.zoom`: fit the map to the council.
+  function selectCouncil(gss, name, panelUrl, options) {
+    const how = Object.assign({ focus: true, zoom: true }, options || {});
     const mine = ++request;
+    returnTo = gss;
+    if (how.zoom) {
+      zoomTo(gss);
+    }
     state.selected = gss;
     state.selectedName = name;
     state.partnership = null;
@@ -96,6 +135,9 @@ export function createSelection({ config, state, styler, layers, panel, legend, 
         }
         state.selectedName = panel.councilName() || name;
         state.partners = panel.partners();
+        if (how.focus) {
+          panel.focusHeading();
+        }
         layers.restyle();
         legend.show(councilItems(state.partners, state.selectedName, styler, false));
         drawOtherTierPartners(mine);
@@ -119,16 +161,36 @@ export function createSelection({ config, state, styler, layers, panel, legend, 
     return config.panelUrl.replace("__gss__", gss);
   }
 
-  function selectPartnership(slug) {
+  // A partnership's member councils as GeoJSON features: from the layer files the
+  // map has, or, for members those files do not hold (councils of another year, or
+  // former ones counted through their successors), the server's own selection.
+  function memberFeatures(slug, data) {
+    const codes = data.members.map(function (m) {
+      return m.gss_code;
+    });
+    return layers.featuresFor(codes).then(function (result) {
+      if (!result.missing.length) {
+        return result.features;
+      }
+      return fetchJSON(layers.layerUrl({ partnership: slug })).then(function (collection) {
+        return collection.features;
+      });
+    });
+  }
+
+  function selectPartnership(slug, options) {
+    const how = Object.assign({ focus: true }, options || {});
     const mine = ++request;
     panel.cancel();
     state.selected = null;
     state.partners = null;
     panel.loading("Loading the partnership…");
-    Promise.all([
-      fetchJSON(config.partnershipUrl.replace("__slug__", encodeURIComponent(slug))),
-      fetchJSON(layers.layerUrl({ partnership: slug })),
-    ])
+    fetchJSON(config.partnershipUrl.replace("__slug__", encodeURIComponent(slug)))
+      .then(function (data) {
+        return memberFeatures(slug, data).then(function (members) {
+          return [data, members];
+        });
+      })
       .then(function ([data, members]) {
         if (mine !== request) {
           return;
@@ -139,10 +201,16 @@ export function createSelection({ config, state, styler, layers, panel, legend, 
             return m.gss_code;
           })
         );
+        members.forEach(function (feature) {
+          state.members.add(feature.properties.gss_code);
+        });
         highlights.drawPartnership(data, members, function (props) {
           selectCouncil(props.gss_code, props.name, props.panel_url);
         });
         panel.showPartnership(data);
+        if (how.focus) {
+          panel.focusHeading();
+        }
         legend.show(partnershipItems(data));
         layers.restyle();
         updateAddress();
@@ -159,8 +227,23 @@ export function createSelection({ config, state, styler, layers, panel, legend, 
       });
   }
 
+  // The panel closed: nothing chosen, and focus back on the council last chosen (its
+  // shape as drawn now, whichever detail), or on the map.
+  function close() {
+    const gss = returnTo;
+    clear();
+    panel.showIntro();
+    const target = gss
+      ? mapElement.querySelector(
+          'path.map-council.leaflet-interactive[data-gss="' + CSS.escape(gss) + '"]'
+        )
+      : null;
+    (target || mapElement).focus();
+  }
+
   return {
     clear: clear,
+    close: close,
     councilUrl: councilUrl,
     selectCouncil: selectCouncil,
     selectPartnership: selectPartnership,
