@@ -9,6 +9,7 @@ function is idempotent: a second run changes nothing, and returns zero counts.
 """
 
 import datetime
+import hashlib
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.utils import timezone
 
 from core.activity.models import ActivityEntry
 from core.outbox.models import OutboundEmail
+
+# What an outbox key that named its recipient becomes once the recipient is removed.
+RETAINED_KEY_PREFIX = "retained:"
 
 
 def years_before(now: datetime.datetime, years: int) -> datetime.datetime:
@@ -54,13 +58,17 @@ def activity_names_remove(rows: models.QuerySet, *, notes: bool = False) -> int:
 def outbox_personal_data_remove(*, now: datetime.datetime | None = None) -> int:
     """Blank the recipient, the contents (the context the message was drawn from) and any
     error of every email sent (or failed, counted from when it was queued) more than
-    RETENTION_DAYS_OUTBOX days ago. The row, its key and its subject stay, so that the
-    same message is never sent again and staff can still see that it went."""
+    RETENTION_DAYS_OUTBOX days ago. The row and its subject stay, so staff can still see
+    that it went; a key naming the recipient (a decision summary's) becomes its SHA-256
+    digest, still unique, so that the same message is never sent again."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_DAYS_OUTBOX)
     done = [OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED]
     old = OutboundEmail.objects.filter(status__in=done).filter(
         Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, created_at__lt=cutoff)
     )
+    for pk, key in old.filter(key__contains="@").values_list("pk", "key"):
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        OutboundEmail.objects.filter(pk=pk).update(key=f"{RETAINED_KEY_PREFIX}{digest}")
     return old.exclude(to="", context={}, error="").update(to="", context={}, error="")
 
 

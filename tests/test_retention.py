@@ -337,6 +337,11 @@ def test_old_emails_lose_their_recipient_and_contents_but_are_never_sent_again()
     old = email("test:old", status=OutboundEmail.Status.SENT, days_ago=period + 10)
     recent = email("test:recent", status=OutboundEmail.Status.SENT, days_ago=period - 10)
     waiting = email("test:waiting", status=OutboundEmail.Status.QUEUED, days_ago=period + 10)
+    addressed = email(
+        "cycle1:q1:decisions:abc:ann.officer@adur-worthing.gov.uk",
+        status=OutboundEmail.Status.SENT,
+        days_ago=period + 10,
+    )
 
     counts = core_tasks.personal_data_remove.delay().get()
 
@@ -347,7 +352,11 @@ def test_old_emails_lose_their_recipient_and_contents_but_are_never_sent_again()
         kept.refresh_from_db()
         assert kept.to == "ann.officer@adur-worthing.gov.uk"
         assert kept.context == {"name": "Ann Officer"}
-    assert counts["emails"] == 1
+    # A key that named the recipient no longer does, and is still one of a kind.
+    addressed.refresh_from_db()
+    assert addressed.to == "" and "@" not in addressed.key
+    assert addressed.key.startswith("retained:") and len(addressed.key) == len("retained:") + 64
+    assert counts["emails"] == 2
 
 
 def test_old_sign_in_records_and_expired_sessions_are_deleted():
