@@ -134,6 +134,12 @@ def preferred_encoding(accept_encoding: str) -> str:
     return IDENTITY
 
 
+# Headers conditional_compressed_response makes for each answer, not stored.
+_MADE_HERE = frozenset(
+    ("content-type", "content-length", "content-encoding", "etag", "cache-control", "vary")
+)
+
+
 def _cache_key(path: str, etag: str, encoding: str) -> str:
     digest = hashlib.sha256(f"{path}\n{etag}\n{encoding}".encode()).hexdigest()
     return f"http-body:{digest}"
@@ -151,7 +157,12 @@ def _stored_body(request: HttpRequest, *, etag: str, encoding: str, build) -> tu
         local_bodies.set(key, stored)
         return stored
     response = build()
-    if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.has_header("Content-Encoding")
+        or response.cookies  # a cookie (a CSRF token) is one reader's, never shared
+    ):
         return response
     body = response.content
     used = IDENTITY
@@ -159,7 +170,13 @@ def _stored_body(request: HttpRequest, *, etag: str, encoding: str, build) -> tu
         encoded = ENCODERS[encoding](body)
         if len(encoded) < len(body):
             body, used = encoded, encoding
-    stored = (response["Content-Type"], used, body)
+    # What else the view said (a Link to preload, an Allow) goes with the bytes; the
+    # headers made here, and Vary, are made again for each answer.
+    extra = tuple(
+        (name, value) for name, value in response.items() if name.lower() not in _MADE_HERE
+    )
+    vary = response.get("Vary", "")
+    stored = (response["Content-Type"], used, body, extra, vary)
     cache.set(key, stored, timeout=CACHE_SECONDS)
     local_bodies.set(key, stored)
     return stored
@@ -187,8 +204,12 @@ def conditional_compressed_response(
         stored = _stored_body(request, etag=quoted, encoding=encoding, build=build)
         if isinstance(stored, HttpResponse):
             return stored
-        content_type, encoding, body = stored
+        content_type, encoding, body, extra, vary = (*stored, (), "")[:5]
         response = HttpResponse(body, content_type=content_type)
+        for name, value in extra:
+            response[name] = value
+        if vary:
+            patch_vary_headers(response, [v.strip() for v in vary.split(",") if v.strip()])
         if encoding != IDENTITY:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
@@ -236,7 +257,7 @@ class StoredResponseMiddleware:
     A response is kept here when `conditional_compressed_response` served it as stored
     bytes (`stored_by_address`), keyed by everything the bytes can depend on: the data
     version and financial year (`STORED_RESPONSES_VERSION`), scheme, host, path, the
-    query string as sent, Accept and the encoding chosen. So the one invalidation (a
+    query string as sent, Accept, HX-Request and the encoding chosen. So the one invalidation (a
     new data version) covers these too. Only anonymous GET requests are answered (a
     signed-in person's session is left to the full stack); a request the API's
     throttles refuse goes the full way, to be refused there."""
@@ -259,6 +280,7 @@ class StoredResponseMiddleware:
             request.path,
             request.META.get("QUERY_STRING", ""),
             request.META.get("HTTP_ACCEPT", ""),
+            request.META.get("HTTP_HX_REQUEST", ""),
             preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")),
         )
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -310,3 +332,34 @@ def _throttles_allow(request: HttpRequest) -> bool:
         throttle().allow_request(anonymous, None)
         for throttle in api_settings.DEFAULT_THROTTLE_CLASSES
     )
+
+
+def _versions() -> list[str]:
+    return [str(import_string(name)()) for name in settings.STORED_RESPONSES_VERSION]
+
+
+def stored_page(view):
+    """A public page kept as finished, compressed bytes (`conditional_compressed_response`)
+    per data version, financial year and address (htmx's requests are built afresh),
+    and revalidated on every use (max-age 0: a 304 costs no query), so a repeat costs
+    what a static file costs and a published change is in the next answer. For pages
+    that are the same for every reader: no CSRF token, nothing of the reader's (a
+    response with a cookie is never stored); a signed-in person's request is built
+    afresh."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (
+            request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_HX_REQUEST" in request.META  # htmx's answers carry its own headers
+        ):
+            return view(request, *args, **kwargs)
+        etag = hashlib.sha256(
+            "\n".join((*_versions(), request.get_full_path())).encode()
+        ).hexdigest()[:32]
+        return conditional_compressed_response(
+            request, etag=etag, max_age=0, build=lambda: view(request, *args, **kwargs)
+        )
+
+    return wrapped

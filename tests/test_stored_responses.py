@@ -127,3 +127,43 @@ def test_a_signed_in_reader_goes_the_full_way(admin_client, monkeypatch):
     monkeypatch.setattr(map_views, "conditional_compressed_response", counting)
     assert get(admin_client, COUNTS).status_code == 200
     assert reached
+
+
+PAGES = ["/", "/partnerships/?category=legal", "/partnerships/orbis/", "/councils/", "/about/data/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_public_page_is_sent_again_from_memory_and_revalidated_on_every_use(
+    client, url, django_assert_num_queries
+):
+    first = get(client, url)
+    assert first.status_code == 200
+    assert "max-age=0" in first["Cache-Control"]
+
+    with django_assert_num_queries(0):
+        again = get(client, url)
+        revalidated = get(client, url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.content == first.content
+    assert revalidated.status_code == 304
+
+
+def test_a_partnership_staff_unpublish_leaves_the_pages_at_once(client):
+    assert "Orbis" in gzip.decompress(get(client, "/partnerships/?q=orbis").content).decode()
+    assert get(client, "/partnerships/orbis/").status_code == 200
+
+    partnerships_publish(partnerships=Partnership.objects.filter(slug="orbis"), published=False)
+
+    assert (
+        "Orbis</a>" not in gzip.decompress(get(client, "/partnerships/?q=orbis").content).decode()
+    )
+    assert get(client, "/partnerships/orbis/").status_code == 404
+
+
+def test_htmx_asks_are_answered_by_the_view_with_its_own_headers(client):
+    get(client, "/")
+
+    fragment = client.get("/?category=legal", HTTP_HX_REQUEST="true")
+
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()

@@ -24,7 +24,7 @@ from partnerships import map_layers
 from partnerships.filters import PartnershipFilter
 from partnerships.layer_files import layer_manifest
 from partnerships.timeline import Period, current_financial_year, year_range_text
-from sharedmap.http import conditional_compressed, conditional_compressed_response
+from sharedmap.http import conditional_compressed, conditional_compressed_response, stored_page
 
 # Zoom level from which the map asks for detailed boundaries of the visible area.
 DETAIL_ZOOM = 9
@@ -64,6 +64,7 @@ def _map_choice(request) -> tuple[str, str]:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@stored_page
 def map_page(request):
     """The map. Asked by htmx (the filters changing under the map's script), only the
     parts that follow the filters, as out-of-band swaps, and a "map:filtered" event

@@ -17,6 +17,7 @@ from partnerships import map_layers, selectors, timeline
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership
 from partnerships.views.map import view_links
+from sharedmap.http import stored_page
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -36,6 +37,7 @@ def _page_number(request: HttpRequest) -> int:
     return parse_int(text, what="The page number", min_value=1, max_value=100_000)
 
 
+@stored_page
 def partnership_list(request: HttpRequest) -> HttpResponse:
     """The filtered partnerships as a table, a page at a time: the same set the map
     counts, in words."""
@@ -94,6 +96,7 @@ def _page_links(page, query: str) -> list[tuple[str, str | None, bool]]:
     return links
 
 
+@stored_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = selectors.partnership_get_published(slug=slug)
     if partnership is None:
@@ -113,6 +116,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@stored_page
 def council_list(request: HttpRequest) -> HttpResponse:
     """The councils of the period's generation, each with how many of the filtered
     partnerships it counts: the map's shading in words. With any filter set, only the
@@ -140,6 +144,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@stored_page
 def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_get(gss_code=gss_code.strip().upper())
     if council is None:
@@ -188,6 +193,7 @@ def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     )
 
 
+@stored_page
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,

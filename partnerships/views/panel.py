@@ -13,10 +13,12 @@ from core.parsing import bad_request
 from partnerships import map_layers
 from partnerships.filters import PartnershipFilter
 from partnerships.views.map import filter_problems
+from sharedmap.http import stored_page
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@stored_page
 def council_panel(request, gss_code: str):
     """The map's side panel for one council (its partnerships among the filtered ones):
     a fragment when the map's script asks for it with htmx, a page of its own otherwise
