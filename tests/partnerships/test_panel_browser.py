@@ -10,6 +10,7 @@ import shapely
 from playwright.sync_api import expect
 
 from partnerships.models import Council
+from tests.axe import assert_no_violations
 
 pytestmark = pytest.mark.browser
 
@@ -181,3 +182,23 @@ def test_public_body_partners_are_drawn_as_their_areas_with_their_names(page, li
     # The map is fitted to the members and the bodies' areas.
     zoom, view = map_view(page)
     assert contains(view, bounds_of("E10000014"))  # Hampshire
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_the_map_with_a_councils_panel_and_a_partnerships_areas_passes_axe(
+    page, live_server, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    open_map(page, live_server)
+    page.locator(f'{SHAPES}[data-gss="{ADUR}"]').click()
+    expect(page.locator("#council-panel h2.council-panel__title")).to_be_focused()
+    expect(page.locator(".map-place-label").first).to_be_attached()
+    # (axe counts a target scrolled under the page's sticky parts as obscured.)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+    assert_no_violations(page)
+
+    open_map(page, live_server, f"?partnership={HAMPSHIRE_IBC}")
+    expect(page.locator(".map-body-label__text").first).to_be_visible()
+
+    assert_no_violations(page)

@@ -45,6 +45,7 @@ export function createHighlights(map) {
       layer.on("add", function () {
         const path = layer.getElement();
         if (path) {
+          path.setAttribute("role", "img");
           path.setAttribute("aria-label", names + ": area covered");
           path.setAttribute("data-area", area.key);
         }
