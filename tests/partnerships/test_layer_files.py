@@ -102,3 +102,21 @@ def test_the_command_builds_the_files(layer_root, capsys):
     manifest = layer_files.layer_manifest_read()
     assert manifest is not None
     assert manifest.version in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_council_renamed_by_staff_reaches_the_files_the_map_names(layer_root, built, client):
+    """Staff rename a council: after the commit the layer files are built again (the
+    task, eager here), the map page names the new version and its file has the name."""
+    adur = Council.objects.get(gss_code="E07000223")
+    adur.short_name = "Adur by the Sea"
+    adur.save()
+
+    manifest = layer_files.layer_manifest()
+    assert manifest.version != built.version
+    html = client.get("/").content.decode()
+    assert f"/layers/{manifest.version}/" in html and f"/layers/{built.version}/" not in html
+    generation = Generation.objects.order_by("-valid_from").first()
+    light = _file(layer_root, manifest, generation.code, "districts", "low")
+    features = json.loads(light.read_text())["features"]
+    assert {f["id"]: f["properties"]["name"] for f in features}["E07000223"] == "Adur by the Sea"
