@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -248,37 +247,20 @@ def _layer_state(request) -> _LayerState:
     return request._map_layer_state
 
 
-# How long a layer's worked-out ETag is kept; a new data version makes it unreachable.
-_ETAG_SECONDS = 6 * 60 * 60
-
-
-def _layer_etag(request) -> str | None:
-    """The layer's ETag, worked out once per data version, financial year (what "now"
-    counts) and address, then kept: a revalidation, or a body already stored under it,
-    costs one cache read and no query. None for an address the view refuses."""
-    address = hashlib.sha256(
+def _layer_etag(request) -> str:
+    """The layer's ETag: the data version, the financial year (what "now" counts) and
+    the address, so a revalidation, or a body already stored under it, costs one cache
+    read and no query. An address the view refuses is answered, not stored."""
+    return hashlib.sha256(
         ":".join(
             (
+                "layer",
                 map_layers.map_data_version(),
                 str(current_financial_year()),
                 request.META.get("QUERY_STRING", ""),
             )
         ).encode()
-    ).hexdigest()
-    key = f"map-layer-etag:{address}"
-    etag = cache.get(key)
-    if etag is not None:
-        return etag
-    state = _layer_state(request)
-    layer_request, counts = state.request, state.counts
-    if layer_request is None:
-        return None
-    parts = (state.version, state.period.generation_code, str(layer_request))
-    etag = hashlib.sha256(":".join((*parts, map_layers.counts_key(counts))).encode()).hexdigest()[
-        :32
-    ]
-    cache.set(key, etag, timeout=_ETAG_SECONDS)
-    return etag
+    ).hexdigest()[:32]
 
 
 # Five minutes fresh, then revalidated cheaply with the ETag (no query, no body).
