@@ -202,3 +202,15 @@ def test_the_map_with_a_councils_panel_and_a_partnerships_areas_passes_axe(
     expect(page.locator(".map-body-label__text").first).to_be_visible()
 
     assert_no_violations(page)
+
+
+def test_a_partnerships_page_draws_its_public_bodies_as_their_areas(page, live_server):
+    page.goto(live_server.url + f"/partnerships/{HAMPSHIRE_IBC}/")
+
+    small_map = page.locator("#partnership-map")
+    expect(small_map).to_have_attribute("data-bodies", "drawn")
+    expect(small_map.locator("path.map-body-area").first).to_have_attribute(
+        "aria-label", re.compile(re.escape(CONSTABULARY))
+    )
+    expect(small_map.locator(".map-body-label__text").first).to_contain_text(CONSTABULARY)
+    assert small_map.locator(".map-body-marker").count() == 0

@@ -166,5 +166,13 @@ export function createHighlights(map) {
     overlay.addLayer(outline);
   }
 
-  return { clear: clear, drawPartnership: drawPartnership, outlinePartner: outlinePartner };
+  return {
+    clear: clear,
+    // A partnership's public bodies alone (its page's map draws its members itself).
+    drawBodies: function (data) {
+      drawBodies(data, null);
+    },
+    drawPartnership: drawPartnership,
+    outlinePartner: outlinePartner,
+  };
 }

@@ -2,6 +2,7 @@
    member a link to its council's page. */
 
 import { addTiles, fetchJSON, textTip } from "./dom.js";
+import { createHighlights } from "./highlight.js";
 import { makeFocusable } from "./keyboard.js";
 
 const ENGLAND_CENTRE = [52.8, -1.6];
@@ -69,6 +70,15 @@ export function initPartnershipMap(root) {
       }
       layer.addTo(map);
       root.setAttribute("data-loaded", "members");
+      // Its public bodies with an area (fire, police, health) as their areas' outlines,
+      // named; those without as labelled pins.
+      const bodiesUrl = root.getAttribute("data-bodies-url");
+      if (bodiesUrl) {
+        fetchJSON(bodiesUrl).then(function (bodies) {
+          createHighlights(map).drawBodies(bodies);
+          root.setAttribute("data-bodies", "drawn");
+        });
+      }
     })
     .catch(function () {
       map.setView(ENGLAND_CENTRE, 6);
