@@ -163,7 +163,7 @@ def test_public_body_partners_are_drawn_as_their_areas_with_their_names(page, li
     panel = page.locator("#council-panel")
     expect(panel.get_by_role("heading", name="Hampshire Shared Services")).to_be_visible()
     expect(panel.locator(f'li[data-body="{CONSTABULARY}"]')).to_contain_text(
-        "its area outlined and named: Hampshire (police force area)"
+        f"{CONSTABULARY} (police): its area outlined, Hampshire (police force area)"
     )
     area = page.locator("#council-map path.map-body-area").first
     expect(area).to_have_attribute("aria-label", re.compile(re.escape(CONSTABULARY)))

@@ -201,13 +201,11 @@ export function createPanel(root, { onShowPartnership, onClose }) {
       body.appendChild(element("p", "", "Public-body partners, drawn on the map:"));
       const bodies = element("ul", "council-panel__list");
       data.bodies.forEach(function (partner) {
-        let how = "marked with a labelled pin beside the member councils (no area)";
+        let how = "no area of its own: a pin beside the member councils";
         if (partner.area_key) {
-          how = partner.area_name
-            ? "its area outlined and named: " + partner.area_name
-            : "its area outlined and named";
+          how = "its area outlined" + (partner.area_name ? ", " + partner.area_name : "");
         }
-        const text = partner.name + " (" + partner.sector + ", " + partner.kind + "): " + how;
+        const text = partner.name + " (" + partner.sector.toLowerCase() + "): " + how;
         const li = element("li", "", text);
         li.setAttribute("data-body", partner.name);
         bodies.appendChild(li);
