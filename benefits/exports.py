@@ -1,7 +1,9 @@
 """A tracker's figures as CSV and XLSX. Figures only: never the creator's name or email.
 
 Written by core.exports, like every download of the site: text typed into a tracker (its
-name, a cost's description, notes) stays text, and amounts stay numbers.
+name, a cost's description, notes) stays text, and amounts stay numbers (a share or the
+return on investment a percentage in XLSX). The CSV's first line is its header, as
+Excel needs; the summary follows the year table after an empty row.
 """
 
 from datetime import date
@@ -10,8 +12,18 @@ from decimal import Decimal
 from benefits import calculations
 from benefits.models import RATING_LABELS, SetupCostKind, Tracker
 from benefits.selectors import Comparison
-from core.exports import DATE, INTEGER, MONEY, NUMBER, TEXT, Column, CsvWriter, XlsxWorkbook
-from core.exports import format_value as _format
+from core.exports import (
+    DATE,
+    INTEGER,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    Column,
+    CsvWriter,
+    XlsxWorkbook,
+)
+from partnerships.licence import ATTRIBUTION, LICENCE
 from partnerships.models import financial_year_label
 
 YEAR_COLUMNS = (
@@ -73,7 +85,11 @@ def total_row(results: calculations.Results) -> dict:
 
 def summary_lines(tracker: Tracker, results: calculations.Results) -> list[tuple[str, object, str]]:
     """The summary as (label, value, kind of value)."""
-    roi = f"{results.roi}%" if results.roi is not None else "Not applicable (no costs)"
+    roi = (
+        ("Return on investment (%)", results.roi, PERCENT)
+        if results.roi is not None
+        else ("Return on investment", "Not applicable (no costs)", TEXT)
+    )
     lines = [
         ("Tracker", tracker.name, TEXT),
         ("Planned or on the map", "Planned" if tracker.is_planned else "On the map", TEXT),
@@ -85,20 +101,22 @@ def summary_lines(tracker: Tracker, results: calculations.Results) -> list[tuple
         ("Total costs (£)", results.costs, MONEY),
         ("Net savings (£)", results.net, MONEY),
         ("Payback", results.payback_statement, TEXT),
-        ("Return on investment", roi, TEXT),
+        roi,
     ]
     lines += [(f"{label} (£)", amount, MONEY) for _key, label, amount in results.groups]
     return lines
 
 
 def csv_export(*, tracker: Tracker, results: calculations.Results) -> str:
-    """The summary as '#' lines, then one row per financial year and a total row."""
+    """One row per financial year under the header (the first line) and a total row; then,
+    after an empty row, the summary as a label and its value on each row."""
     writer = CsvWriter()
-    writer.comment(f"Benefits tracker: {tracker.name}")
-    writer.comment(f"Downloaded {date.today():%d %B %Y} from the Shared Services Map")
-    for label, value, kind in summary_lines(tracker, results):
-        writer.comment(f"{label}: {_format(value, kind)}")
     writer.table(YEAR_COLUMNS, [*year_rows(results), total_row(results)])
+    writer.row([])
+    writer.row(["Benefits tracker", tracker.name])
+    writer.row(["Downloaded from the Shared Services Map", date.today()])
+    for label, value, kind in summary_lines(tracker, results):
+        writer.row([label, value], [TEXT, kind])
     return writer.getvalue()
 
 
@@ -142,7 +160,7 @@ def xlsx_export(
     for s, p in zip(results.shares, tracker.partners.all(), strict=False):
         partners.row(
             [s.name, s.baseline, p.baseline_fte, s.share, s.gross, s.costs, s.net],
-            [TEXT, MONEY, NUMBER, NUMBER, MONEY, MONEY, MONEY],
+            [TEXT, MONEY, NUMBER, PERCENT, MONEY, MONEY, MONEY],
         )
     if not results.shares:
         partners.row([results.share_problem])
@@ -161,4 +179,28 @@ def xlsx_export(
     ratings.header(["Benefit", "Rating", "Notes"])
     for r in tracker.ratings.all():
         ratings.row([r.get_aspect_display(), RATING_LABELS.get(r.rating, "Not rated"), r.notes])
+
+    workbook.about(
+        [
+            ("File", f"Benefits tracker: {tracker.name}"),
+            ("Downloaded", date.today()),
+            (
+                "Period",
+                f"Financial years {results.years[0].label} to {results.years[-1].label}"
+                if results.years
+                else "No financial years entered yet",
+            ),
+            (
+                "Source",
+                "The figures entered in this tracker on the Shared Services Map: estimates "
+                "by its partners, not published or checked by the LGA.",
+            ),
+            (
+                "Comparison",
+                "The published partnerships on the Shared Services Map, achieved savings "
+                "as their sources reported them. " + ATTRIBUTION,
+            ),
+            ("Licence", f"The published figures in the Comparison sheet: {LICENCE}"),
+        ]
+    )
     return workbook.getvalue()

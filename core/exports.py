@@ -13,6 +13,11 @@ as a formula. So:
 
 Only text is escaped: numbers and dates stay numbers and dates (so a negative amount is a
 number, written plainly), with money shown as pounds and pence in XLSX.
+
+Files open cleanly in Excel: a CSV starts with the UTF-8 byte order mark (without it Excel
+reads the file as Windows-1252 and mangles "£" and "©") and its header is the first line,
+so the licence and attribution travel beside it (an "About" text or sheet), never above it;
+an XLSX table has a filter on its header row, which stays in view as the rows scroll.
 """
 
 import csv
@@ -29,19 +34,25 @@ from django.utils import timezone
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "txt": "text/plain; charset=utf-8",
 }
+
+# The UTF-8 byte order mark: Excel opens a CSV as UTF-8 only when it starts with one.
+BOM = "\ufeff"
 
 # What a value in a column is; it decides how a number is written (kinds of text need none).
 TEXT = "text"
 MONEY = "money"  # pounds and pence: 2 places in CSV, £#,##0.00 in XLSX
 INTEGER = "integer"  # counts, years, months
 NUMBER = "number"  # any other number, as precise as it is
+PERCENT = "percent"  # a percentage as its number (12.5 for 12.5%); a fraction in XLSX
 DATE = "date"
 
 XLSX_FORMATS = {
     MONEY: "£#,##0.00",
     INTEGER: "0",
     NUMBER: "General",
+    PERCENT: "0.0%",
     DATE: "d mmmm yyyy",
 }
 
@@ -49,11 +60,6 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 # Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses a string that has one.
 _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A comment line is one line, whatever the text in it.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# In a comment line a spreadsheet still splits on commas: a piece that would start a new cell
-# with a formula (or with a quote, which would open a quoted cell) gets the quote prefix too.
-_COMMA_THEN_FORMULA = re.compile(r'(,[ ]*)(?=[=+\-@"])')
 
 
 class Column(NamedTuple):
@@ -123,22 +129,14 @@ def csv_cell(value: Any, kind: str | None = None) -> str:
     return escape_text(text)
 
 
-def comment_line(text: str) -> str:
-    """A '#' line above a CSV table (a title, the licence): one line, and no piece of it a
-    spreadsheet splits off at a comma can start a formula."""
-    return "# " + _COMMA_THEN_FORMULA.sub(r"\1'", _CONTROL.sub(" ", str(text)))
-
-
 class CsvWriter:
-    """CSV rows and '#' comment lines written to a file (an HttpResponse will do), every
-    cell through csv_cell."""
+    """CSV rows written to a file (an HttpResponse will do) after the byte order mark,
+    every cell through csv_cell. Nothing but the table: the first line is its header."""
 
     def __init__(self, file: IO[str] | None = None) -> None:
         self.file = file if file is not None else io.StringIO()
+        self.file.write(BOM)
         self._writer = csv.writer(self.file)
-
-    def comment(self, text: str) -> None:
-        self.file.write(comment_line(text) + "\n")
 
     def row(self, values: Iterable[Any], kinds: Sequence[str | None] = ()) -> None:
         values = list(values)
@@ -166,7 +164,8 @@ def xlsx_cell_set(cell, value: Any, kind: str | None = None) -> None:
         return
     if _is_number(value):
         if _is_finite(value):
-            cell.value = value
+            # Excel's percentage format shows a fraction: 0.125 is 12.5%.
+            cell.value = value / 100 if kind == PERCENT else value
             cell.number_format = XLSX_FORMATS.get(kind or NUMBER, XLSX_FORMATS[NUMBER])
         return
     if isinstance(value, datetime):
@@ -185,11 +184,14 @@ def xlsx_cell_set(cell, value: Any, kind: str | None = None) -> None:
 
 
 class XlsxSheet:
-    """A worksheet written row by row, every cell through xlsx_cell_set."""
+    """A worksheet written row by row, every cell through xlsx_cell_set. A sheet with a
+    header is a table: its header row has a filter (sort and filter buttons), over the
+    rows under it up to the first empty row, as Excel itself takes a table to end."""
 
     def __init__(self, worksheet) -> None:
         self.worksheet = worksheet
         self._rows = 0
+        self._table_width = 0  # the header's columns, while rows still join its table
 
     def row(
         self, values: Iterable[Any], kinds: Sequence[str | None] = (), *, bold: bool = False
@@ -197,16 +199,30 @@ class XlsxSheet:
         from openpyxl.styles import Font
 
         self._rows += 1
-        kinds = list(kinds)
+        values, kinds = list(values), list(kinds)
         for index, value in enumerate(values):
             cell = self.worksheet.cell(row=self._rows, column=index + 1)
             xlsx_cell_set(cell, value, kinds[index] if index < len(kinds) else None)
             if bold:
                 cell.font = Font(bold=True)
+        if not values:
+            self._table_width = 0
+        if self._table_width:
+            self._filter(self._rows)
+
+    def _filter(self, last_row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        last_column = get_column_letter(self._table_width)
+        self.worksheet.auto_filter.ref = f"A1:{last_column}{last_row}"
 
     def header(self, headings: Iterable[str]) -> None:
-        """Bold headings in the first row, which stays in view as the rows scroll."""
+        """Bold headings in the first row, which stays in view as the rows scroll and
+        carries the table's filter."""
+        headings = list(headings)
         self.row(headings, bold=True)
+        self._table_width = len(headings)
+        self._filter(self._rows)
         self.worksheet.freeze_panes = "A2"
 
     def table(self, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> None:
@@ -230,6 +246,22 @@ class XlsxWorkbook:
 
     def sheet(self, title: str) -> XlsxSheet:
         return XlsxSheet(self._workbook.create_sheet(title))
+
+    def about(self, lines: Iterable[tuple[str, Any]]) -> XlsxSheet:
+        """The last sheet, "About": what the file is, its period, source, licence and
+        attribution, as a label and its text on each row."""
+        from openpyxl.styles import Alignment, Font
+
+        sheet = self.sheet("About")
+        for label, value in lines:
+            sheet.row([label, value], [TEXT, DATE if isinstance(value, date) else TEXT])
+            sheet.worksheet.cell(row=sheet._rows, column=1).font = Font(bold=True)
+            sheet.worksheet.cell(row=sheet._rows, column=2).alignment = Alignment(
+                wrap_text=True, vertical="top"
+            )
+        sheet.width("A", 28)
+        sheet.width("B", 100)
+        return sheet
 
     def getvalue(self) -> bytes:
         buffer = io.BytesIO()

@@ -1,8 +1,11 @@
 """Open data downloads of a filtered view, as CSV and XLSX.
 
 Published facts only: no contact names, emails or phone numbers are ever exported.
-Every file carries the licence (Open Government Licence v3.0) and the attribution. The
-files are written by core.exports, so a name typed as a formula stays text.
+Every file comes with what it is, its period, its source, the licence (Open Government
+Licence v3.0) and the attribution: an XLSX in its "About" sheet, a CSV in the "About"
+text beside it (the same address with "-about.txt"), as a CSV's first line must be its
+header for a spreadsheet to open it cleanly. The files are written by core.exports, so a
+name typed as a formula stays text.
 """
 
 from collections.abc import Iterable, Iterator
@@ -10,24 +13,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from core.exports import INTEGER, MONEY, Column, CsvWriter, XlsxWorkbook
+from core.exports import DATE, INTEGER, MONEY, Column, CsvWriter, XlsxWorkbook
+from partnerships.licence import ATTRIBUTION, LICENCE
 from partnerships.models import Partnership, SavingsRecord, financial_year_label
 from partnerships.selectors import members_prefetches
 from partnerships.services.ledger import COUNTING_RULE
 from partnerships.timeline import Period, counted_councils, period_for
-
-LICENCE = (
-    "Licence: Open Government Licence v3.0, "
-    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-)
-ATTRIBUTION = (
-    "Shared Services Map, Local Government Association. Contains OS data © Crown copyright "
-    "and database right 2023–2025. Source: Office for National Statistics, licensed under the "
-    "Open Government Licence v3.0. Local authority names and codes: mySociety, "
-    "uk_local_authority_names_and_codes, CC BY 4.0 (adapted). Partnership facts and savings "
-    "are as reported by the sources listed in each row, unverified."
-)
 
 PARTNERSHIP_COLUMNS = (
     Column("name", "Name"),
@@ -67,7 +60,7 @@ SAVINGS_COLUMNS = (
     Column("recurrence", "Recurring or one-off"),
     Column("origin", "Where the figure came from"),
     Column("evidence", "Evidence"),
-    Column("reported_on", "Reported on"),
+    Column("reported_on", "Reported on", DATE),
     Column("wording", "As reported"),
     Column("source_url", "Source link"),
     Column("source", "Source"),
@@ -174,42 +167,59 @@ def savings_rows(partnerships: Iterable[Partnership]) -> Iterator[dict]:
                 "recurrence": record.get_recurrence_display(),
                 "origin": record.origin_label,
                 "evidence": record.get_evidence_display(),
-                "reported_on": f"{record.reported_on:%d %B %Y}" if record.reported_on else "",
+                "reported_on": record.reported_on,
                 "wording": record.wording,
                 "source_url": record.source_url,
                 "source": record.source,
             }
 
 
-def _preamble(description: str) -> list[str]:
+def about_lines(*, description: str, period: Period, site_url: str) -> list[tuple[str, object]]:
+    """What a file is, as (label, text): its contents, period, source, licence and
+    attribution, and how its totals are counted."""
+    when = (
+        "now: the councils that are members today, and every savings figure reported"
+        if period.is_now
+        else f"{period.label}: the councils that were members then, and savings figures up "
+        "to and including that financial year"
+    )
     return [
-        f"Shared Services Map: {description}",
-        f"Downloaded {date.today():%d %B %Y}",
-        LICENCE,
-        f"Attribution: {ATTRIBUTION}",
-        f"Totals: {COUNTING_RULE}",
+        ("File", f"Shared Services Map: {description}"),
+        ("Period", when),
+        ("Downloaded", date.today()),
+        (
+            "Source",
+            f"Shared Services Map, Local Government Association, {site_url}/ . Each "
+            "partnership's and each figure's own sources are in its row.",
+        ),
+        ("Licence", LICENCE),
+        ("Attribution", ATTRIBUTION),
+        ("Totals", COUNTING_RULE),
+        ("Every download and the API", site_url + reverse("partnerships:data-api")),
     ]
 
 
-def csv_export(*, rows: Iterable[dict], columns: tuple[Column, ...], description: str) -> str:
-    """CSV text: five '#' lines (title, date, licence, attribution, counting rule), then
-    the table."""
+def about_text(lines: list[tuple[str, object]]) -> str:
+    """The About lines as plain text, one "Label: text" a line, for the file beside a CSV."""
+    return "".join(
+        f"{label}: {f'{value:%d %B %Y}' if isinstance(value, date) else value}\n"
+        for label, value in lines
+    )
+
+
+def csv_export(*, rows: Iterable[dict], columns: tuple[Column, ...]) -> str:
+    """CSV text: the byte order mark, the header, the rows; nothing above the header."""
     writer = CsvWriter()
-    for line in _preamble(description):
-        writer.comment(line)
     writer.table(columns, rows)
     return writer.getvalue()
 
 
 def xlsx_export(
-    *, sheets: list[tuple[str, tuple[Column, ...], Iterable[dict]]], description: str
+    *, sheets: list[tuple[str, tuple[Column, ...], Iterable[dict]]], about: list[tuple[str, object]]
 ) -> bytes:
-    """An XLSX workbook: one sheet per table, then a sheet with the licence and attribution."""
+    """An XLSX workbook: one sheet per table, then the "About" sheet."""
     workbook = XlsxWorkbook()
     for title, columns, rows in sheets:
         workbook.sheet(title).table(columns, rows)
-    about = workbook.sheet("Licence")
-    for line in _preamble(description):
-        about.row([line])
-    about.width("A", 120)
+    workbook.about(about)
     return workbook.getvalue()

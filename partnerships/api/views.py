@@ -34,6 +34,7 @@ from partnerships.api.caching import (
 )
 from partnerships.api.filters import CouncilFilter, PublicBodyFilter, SavingsRecordFilter
 from partnerships.filters import PartnershipFilter
+from partnerships.licence import GEOJSON_LICENCE_MEMBERS
 from partnerships.models import Council, Generation, PublicBody, Region
 from partnerships.timeline import current_financial_year
 from partnerships.views.map import LayerRequest
@@ -66,6 +67,11 @@ PARTNERSHIP = params.Text(
 )
 
 
+# In every GeoJSON ETag: the bodies carry the licence since this mark, so a copy (or a
+# stored body) from before it is not taken for a current one.
+LICENSED = "licensed"
+
+
 def _geojson_response(description: str) -> dict:
     return {
         (200, "application/geo+json"): OpenApiResponse(
@@ -95,10 +101,12 @@ def _boundary_action(summary: str):
     return decorate
 
 
-def _feature(*, feature_id: str, properties: dict, geometry: str) -> str:
-    """A Feature around stored geometry text, which is passed through unparsed."""
+def _feature(*, feature_id: str, properties: dict, geometry: str, licensed: bool = True) -> str:
+    """A Feature around stored geometry text, which is passed through unparsed; as a file
+    of its own (`licensed`) it carries the licence and attribution."""
+    licence = GEOJSON_LICENCE_MEMBERS + "," if licensed else ""
     return (
-        f'{{"type":"Feature","id":{json.dumps(feature_id)},'
+        f'{{"type":"Feature",{licence}"id":{json.dumps(feature_id)},'
         f'"properties":{json.dumps(properties, separators=(",", ":"))},'
         f'"geometry":{geometry}}}'
     )
@@ -227,7 +235,7 @@ class CouncilViewSet(ReadOnlyViewSet):
                     "current": row["current"],
                 },
             ),
-            etag=etag_for("council", gss_code, detail, layers_version()),
+            etag=etag_for("council", LICENSED, gss_code, detail, layers_version()),
             not_found="No council with a boundary has that GSS code.",
         )
 
@@ -293,6 +301,7 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
         # counts) and address, then kept: a revalidation or a stored body costs no query.
         address = etag_for(
             "councils-layer-address",
+            LICENSED,
             version,
             current_financial_year(),
             request.META.get("QUERY_STRING", ""),
@@ -302,6 +311,7 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
             layer = self._prepared(request)
             etag = etag_for(
                 "councils-layer",
+                LICENSED,
                 version,
                 layer["generation"].code,
                 layer["request"],
@@ -361,13 +371,20 @@ class RegionsLayerView(StrictQueryMixin, APIView):
                         "slug": region.slug,
                     },
                     geometry=region.boundary,
+                    licensed=False,
                 )
                 for region in rows.only("gss_code", "name", "slug", "boundary")
             ]
-            return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+            return (
+                '{"type":"FeatureCollection",'
+                + GEOJSON_LICENCE_MEMBERS
+                + ',"features":['
+                + ",".join(features)
+                + "]}"
+            )
 
         return conditional_geojson(
-            request, etag=etag_for("regions", boundaries_version()), body=body
+            request, etag=etag_for("regions", LICENSED, boundaries_version()), body=body
         )
 
 
@@ -415,7 +432,7 @@ class PublicBodyViewSet(ReadOnlyViewSet):
                 row["code"] or str(row["pk"]),
                 {key: row[key] for key in ("code", "name", "kind", "sector")},
             ),
-            etag=etag_for("public-body", sorted(lookup.items()), boundaries_version()),
+            etag=etag_for("public-body", LICENSED, sorted(lookup.items()), boundaries_version()),
             not_found="No public body with a boundary has that code.",
         )
 

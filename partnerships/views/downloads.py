@@ -1,4 +1,10 @@
-"""Open data downloads of the current (filtered) view."""
+"""Open data downloads of the current (filtered) view.
+
+Each CSV has an "About" text beside it, at the same address with "-about.txt" for
+".csv" and the same filters: what the file holds, its period, source, licence and
+attribution. The CSV points to it with a `Link: <…>; rel="describedby"` header (RFC 8288,
+a relation in IANA's registry).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +21,8 @@ from partnerships.filters import PartnershipFilter
 
 @dataclass(frozen=True)
 class Download:
-    """A file to send: its content, its format ("csv" or "xlsx") and its name's stem;
-    the applied filters are added to the name."""
+    """A file to send: its content, its format ("csv", "xlsx" or "txt") and its name's
+    stem; the applied filters are added to the name."""
 
     content: str | bytes
     format: str
@@ -45,6 +51,12 @@ def file_name(filterset: PartnershipFilter, stem: str, extension: str) -> str:
     return f"{stem}{'-' + applied if applied else ''}.{extension}"
 
 
+def about_path(request: HttpRequest) -> str:
+    """The address of the About text of the CSV this request asks for."""
+    query = request.META.get("QUERY_STRING", "")
+    return request.path.removesuffix(".csv") + "-about.txt" + (f"?{query}" if query else "")
+
+
 def filtered_download(
     view: Callable[..., Download],
 ) -> Callable[..., HttpResponse]:
@@ -59,39 +71,86 @@ def filtered_download(
             return filterset
         download = view(request, filterset, *args, **kwargs)
         response = HttpResponse(download.content, content_type=CONTENT_TYPES[download.format])
-        name = file_name(filterset, download.stem, download.format)
+        if download.format == "txt":
+            # The About text is named after its CSV: "<the CSV's name>-about.txt".
+            name = file_name(filterset, download.stem, "csv").removesuffix(".csv") + "-about.txt"
+        else:
+            name = file_name(filterset, download.stem, download.format)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        if download.format == "csv":
+            response["Link"] = f'<{about_path(request)}>; rel="describedby"'
         return response
 
     return wrapper
 
 
-def _base_url(request: HttpRequest) -> str:
+def site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
+def about_lines(request: HttpRequest, filterset: PartnershipFilter, description: str) -> list:
+    return exports.about_lines(
+        description=description, period=filterset.period, site_url=site_url(request)
+    )
+
+
+def csv_or_about(
+    request: HttpRequest,
+    *,
+    about: bool,
+    stem: str,
+    description: str,
+    filterset: PartnershipFilter,
+    text: Callable[[], str],
+) -> Download:
+    """The CSV (its text made only when it is asked for), or the About text beside it."""
+    if about:
+        lines = about_lines(request, filterset, description)
+        return Download(exports.about_text(lines), "txt", stem)
+    return Download(text(), "csv", stem)
+
+
 @filtered_download
-def partnerships_csv(request: HttpRequest, filterset: PartnershipFilter) -> Download:
-    partnerships = exports.partnerships_for_export(partnerships=filterset.qs)
-    text = exports.csv_export(
-        rows=exports.partnership_rows(
-            partnerships, base_url=_base_url(request), period=filterset.period
-        ),
-        columns=exports.PARTNERSHIP_COLUMNS,
+def partnerships_csv(
+    request: HttpRequest, filterset: PartnershipFilter, about: bool = False
+) -> Download:
+    def text() -> str:
+        partnerships = exports.partnerships_for_export(partnerships=filterset.qs)
+        return exports.csv_export(
+            rows=exports.partnership_rows(
+                partnerships, base_url=site_url(request), period=filterset.period
+            ),
+            columns=exports.PARTNERSHIP_COLUMNS,
+        )
+
+    return csv_or_about(
+        request,
+        about=about,
+        stem="shared-services-partnerships",
         description=filterset.describe(),
+        filterset=filterset,
+        text=text,
     )
-    return Download(text, "csv", "shared-services-partnerships")
 
 
 @filtered_download
-def savings_csv(request: HttpRequest, filterset: PartnershipFilter) -> Download:
-    partnerships = exports.partnerships_for_export(partnerships=filterset.qs)
-    text = exports.csv_export(
-        rows=exports.savings_rows(partnerships),
-        columns=exports.SAVINGS_COLUMNS,
+def savings_csv(
+    request: HttpRequest, filterset: PartnershipFilter, about: bool = False
+) -> Download:
+    def text() -> str:
+        partnerships = exports.partnerships_for_export(partnerships=filterset.qs)
+        return exports.csv_export(
+            rows=exports.savings_rows(partnerships), columns=exports.SAVINGS_COLUMNS
+        )
+
+    return csv_or_about(
+        request,
+        about=about,
+        stem="shared-services-savings",
         description=f"savings records of {filterset.describe()}",
+        filterset=filterset,
+        text=text,
     )
-    return Download(text, "csv", "shared-services-savings")
 
 
 @filtered_download
@@ -103,11 +162,11 @@ def partnerships_xlsx(request: HttpRequest, filterset: PartnershipFilter) -> Dow
                 "Partnerships",
                 exports.PARTNERSHIP_COLUMNS,
                 exports.partnership_rows(
-                    partnerships, base_url=_base_url(request), period=filterset.period
+                    partnerships, base_url=site_url(request), period=filterset.period
                 ),
             ),
             ("Savings", exports.SAVINGS_COLUMNS, exports.savings_rows(partnerships)),
         ],
-        description=filterset.describe(),
+        about=about_lines(request, filterset, filterset.describe()),
     )
     return Download(content, "xlsx", "shared-services")

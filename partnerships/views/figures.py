@@ -20,7 +20,7 @@ from partnerships import exports
 from partnerships.charts import bar_chart_svg
 from partnerships.figures import Figures, Row, partnership_figures
 from partnerships.filters import PartnershipFilter
-from partnerships.views.downloads import Download, filtered_download
+from partnerships.views.downloads import Download, csv_or_about, filtered_download
 from partnerships.views.map import view_links
 
 
@@ -233,8 +233,11 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 
 
 @filtered_download
-def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) -> Download:
-    """One of the figures page's tables as CSV, for the same filters, with the licence."""
+def figures_csv(
+    request: HttpRequest, filterset: PartnershipFilter, table: str, about: bool = False
+) -> Download:
+    """One of the figures page's tables as CSV, for the same filters (or the About text
+    beside it, with the licence)."""
     spec = TABLE_SPECS.get(table)
     if spec is None:
         raise Http404("There is no table of figures with this name.")
@@ -242,26 +245,35 @@ def figures_csv(request: HttpRequest, filterset: PartnershipFilter, table: str) 
     columns += [
         Column(v.attribute, v.heading, MONEY if v.is_money else INTEGER) for v in spec.values
     ]
-    text = exports.csv_export(
-        rows=(
-            {
-                "label": r.label,
-                # No counted figure is an empty cell, as the page says "No figure", not £0.
-                **{
-                    v.attribute: (getattr(r, v.attribute) or None)
-                    if v.is_money
-                    else getattr(r, v.attribute)
-                    for v in spec.values
-                },
-            }
-            for r in spec.rows(_figures(filterset))
-        ),
-        columns=tuple(columns),
+
+    def text() -> str:
+        return exports.csv_export(
+            rows=(
+                {
+                    "label": r.label,
+                    # No counted figure is an empty cell, as the page says "No figure", not £0.
+                    **{
+                        v.attribute: (getattr(r, v.attribute) or None)
+                        if v.is_money
+                        else getattr(r, v.attribute)
+                        for v in spec.values
+                    },
+                }
+                for r in spec.rows(_figures(filterset))
+            ),
+            columns=tuple(columns),
+        )
+
+    return csv_or_about(
+        request,
+        about=about,
+        stem=f"shared-services-figures-{spec.slug}",
         description=f"{spec.caption}, for {filterset.describe()}"
         + (
             f" ({filterset.period.label}, savings up to and including that year)"
             if filterset.period.year
             else ""
         ),
+        filterset=filterset,
+        text=text,
     )
-    return Download(text, "csv", f"shared-services-figures-{spec.slug}")

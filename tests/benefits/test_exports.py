@@ -41,7 +41,7 @@ def download(client, token: str, kind: str):
 @pytest.mark.parametrize("name", [HYPERLINK, "@SUM(1+1)", f"Legal,{HYPERLINK}"])
 def test_a_tracker_named_as_a_formula_has_no_formula_anywhere_in_its_csv(client, name):
     _tracker, token = formula_tracker(name)
-    text = download(client, token, "csv").content.decode()
+    text = download(client, token, "csv").content.decode("utf-8-sig")
     assert "HYPERLINK" in text or "@SUM(1+1)" in text
     # However a spreadsheet splits the lines at commas, no cell starts a formula ...
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
@@ -78,3 +78,38 @@ def test_amounts_and_dates_in_the_xlsx_are_numbers_and_dates(client):
     assert (first_net.value, first_net.number_format) == (-100000, "£#,##0.00")
     cost = workbook["Set-up costs"]["C2"]
     assert (cost.value, cost.number_format) == (150000, "£#,##0.00")
+
+
+def test_the_csv_opens_on_its_header_with_the_summary_under_the_years(client):
+    tracker, token = tracker_for(ADUR_WORTHING)
+    figures_enter(tracker)
+    content = download(client, token, "csv").content
+    assert content.startswith(b"\xef\xbb\xbfFinancial year,Months counted,")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    blank = rows.index([])
+    assert [row[0] for row in rows[1:blank]] == ["2024/25", "2025/26", "Total"]
+    summary = {row[0]: row[1] for row in rows[blank + 1 :]}
+    assert summary["Net savings (£)"] == "30000.00"
+    assert summary["Return on investment (%)"] == "11.5"
+    assert summary["Downloaded from the Shared Services Map"] == date.today().isoformat()
+
+
+def test_shares_and_the_return_are_percentages_and_the_tables_have_filters(client):
+    tracker, token = tracker_for(ADUR_WORTHING)
+    figures_enter(tracker)
+    workbook = load_workbook(io.BytesIO(download(client, token, "xlsx").content))
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows()}
+    roi = summary["Return on investment (%)"]
+    assert (roi.data_type, roi.number_format) == ("n", "0.0%")
+    assert roi.value == pytest.approx(0.115)
+    partners = workbook["Partners"]
+    header = [cell.value for cell in partners[1]]
+    share = partners[2][header.index("Share (%)")]
+    assert (share.value, share.number_format) == (pytest.approx(0.6), "0.0%")
+    assert partners.auto_filter.ref == "A1:G3"
+    years = workbook["Years"]
+    assert years.auto_filter.ref.startswith("A1:") and years.freeze_panes == "A2"
+    about = {label: value for label, value in workbook["About"].iter_rows(values_only=True)}
+    assert about["File"] == f"Benefits tracker: {tracker.name}"
+    assert about["Period"] == "Financial years 2024/25 to 2025/26"
+    assert "Open Government Licence v3.0" in about["Licence"]

@@ -234,9 +234,10 @@ def test_downloads_as_csv_and_xlsx(client):
     response = client.get(reverse("benefits:tracker-csv", args=[token]))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    lines = response.content.decode().splitlines()
-    assert "# Payback: The costs are paid back in 2025/26, year 2 of 2" in lines
-    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    assert response.content.startswith("\ufeffFinancial year,".encode())
+    table, summary = response.content.decode("utf-8-sig").split("\r\n\r\n")
+    assert "Payback,\"The costs are paid back in 2025/26, year 2 of 2\"" in summary
+    rows = list(csv.DictReader(table.splitlines()))
     assert [(r["Financial year"], r["Net savings (£)"]) for r in rows] == [
         ("2024/25", "-100000.00"),
         ("2025/26", "130000.00"),
@@ -251,6 +252,7 @@ def test_downloads_as_csv_and_xlsx(client):
         "Partners",
         "Comparison",
         "Other benefits",
+        "About",
     ]
     years = list(workbook["Years"].iter_rows(values_only=True))
     assert years[0][0] == "Financial year"

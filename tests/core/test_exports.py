@@ -1,5 +1,6 @@
-"""The one export writer: text a person typed never becomes a formula in a spreadsheet, and
-numbers and dates stay numbers and dates."""
+"""The one export writer: text a person typed never becomes a formula in a spreadsheet,
+numbers and dates stay numbers and dates, and the files open cleanly in Excel (a CSV starts
+with the byte order mark and its header; an XLSX table has a filter on its header)."""
 
 import csv
 import io
@@ -15,6 +16,7 @@ from core.exports import (
     INTEGER,
     MONEY,
     NUMBER,
+    PERCENT,
     Column,
     CsvWriter,
     XlsxWorkbook,
@@ -34,7 +36,8 @@ PAYLOADS = [
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def workbook_of(*rows: tuple[list, list]) -> bytes:
@@ -84,15 +87,12 @@ def test_a_value_that_is_not_a_number_is_left_empty_not_an_error():
     assert sheet["A1"].value is None and sheet["B1"].value is None
 
 
-def test_a_comment_line_stays_one_line_and_no_piece_of_it_is_a_formula():
+def test_a_csv_is_the_byte_order_mark_then_the_header_and_nothing_above_it():
     writer = CsvWriter()
-    writer.comment('Search: x\n=1+1,=HYPERLINK("http://evil.example"), "=2+2"')
-    writer.table([Column("name", "Name")], [{"name": "Orbis"}])
-    lines = writer.getvalue().splitlines()
-    assert lines[0].startswith("# Search: x =1+1,")
-    assert lines[1:] == ["Name", "Orbis"]
-    for cell in csv_rows(lines[0])[0]:
-        assert cell.startswith("#") or cell.lstrip(" ").startswith("'")
+    writer.table([Column("name", "Name"), Column("amount", "Amount (£)", MONEY)], [])
+    content = writer.getvalue().encode("utf-8")
+    # Excel opens a CSV as UTF-8 only after these three bytes; without them "£" is "Â£".
+    assert content == b"\xef\xbb\xbfName,Amount (\xc2\xa3)\r\n"
 
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, "#N/A", "=", "-"])
@@ -157,3 +157,41 @@ def test_a_table_has_bold_headings_that_stay_in_view():
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
     assert (sheet["A2"].data_type, sheet["A2"].value) == ("s", "@SUM(1+1)")
     assert sheet["B2"].value == 10.5
+
+
+def test_a_percentage_is_a_number_in_a_percentage_format():
+    content = workbook_of(([Decimal("12.5"), Decimal("60.00")], [PERCENT, PERCENT]))
+    share, other = load_workbook(io.BytesIO(content))["Data"][1]
+    assert (share.data_type, share.value, share.number_format) == ("n", 0.125, "0.0%")
+    assert other.value == 0.6
+    writer = CsvWriter()
+    writer.row([Decimal("12.5")], [PERCENT])
+    assert csv_rows(writer.getvalue()) == [["12.5"]]
+
+
+def test_a_tables_filter_covers_its_header_and_rows_up_to_the_first_empty_row():
+    workbook = XlsxWorkbook()
+    sheet = workbook.sheet("Data")
+    sheet.header(["Name", "Amount (£)", "Year"])
+    sheet.row(["Orbis", Decimal("10.50"), 2015], ["text", MONEY, INTEGER])
+    sheet.row(["Adur-Worthing", Decimal("1"), 2007], ["text", MONEY, INTEGER])
+    sheet.row([])
+    sheet.row(["A note under the table"])
+    empty = workbook.sheet("Empty")
+    empty.header(["Name"])
+    loaded = load_workbook(io.BytesIO(workbook.getvalue()))
+    assert loaded["Data"].auto_filter.ref == "A1:C3"
+    assert loaded["Empty"].auto_filter.ref == "A1:A1"
+    assert loaded["Data"]["C2"].value == 2015
+
+
+def test_the_about_sheet_is_labels_and_their_text_after_the_tables():
+    workbook = XlsxWorkbook()
+    workbook.sheet("Data").table([Column("name", "Name")], [{"name": "Orbis"}])
+    workbook.about([("Licence", "Open Government Licence v3.0"), ("Downloaded", date(2026, 1, 2))])
+    loaded = load_workbook(io.BytesIO(workbook.getvalue()))
+    assert loaded.sheetnames == ["Data", "About"]
+    rows = list(loaded["About"].iter_rows())
+    assert [(a.value, a.font.b) for a, _b in rows] == [("Licence", True), ("Downloaded", True)]
+    assert rows[0][1].value == "Open Government Licence v3.0"
+    assert rows[1][1].is_date

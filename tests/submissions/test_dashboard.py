@@ -100,7 +100,7 @@ def test_the_csv_of_who_has_not_replied_names_councils_and_their_active_contacts
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {(r["council"], r["contact_email"]) for r in rows} == {
         ("Worthing", "wes@worthing.gov.uk"),
         ("Worthing", "wyn@worthing.gov.uk"),
