@@ -258,22 +258,6 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     });
   }
 
-  // The light shape of one council on a layer, once that layer has loaded (or null).
-  function findCouncil(name, gss) {
-    const url = fileUrl(name, "low");
-    return (url ? fileLayer(url) : Promise.resolve(null)).then(function (geojson) {
-      let found = null;
-      if (geojson) {
-        geojson.eachLayer(function (layer) {
-          if (layer.feature.properties.gss_code === gss) {
-            found = layer;
-          }
-        });
-      }
-      return found;
-    });
-  }
-
   map.on("baselayerchange", function (event) {
     state.layer = Object.keys(groups).find(function (name) {
       return groups[name] === event.layer;
@@ -282,6 +266,7 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
   });
   map.on("moveend", refresh);
   map.on("moveend", labels.draw);
+  // Where the map is, on its element, for whoever reads the page (and its tests).
   map.on("moveend", function () {
     mapElement.setAttribute("data-zoom", String(map.getZoom()));
     mapElement.setAttribute("data-bounds", map.getBounds().toBBoxString());
@@ -291,7 +276,6 @@ export function createLayers({ map, mapElement, config, state, styler, onChoose 
     eachCouncil: eachCouncil,
     featuresFor: featuresFor,
     filtersChanged: filtersChanged,
-    findCouncil: findCouncil,
     layerUrl: layerUrl,
     refresh: refresh,
     restyle: restyle,
