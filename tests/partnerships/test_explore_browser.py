@@ -56,7 +56,7 @@ def test_filtering_the_map_by_a_category_shades_and_lists_the_same_partnerships(
     )
     assert members and set(shaded) == members
 
-    page.locator("#map-results").get_by_role("link", name="As a list of partnerships").click()
+    page.locator("#map-view-links").get_by_role("link", name="As a list of partnerships").click()
 
     expect(page).to_have_url(re.compile(r"/partnerships/\?category=legal$"))
     expect(page.get_by_role("heading", level=2, name=re.compile("partnerships?$"))).to_have_text(
@@ -73,9 +73,9 @@ def test_searching_for_a_council_as_you_type_highlights_its_partners(page, live_
 
     listbox = page.get_by_role("listbox", name="Suggestions")
     expect(listbox.get_by_role("option").first).to_contain_text("Adur")
-    expect(page.locator("#map-search-status")).to_contain_text("found")
+    expect(page.locator("#id_q-status")).to_contain_text("found")
     search.press("ArrowDown")
-    expect(search).to_have_attribute("aria-activedescendant", "map-search-listbox-0")
+    expect(search).to_have_attribute("aria-activedescendant", "id_q-listbox-0")
     search.press("Enter")
 
     panel = page.locator("#council-panel")
@@ -155,7 +155,8 @@ def test_a_partnership_in_the_address_draws_its_public_body_partners(page, live_
 
 def test_the_list_pages_search_box_goes_to_the_chosen_partnership(page, live_server):
     page.goto(live_server.url + "/partnerships/")
-    search = page.get_by_role("combobox", name="Name contains")
+    # The filter form's name field (its label is the "search" work's: "Name or code").
+    search = page.locator("#filters-form").get_by_role("combobox")
 
     search.press_sequentially("orbi", delay=50)
     expect(page.get_by_role("option", name=re.compile("^Orbis"))).to_be_visible()
