@@ -20,6 +20,7 @@ from django.urls import reverse
 from shapely.geometry import MultiPolygon, Polygon
 
 from partnerships import timeline
+from partnerships.licence import GEOJSON_LICENCE_MEMBERS
 from partnerships.models import (
     Council,
     CouncilType,
@@ -284,8 +285,9 @@ def council_features(
 
 
 def _collection(features: list[CouncilFeature], counts: dict[str, int]) -> str:
+    # The layer is a file the public gets: it carries the licence (partnerships.licence).
     return (
-        '{"type":"FeatureCollection","features":['
+        '{"type":"FeatureCollection",' + GEOJSON_LICENCE_MEMBERS + ',"features":['
         + ",".join(f.text(counts) for f in features)
         + "]}"
     )
@@ -322,7 +324,7 @@ def councils_layer_geojson(
     if bbox is None and member_codes is None:
         # The national view: the same body for everyone with the same filters.
         return cache.get_or_set(
-            f"map-layers:v3:{version}:{period.generation_code}:body:{layer}:{detail}:"
+            f"map-layers:v4:{version}:{period.generation_code}:body:{layer}:{detail}:"
             + counts_key(counts),
             lambda: _collection(
                 council_features(period=period, detail=detail, layer=layer, version=version),
