@@ -238,3 +238,18 @@ def test_a_partnerships_highlight_says_its_status_and_savings_and_names_its_memb
     assert data["areas"] == [] and data["bodies"] == []
     # Members are named by code: the map draws them from the layer files it has.
     assert "geometry" not in json.dumps(data)
+
+
+def test_a_highlight_costs_the_same_queries_at_ten_times_the_data(
+    client, django_assert_max_num_queries
+):
+    url = reverse("partnerships:partnership-map", args=[HAMPSHIRE_IBC])
+    client.get(url)  # the data version, read once a minute
+    # The partnership, its categories, figures, ledger, members, bodies, the councils
+    # naming the bodies and, once, the bodies' outlines.
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+    grow_data(10)
+
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
