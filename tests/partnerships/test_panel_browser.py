@@ -214,3 +214,26 @@ def test_a_partnerships_page_draws_its_public_bodies_as_their_areas(page, live_s
     )
     expect(small_map.locator(".map-body-label__text").first).to_contain_text(CONSTABULARY)
     assert small_map.locator(".map-body-marker").count() == 0
+
+
+def test_a_partnership_shown_from_a_councils_panel_closes_back_to_the_council(page, live_server):
+    open_map(page, live_server)
+    page.locator(f'{SHAPES}[data-gss="{ADUR}"]').click()
+    page.get_by_role(
+        "button", name="Show on the map: Adur and Worthing Councils partnership"
+    ).click()
+
+    heading = page.locator("#council-panel h2.council-panel__title")
+    expect(heading).to_have_text("Adur and Worthing Councils partnership")
+    expect(heading).to_be_focused()
+    expect(page.locator("#council-panel .council-panel__meta")).to_have_text(
+        "Operational Since 2008"
+    )
+    expect(page.locator('#council-panel [data-savings="to-date"]')).to_have_text(
+        "£20,000,000 achieved"
+    )
+
+    page.get_by_role("button", name="Close Adur and Worthing Councils partnership’s panel").click()
+
+    focused = active_element(page)
+    assert focused["tag"] == "path" and focused["gss"] == ADUR, focused

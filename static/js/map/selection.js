@@ -182,6 +182,10 @@ export function createSelection({
     const how = Object.assign({ focus: true }, options || {});
     const mine = ++request;
     panel.cancel();
+    // Shown from a council's panel, closing it goes back to that council.
+    if (!state.selected) {
+      returnTo = null;
+    }
     state.selected = null;
     state.partners = null;
     panel.loading("Loading the partnership…");
