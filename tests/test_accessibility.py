@@ -44,6 +44,11 @@ PUBLIC_PAGES = [
     pytest.param(f"/councils/{ADUR}/", None, id="council-detail"),
     pytest.param(f"/councils/{ADUR}/panel/", None, id="council-panel"),
     pytest.param("/about/data/", None, id="about-data"),
+    # The site's own pages (sharedmap/pages.py), linked from every page's footer.
+    pytest.param("/shared-services/", None, id="shared-services"),
+    pytest.param("/accessibility/", None, id="accessibility-statement"),
+    pytest.param("/privacy/", None, id="privacy-notice"),
+    pytest.param("/cookies/", None, id="cookies"),
     pytest.param(f"/?selected={ADUR}", "#council-panel .council-panel__body", id="map-council"),
     pytest.param("/?partnership=orbis", "#council-map path.map-member", id="map-partnership"),
     pytest.param("/shared-services/", None, id="shared-services"),
