@@ -10,11 +10,14 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.outbox.models import OutboundEmail
 from core.ratelimit import rate_key
-from partnerships.models import Partnership, PublicBody, ServiceCategory
+from partnerships.models import Council, Partnership, PublicBody, ServiceCategory
 from submissions.models import ProposedChange
+from submissions.proposal_forms import MAX_COUNCILS, ProposalForm
 from submissions.services import change_accept
 from submissions.services.proposal import RATE_LIMIT, RATE_SCOPE
 from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is a fixture
@@ -22,6 +25,7 @@ from tests.submissions.refresh_fixtures import (  # noqa: F401 - celery_eager is
     WORTHING,
     council,
 )
+from tests.test_hostile_input import FEW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data", "celery_eager")]
 
@@ -68,8 +72,28 @@ def test_the_map_links_to_the_form_and_the_form_is_labelled(client):
     page = client.get(URL)
     assert page.status_code == 200
     html = page.content.decode()
-    for field in ("council", "name", "email", "partnership_name", "description", "councils"):
+    for field in ("council", "name", "email", "partnership_name", "description"):
         assert f'<label for="id_{field}">' in html
+    # The other members are ticks in groups that open (councils by region, public bodies by
+    # sector), each tick labelled with its name: no Ctrl-click in a list of 300.
+    assert "Ctrl" not in text(page.content)
+    worthing = council(WORTHING)
+    assert re.search(
+        r'<fieldset class="partner-groups" data-partner-filter[^>]*>\s*'
+        r"<legend>Other councils in it</legend>",
+        html,
+    )
+    assert f'<summary>{worthing.region.name} <span class="muted">(' in html
+    assert (
+        f'<input type="checkbox" name="councils" value="{worthing.pk}" '
+        f'id="id_councils_{worthing.pk}"> <label for="id_councils_{worthing.pk}">Worthing</label>'
+    ) in html
+    fire = _fire_authority()
+    assert (
+        f'<label for="id_public_bodies_{fire.pk}">{fire.name} (Fire and rescue authority)</label>'
+        in html
+    )
+    assert "<summary>Fire and rescue " in html
     # The honeypot is hidden from people and skipped by the keyboard.
     assert re.search(
         r'<div class="visually-hidden" aria-hidden="true">\s*<label for="id_website">', html
@@ -201,7 +225,8 @@ def test_an_officer_follows_the_map_footer_link_and_sends_a_proposal(page, live_
         "Coastal fire and councils estates"
     )
     page.get_by_label("What is shared, and how").fill("One estates team for all our buildings.")
-    page.get_by_label("Other councils in it").select_option(label="Worthing")
+    page.get_by_label("Find by name in other councils in it").fill("worth")
+    page.get_by_label("Worthing", exact=True).check()
     page.get_by_label(ServiceCategory.objects.order_by("position", "name").first().name).check()
     page.get_by_role("button", name="Send the proposal").click()
 
@@ -222,3 +247,79 @@ def test_an_officer_follows_the_map_footer_link_and_sends_a_proposal(page, live_
     change = ProposedChange.objects.get()
     assert change.proposed["name"] == "Coastal fire and councils estates"
     assert OutboundEmail.objects.get(key=f"proposal:{change.pk}:receipt").to == "pat@adur.gov.uk"
+
+
+def test_a_refused_send_keeps_the_ticks_and_opens_their_groups(client):
+    worthing, fire = council(WORTHING), _fire_authority()
+    response = client.post(URL, _data(name=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{worthing.pk}" id="id_councils_{worthing.pk}" checked>' in html
+    assert f'value="{fire.pk}" id="id_public_bodies_{fire.pk}" checked>' in html
+    # The group holding a ticked partner is open; the others stay closed.
+    open_groups = re.findall(r'<details class="partner-group" open>\s*<summary>([^<]+) <', html)
+    assert open_groups == [worthing.region.name, "Fire and rescue"]
+    assert "Ticked now: Worthing." in text(response.content)
+    assert f"Ticked now: {fire.name} (Fire and rescue authority)." in text(response.content)
+
+
+@pytest.mark.parametrize(
+    ("councils", "message"),
+    [
+        (["abc"], "One of the councils ticked is not in the list: tick again."),
+        (["99999999"], "One of the councils ticked is not in the list: tick again."),
+        (["١٢"], "One of the councils ticked is not in the list: tick again."),
+        ([str(n) for n in range(1, MAX_COUNCILS + 2)], f"Tick at most {MAX_COUNCILS} councils"),
+    ],
+)
+def test_a_tampered_list_of_councils_is_refused_beside_the_field(client, councils, message):
+    response = client.post(URL, _data(councils=councils))
+    assert response.status_code == 400
+    assert re.search(
+        r'<p class="field__error" id="id_councils_error">'
+        rf'<span class="visually-hidden">Error:</span> {re.escape(message)}',
+        response.content.decode(),
+    )
+    assert not ProposedChange.objects.exists()
+
+
+def test_a_former_council_is_not_a_choice():
+    former = Council.objects.filter(current=False).first()
+    form = ProposalForm(data=_data(councils=[former.pk]))
+    assert not form.is_valid()
+    assert form.errors["councils"] == ["One of the councils ticked is not in the list: tick again."]
+
+
+@FEW
+@given(
+    values=st.lists(
+        st.one_of(
+            st.sampled_from(["WORTHING", "ADUR", "FORMER"]),
+            st.text(max_size=12),
+            st.integers(min_value=-(10**12), max_value=10**12).map(str),
+        ),
+        max_size=6,
+    )
+)
+def test_any_list_sent_for_the_councils_is_taken_exactly_or_refused_beside_the_field(values):
+    known = {
+        "WORTHING": str(council(WORTHING).pk),
+        "ADUR": str(council(ADUR).pk),
+        "FORMER": str(Council.objects.filter(current=False).values_list("pk", flat=True)[0]),
+    }
+    sent = [known.get(v, v) for v in values]
+    form = ProposalForm(data=_data(councils=sent))
+    valid = form.is_valid()
+    current = set(Council.objects.filter(current=True).values_list("pk", flat=True))
+    ids = [int(v) for v in sent if v.isascii() and v.isdecimal()]
+    if len(ids) == len(sent) and all(pk in current for pk in ids):
+        # Every value an id of a current council: taken, each once.
+        # (The rules of membership may still refuse them, in their own words.)
+        assert "not in the list" not in str(form.errors.get("councils", ""))
+        if valid:
+            assert {c.pk for c in form.cleaned_data["councils"]} == set(ids)
+    else:
+        assert not valid
+        assert form.errors["councils"] == [
+            "One of the councils ticked is not in the list: tick again."
+        ]
