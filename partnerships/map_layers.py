@@ -287,7 +287,9 @@ def council_features(
 def _collection(features: list[CouncilFeature], counts: dict[str, int]) -> str:
     # The layer is a file the public gets: it carries the licence (partnerships.licence).
     return (
-        '{"type":"FeatureCollection",' + GEOJSON_LICENCE_MEMBERS + ',"features":['
+        '{"type":"FeatureCollection",'
+        + GEOJSON_LICENCE_MEMBERS
+        + ',"features":['
         + ",".join(f.text(counts) for f in features)
         + "]}"
     )
@@ -322,15 +324,11 @@ def councils_layer_geojson(
     if counts is None:
         counts = now_counts(period)
     if bbox is None and member_codes is None:
-        # The national view: the same body for everyone with the same filters.
-        return cache.get_or_set(
-            f"map-layers:v4:{version}:{period.generation_code}:body:{layer}:{detail}:"
-            + counts_key(counts),
-            lambda: _collection(
-                council_features(period=period, detail=detail, layer=layer, version=version),
-                counts,
-            ),
-            timeout=_CACHE_SECONDS,
+        # The national view. Its finished bytes are kept by the response store
+        # (sharedmap.http), so the body itself is not cached here.
+        return _collection(
+            council_features(period=period, detail=detail, layer=layer, version=version),
+            counts,
         )
     if member_codes is not None:
         chosen = [
@@ -613,9 +611,7 @@ def partnership_highlight(*, slug: str, version: str) -> dict | None:
     boundaries)."""
     partnership = (
         Partnership.objects.filter(slug=slug, published=True)
-        .prefetch_related(
-            "categories", "savings_records", "savings_years", *members_prefetches()
-        )
+        .prefetch_related("categories", "savings_records", "savings_years", *members_prefetches())
         .first()
     )
     if partnership is None:

@@ -11,7 +11,6 @@ layers and boundaries are stored as their final bytes (`partnerships.api.caching
 import json
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -187,10 +186,6 @@ class ReadOnlyViewSet(StoredListMixin, StrictQueryMixin, ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
 
-# A new data version makes old ETags unreachable; this only bounds how long they stay.
-LAYER_ETAG_SECONDS = 60 * 60
-
-
 @extend_schema_view(
     list=extend_schema(summary="Councils, current and former"),
     retrieve=extend_schema(summary="One council, by GSS code"),
@@ -297,27 +292,15 @@ class CouncilsLayerView(StrictQueryMixin, APIView):
 
     def get(self, request):
         version = layers_version()
-        # The ETag is worked out once per data version, financial year (what "now"
-        # counts) and address, then kept: a revalidation or a stored body costs no query.
-        address = etag_for(
-            "councils-layer-address",
+        # The data version, the financial year (what "now" counts) and the address: a
+        # revalidation or a stored body costs one cache read and no query.
+        etag = etag_for(
+            "councils-layer",
             LICENSED,
             version,
             current_financial_year(),
             request.META.get("QUERY_STRING", ""),
         )
-        etag = cache.get(f"api-layer-etag:{address}")
-        if etag is None:
-            layer = self._prepared(request)
-            etag = etag_for(
-                "councils-layer",
-                LICENSED,
-                version,
-                layer["generation"].code,
-                layer["request"],
-                map_layers.counts_key(layer["counts"]),
-            )
-            cache.set(f"api-layer-etag:{address}", etag, timeout=LAYER_ETAG_SECONDS)
 
         def body() -> str:
             layer = self._prepared(request)

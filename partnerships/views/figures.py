@@ -22,6 +22,7 @@ from partnerships.figures import Figures, Row, partnership_figures
 from partnerships.filters import PartnershipFilter
 from partnerships.views.downloads import Download, csv_or_about, filtered_download
 from partnerships.views.map import view_links
+from sharedmap.http import stored_page
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def _figures(filterset: PartnershipFilter) -> Figures:
 
 
 @require_safe
+@stored_page
 def figures_page(request: HttpRequest) -> HttpResponse:
     # As on the list, a bad filter is explained beside its field and the valid ones apply.
     filterset = PartnershipFilter.for_page(request.GET)
