@@ -156,7 +156,7 @@ def test_a_partnership_in_the_address_draws_its_public_body_partners(page, live_
 def test_the_list_pages_search_box_goes_to_the_chosen_partnership(page, live_server):
     page.goto(live_server.url + "/partnerships/")
     # The filter form's name field (its label is the "search" work's: "Name or code").
-    search = page.locator("#filters-form").get_by_role("combobox")
+    search = page.locator("#filters-form input.combobox__input")
 
     search.press_sequentially("orbi", delay=50)
     expect(page.get_by_role("option", name=re.compile("^Orbis"))).to_be_visible()
