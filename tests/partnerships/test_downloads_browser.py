@@ -1,6 +1,7 @@
 """Downloading a filtered view in a real headless Chromium: a visitor filters the list of
 partnerships (or the figures) with the form, clicks the CSV link and gets exactly the
-rows they saw, with the licence and attribution, and no one's contact details."""
+rows they saw, opening on the byte order mark and the header, with the licence and
+attribution in the About text beside it, and no one's contact details."""
 
 import csv
 import io
@@ -46,18 +47,26 @@ def test_the_csv_of_a_filtered_list_holds_exactly_the_partnerships_shown(page, l
     assert download.suggested_filename == (
         "shared-services-partnerships-finance-and-audit-south-east.csv"
     )
-    text = Path(download.path()).read_text(encoding="utf-8")
-
-    preamble = [line for line in text.splitlines() if line.startswith("# ")]
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
-    names = [row["Name"] for row in csv.DictReader(io.StringIO(body))]
+    content = Path(download.path()).read_bytes()
+    # Excel opens it as UTF-8 on the byte order mark, and the header is the first line.
+    assert content.startswith(b"\xef\xbb\xbfName,Page,")
+    text = content.decode("utf-8-sig")
+    names = [row["Name"] for row in csv.DictReader(io.StringIO(text))]
     assert names == shown == expected
-    assert any("Licence: Open Government Licence v3.0" in line for line in preamble)
-    assert any(
-        line.startswith("# Attribution:") and "Contains OS data © Crown copyright" in line
-        for line in preamble
+
+    # The About text beside it, for the same view, says what it is and its licence.
+    about = page.request.get(
+        live_server.url
+        + "/partnerships/download-about.txt?category=finance-and-audit&region=south-east"
     )
-    assert any("Service category: Finance and audit" in line for line in preamble)
+    assert about.ok
+    lines = about.text().splitlines()
+    assert any(line.startswith("Licence: Open Government Licence v3.0") for line in lines)
+    assert any(
+        line.startswith("Attribution:") and "Contains OS data © Crown copyright" in line
+        for line in lines
+    )
+    assert any("Service category: Finance and audit" in line for line in lines)
     assert "Pat Private" not in text
     assert not EMAIL.search(text)
 
@@ -89,12 +98,9 @@ def test_a_figures_table_downloads_with_exactly_the_rows_on_the_page(page, live_
         ).click()
     download = download_info.value
     assert download.suggested_filename == "shared-services-figures-by-category-south-east.csv"
-    text = Path(download.path()).read_text(encoding="utf-8")
-    assert any(
-        line.startswith("# Licence: Open Government Licence v3.0") for line in text.splitlines()
-    )
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
-    rows = list(csv.DictReader(io.StringIO(body)))
+    content = Path(download.path()).read_bytes()
+    assert content.startswith("\ufeffService category,Partnerships,".encode())
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [[row["Service category"], row["Partnerships"]] for row in rows] == [
         cells[:2] for cells in shown
     ]
