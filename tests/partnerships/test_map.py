@@ -346,20 +346,21 @@ def _query_counts_are_constant(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
         assert fetch_panel(client, ADUR).status_code == 200
     # The page: the period, two summary counts, the filters' choices (regions,
-    # categories) and the categories' highlight colours.
-    with django_assert_max_num_queries(7):
+    # categories, the four kinds of area in one query) and the categories' colours.
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         assert client.get("/", {"category": "legal", "year": "2018"}).status_code == 200
     # A filtered layer: the filters' checks and lookups, the counts and the data version.
     with django_assert_max_num_queries(7):
         layer(client, category="legal", region="south-east", savings="none")
     # A filtered panel: the category's choices, read to check and to name it.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert fetch_panel(client, ADUR, category=category.slug).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("partnerships:partnership-map", args=[ADUR_AND_WORTHING]))
-    with django_assert_max_num_queries(2):
+    # The search box: councils, partnerships, public bodies and categories.
+    with django_assert_max_num_queries(4):
         assert client.get(reverse("partnerships:search"), {"q": "ad"}).status_code == 200
 
 

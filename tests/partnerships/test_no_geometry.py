@@ -107,8 +107,9 @@ def test_the_members_of_a_listed_partnership_are_there_without_their_shapes(clie
 
 
 FLAT_PAGES = [
-    (reverse("partnerships:partnership-list"), 8),
-    (reverse("partnerships:partnership-list") + "?category=legal", 8),
+    # With the page's count and the four kinds of area the filters offer.
+    (reverse("partnerships:partnership-list"), 10),
+    (reverse("partnerships:partnership-list") + "?category=legal", 10),
     (reverse("partnerships:partnership-detail", args=[ADUR_AND_WORTHING]), 12),
     (reverse("partnerships:partnership-map", args=[ADUR_AND_WORTHING]), 6),
     (reverse("partnerships:council-panel", args=[ADUR]), 12),

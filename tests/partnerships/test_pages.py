@@ -205,7 +205,7 @@ def test_orbis_shows_its_totals_and_a_map_of_its_members(client):
 
     assert "Achieved savings in total £16,000,000" in seen
     assert "Latest achieved figure £16,000,000 in 2015/16 to 2018/19" in seen
-    assert "<caption>Savings figures by financial year</caption>" in html
+    assert ">Savings figures by financial year</caption>" in html
     layer = reverse("partnerships:map-councils-layer")
     assert f'data-layer-url="{layer}?partnership=orbis"' in html
     assert 'data-highlight="E06000043,E10000011,E10000030"' in html
@@ -484,15 +484,16 @@ def thicken_orbis() -> None:
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The filters' choices (regions, categories, years: four queries) are part of it.
-        (PARTNERSHIP_LIST, 8),
-        (f"{PARTNERSHIP_LIST}?category=legal&region=south-east&sort=-savings", 9),
+        # The filters' choices (regions, categories, years, the four kinds of area: five
+        # queries) and the page's count are part of it.
+        (PARTNERSHIP_LIST, 10),
+        (f"{PARTNERSHIP_LIST}?category=legal&region=south-east&sort=-savings", 11),
         # With the ledger's counted years for its totals.
         (partnership_url("orbis"), 7),
-        (COUNCIL_LIST, 5),
-        (f"{COUNCIL_LIST}?region=london&council_type=london_borough", 7),
+        (COUNCIL_LIST, 6),
+        (f"{COUNCIL_LIST}?region=london&council_type=london_borough", 8),
         # A year: its generation and snapshot.
-        (f"{COUNCIL_LIST}?category=legal&year=2016", 8),
+        (f"{COUNCIL_LIST}?category=legal&year=2016", 9),
         # The period, the council with its neighbours, successors and predecessors,
         # the members it counts through and its partnerships with their categories,
         # members and counted savings.
