@@ -265,9 +265,16 @@ class StoredResponseMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.versions = [import_string(name) for name in settings.STORED_RESPONSES_VERSION]
+        # Paths answered with stored bytes so far (a few dozen kinds of address).
+        self.stored_paths: set[str] = set()
 
     def _address(self, request: HttpRequest) -> str | None:
-        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            # Only a path something was stored at is worth the data version's read.
+            or request.path not in self.stored_paths
+        ):
             return None
         try:
             host = request.get_host()
@@ -302,6 +309,10 @@ class StoredResponseMiddleware:
                             response[name] = value
                 return response
         response = self.get_response(request)
+        if getattr(response, "stored_by_address", False) and request.path not in self.stored_paths:
+            if len(self.stored_paths) < 100_000:
+                self.stored_paths.add(request.path)
+            address = self._address(request)
         if (
             address is not None
             and response.status_code == 200

@@ -96,7 +96,7 @@ def test_an_officer_tracks_a_partnership_sees_payback_and_downloads_the_csv(
     path = tmp_path / "tracker.csv"
     download_info.value.save_as(path)
     text = path.read_text()
-    assert "# Payback: The costs are paid back in 2025/26, year 2 of 2" in text
+    assert "The costs are paid back in 2025/26, year 2 of 2" in text
     assert "2025/26,12,Expected,120000.00,20000.00,0.00,15000.00,5000.00" in text
     assert "Jo Bloggs" not in text
 

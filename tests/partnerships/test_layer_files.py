@@ -104,13 +104,15 @@ def test_the_command_builds_the_files(layer_root, capsys):
     assert manifest.version in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_council_renamed_by_staff_reaches_the_files_the_map_names(layer_root, built, client):
+def test_a_council_renamed_by_staff_reaches_the_files_the_map_names(
+    layer_root, built, client, django_capture_on_commit_callbacks
+):
     """Staff rename a council: after the commit the layer files are built again (the
     task, eager here), the map page names the new version and its file has the name."""
     adur = Council.objects.get(gss_code="E07000223")
-    adur.short_name = "Adur by the Sea"
-    adur.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        adur.short_name = "Adur by the Sea"
+        adur.save()
 
     manifest = layer_files.layer_manifest()
     assert manifest.version != built.version

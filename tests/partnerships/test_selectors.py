@@ -160,7 +160,12 @@ def test_name_search_finds_councils_and_partnerships_names_starting_with_the_tex
     assert "Worthing" in councils
     assert len(councils) <= 10
     assert any(p["name"].startswith("Worcestershire") for p in found["partnerships"])
-    assert selectors.name_search(text="  ") == {"councils": [], "partnerships": []}
+    assert selectors.name_search(text="  ") == {
+        "councils": [],
+        "partnerships": [],
+        "bodies": [],
+        "categories": [],
+    }
 
 
 def test_a_council_comes_with_everything_its_page_shows(django_assert_num_queries):
