@@ -147,7 +147,10 @@ def browsable_page(client) -> str:
     return body(response).decode()
 
 
-def test_the_browsable_api_carries_nothing_of_one_reader_to_another(api, admin_user):
+def test_the_browsable_api_carries_nothing_of_one_reader_to_another(api, django_user_model):
+    admin_user = django_user_model.objects.create_superuser(
+        "staff-reader-zq", "zq@example.org", "x"
+    )
     staff = APIClient()
     staff.force_login(admin_user)
     for _ in range(2):
