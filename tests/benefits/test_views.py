@@ -236,7 +236,7 @@ def test_downloads_as_csv_and_xlsx(client):
     assert "attachment" in response["Content-Disposition"]
     assert response.content.startswith("\ufeffFinancial year,".encode())
     table, summary = response.content.decode("utf-8-sig").split("\r\n\r\n")
-    assert "Payback,\"The costs are paid back in 2025/26, year 2 of 2\"" in summary
+    assert 'Payback,"The costs are paid back in 2025/26, year 2 of 2"' in summary
     rows = list(csv.DictReader(table.splitlines()))
     assert [(r["Financial year"], r["Net savings (£)"]) for r in rows] == [
         ("2024/25", "-100000.00"),
