@@ -108,12 +108,14 @@ def council_list(
     partnerships: QuerySet[Partnership],
     period: Period,
     narrowed: bool = False,
+    order: str = "region",
 ) -> list[GenerationCouncil]:
     """The councils of the period's generation in region order, each with its region and
     `published_partnership_count`: how many distinct partnerships of `partnerships` (a
     filtered set) it counts in the period, as itself or through the former councils it
     stands for (the map's shading). `narrowed` (any filter set) keeps only councils
-    with at least one. Two queries."""
+    with at least one; `order` is one of `partnerships.forms.COUNCIL_ORDERS`. Two
+    queries."""
     if period.generation_id is None:
         return []
     counts = dict(
@@ -135,7 +137,24 @@ def council_list(
     listed = list(councils)
     for council in listed:
         council.published_partnership_count = counts.get(council.pk, 0)
-    return listed
+    return order_councils(listed, order)
+
+
+def order_councils(councils: list[GenerationCouncil], order: str) -> list[GenerationCouncil]:
+    """The councils in an order of `partnerships.forms.COUNCIL_ORDERS` ("-" for the other
+    way), ties always by name A to Z; councils with no region come after every region (first,
+    the other way)."""
+    column = order.removeprefix("-")
+    keys = {
+        "region": lambda c: (c.region is None, c.region.name if c.region else ""),
+        "type": lambda c: str(c.get_council_type_display()).casefold(),
+        "partnerships": lambda c: c.published_partnership_count,
+    }
+    by_name = sorted(councils, key=lambda c: c.name.casefold())
+    if column == "name":
+        return by_name[::-1] if order.startswith("-") else by_name
+    # Python's sort is stable, reversed or not: equal keys keep the name order.
+    return sorted(by_name, key=keys[column], reverse=order.startswith("-"))
 
 
 def council_get(*, gss_code: str) -> Council | None:

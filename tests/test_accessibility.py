@@ -41,6 +41,7 @@ PUBLIC_PAGES = [
     pytest.param("/refresh/propose/", None, id="proposal-form"),
     pytest.param("/refresh/propose/thanks/", None, id="proposal-thanks"),
     pytest.param("/councils/", None, id="council-list"),
+    pytest.param("/councils/?category=legal&order=-partnerships", None, id="council-list-sorted"),
     pytest.param(f"/councils/{ADUR}/", None, id="council-detail"),
     pytest.param(f"/councils/{ADUR}/panel/", None, id="council-panel"),
     pytest.param("/about/data/", None, id="about-data"),

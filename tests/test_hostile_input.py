@@ -127,13 +127,18 @@ OTHER_FILTERED = [
 ]
 FILTERS = list(PartnershipFilter.base_filters)
 MAP_PARAMETERS = ["selected", "partnership", "layer", "detail", "bbox"]
+# The council list's own: its order and which councils it lists.
+COUNCIL_LIST_PARAMETERS = ["order", "show"]
 
 
 @FEW
 @given(
     path=st.sampled_from(FILTER_PAGES + OTHER_FILTERED),
     params=st.dictionaries(
-        st.sampled_from(FILTERS + MAP_PARAMETERS), hostile_value, min_size=1, max_size=3
+        st.sampled_from(FILTERS + MAP_PARAMETERS + COUNCIL_LIST_PARAMETERS),
+        hostile_value,
+        min_size=1,
+        max_size=3,
     ),
 )
 def test_no_filter_value_gives_a_server_error(client, path, params):
@@ -157,6 +162,14 @@ def test_a_wrong_filter_is_explained_never_silently_dropped(client, path, name):
         response = client.get(path, {name: value})
         assert response.status_code == 200, (name, value)
         assert "There is a problem with the filters" in text(response), (path, name, value)
+
+
+@pytest.mark.parametrize("name", COUNCIL_LIST_PARAMETERS)
+def test_a_wrong_order_or_choice_of_councils_is_explained_beside_its_field(client, name):
+    for value in ("²", HUGE, "-", "--name", "name ", "\x1b"):
+        response = client.get("/councils/", {name: value})
+        assert response.status_code == 200, (name, value)
+        assert "There is a problem with the filters" in text(response), (name, value)
 
 
 @pytest.mark.parametrize("path", FILTER_PAGES)

@@ -6,9 +6,9 @@ the site, in the downloads and here."""
 import copy
 
 import django_filters
-from django.db.models import Q
 
-from partnerships.filters import PartnershipFilter, region_choices
+from partnerships import search
+from partnerships.filters import SEARCH_MAX_LENGTH, PartnershipFilter, region_choices
 from partnerships.models import (
     Council,
     CouncilType,
@@ -22,7 +22,12 @@ from partnerships.models import (
 
 class CouncilFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Name contains, or GSS code is (case-insensitive)", method="filter_search"
+        label=(
+            "Every word in the name, ignoring case, apostrophes and punctuation "
+            "(St. Albans, St Albans), or the GSS code, now or in a past year"
+        ),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
     )
     region = django_filters.ChoiceFilter(
         label="Region (slug, as in /api/regions/)", choices=region_choices, method="filter_region"
@@ -37,28 +42,34 @@ class CouncilFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """As the site's search box finds councils (`partnerships.search`)."""
+        if not value.strip():
             return queryset
-        return queryset.filter(
-            Q(short_name__icontains=value)
-            | Q(official_name__icontains=value)
-            | Q(alt_names__icontains=value)
-            | Q(gss_code__iexact=value)
-        )
+        return queryset.filter(pk__in=search.councils_matching(value).values("pk"))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__slug=value)
 
 
 class PublicBodyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name contains", field_name="name", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label="Every word in the name, ignoring case and punctuation, or the ONS code",
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+    )
     kind = django_filters.ChoiceFilter(label="Kind of body", choices=PublicBodyKind.choices)
     sector = django_filters.ChoiceFilter(label="Sector", choices=Sector.choices)
 
     class Meta:
         model = PublicBody
         fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        """As the site's search box finds bodies ("Hampshire Constabulary" finds
+        Hampshire & Isle of Wight Constabulary; `partnerships.search`)."""
+        if not value.strip():
+            return queryset
+        return queryset.filter(pk__in=search.bodies_matching(value).values("pk"))
 
 
 YEAR_LABEL = "Financial year (2018 for 2018/19): records covering it, of partnerships running then"

@@ -8,13 +8,15 @@ import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.forms import error_links
 from core.parsing import ParseError, bad_request, parse_int
 from partnerships import map_layers, selectors, timeline
 from partnerships.filters import PartnershipFilter
+from partnerships.forms import COUNCIL_ORDERS, CouncilListForm
 from partnerships.models import Partnership
 from partnerships.views.map import view_links
 from sharedmap.http import stored_page
@@ -126,14 +128,23 @@ def council_list(request: HttpRequest) -> HttpResponse:
     narrowed = any(name != "sort" for name, _value in filterset.applied()) or bool(
         filterset.is_bound and filterset.form.errors
     )
+    listing = CouncilListForm(request.GET, narrowed=narrowed)
+    order = listing.order_in_force
     councils = selectors.council_list(
-        partnerships=filterset.qs, period=filterset.period, narrowed=narrowed
+        partnerships=filterset.qs,
+        period=filterset.period,
+        narrowed=listing.show_in_force == "in",
+        order=order,
     )
     return render(
         request,
         "partnerships/council_list.html",
         {
             "form": filterset.form,
+            "listing": listing,
+            "problems": error_links(filterset.form, listing),
+            "by_region": order.removeprefix("-") == "region",
+            "columns": _council_columns(query, order, listing.show_in_force),
             "councils": councils,
             "period": filterset.period,
             "applied_filters": filterset.applied(),
@@ -142,6 +153,42 @@ def council_list(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": _crumbs(("Councils", None)),
         },
     )
+
+
+# The council list's columns: (sort value, heading).
+COUNCIL_COLUMNS = (
+    ("name", "Council"),
+    ("region", "Region"),
+    ("type", "Type"),
+    ("partnerships", "Partnerships"),
+)
+
+
+def _council_columns(query: str, order: str, show: str) -> dict[str, dict]:
+    """For each column of the council list, its heading's link (the same filters, sorted
+    by it; again to sort the other way), whether the list is sorted by it and which way
+    (for aria-sort), and the words that say what the link does."""
+    column, descending = order.removeprefix("-"), order.startswith("-")
+    columns = {}
+    for name, heading in COUNCIL_COLUMNS:
+        sorted_here = name == column
+        # Counts read largest first the first time; words A to Z.
+        first_way = f"-{name}" if name == "partnerships" else name
+        if sorted_here:
+            target = name if descending else f"-{name}"
+        else:
+            target = first_way
+        params = QueryDict(query, mutable=True)
+        params["order"] = target
+        if show:
+            params["show"] = show
+        columns[name] = {
+            "heading": heading,
+            "href": f"?{params.urlencode()}",
+            "aria_sort": ("descending" if descending else "ascending") if sorted_here else "",
+            "action": COUNCIL_ORDERS[target].lower(),
+        }
+    return columns
 
 
 @stored_page

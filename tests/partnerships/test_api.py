@@ -127,6 +127,23 @@ def test_the_council_list_carries_no_boundaries_and_filters(api):
     ]
 
 
+def test_the_api_finds_councils_and_bodies_as_the_search_box_does(api):
+    def names(path, q, field):
+        return sorted(item[field] for item in every_result(api, path, {"q": q}))
+
+    # With or without the full stop, and by its GSS code.
+    assert names("/api/councils/", "St. Albans", "short_name") == ["St Albans"]
+    assert names("/api/councils/", "st albans", "short_name") == ["St Albans"]
+    code = Council.objects.get(short_name="St Albans").gss_code
+    assert names("/api/councils/", code.lower(), "short_name") == ["St Albans"]
+    # Every word, in any order, not the words side by side.
+    assert "Hampshire & Isle of Wight Constabulary" in names(
+        "/api/public-bodies/", "Hampshire Constabulary", "name"
+    )
+    response = api.get("/api/public-bodies/", {"q": "x" * 201}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and list(response.json()) == ["q"]
+
+
 def test_a_public_body_a_category_and_a_region(api):
     bodies = every_result(api, "/api/public-bodies/")
     assert len(bodies) == PublicBody.objects.count()

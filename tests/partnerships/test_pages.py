@@ -2,6 +2,7 @@
 councils, filtering and sorting, and reading where the data comes from."""
 
 import html as html_module
+import itertools
 import re
 from decimal import Decimal
 from html import unescape
@@ -316,6 +317,97 @@ def test_the_council_list_explains_a_type_it_does_not_know(client):
     assert "317 councils" not in text(html)  # never more than was asked for
 
 
+def council_rows(html: str) -> list[tuple[str, int]]:
+    """The council list's rows as a reader meets them: (name, count), in page order."""
+    return [
+        (unescape(name), int(count))
+        for name, count in re.findall(
+            r'<th scope="row"><a href="/councils/[^"]+/">([^<]+)</a></th>.*?'
+            r'<td class="num">(\d+)</td>',
+            html,
+            re.S,
+        )
+    ]
+
+
+def sort_heading(html: str, words: str) -> tuple[str, str]:
+    """A column heading of the council list: (its aria-sort, or "", and its link)."""
+    match = re.search(
+        r'<th scope="col"[^>]*?(?: aria-sort="(\w+)")?>\s*<a href="([^"]+)" class="sort-link">'
+        + re.escape(words),
+        html,
+    )
+    assert match, words
+    return match.group(1) or "", unescape(match.group(2))
+
+
+def test_the_council_list_sorts_by_the_number_of_partnerships_most_first_and_back(client):
+    html = page(client, f"{COUNCIL_LIST}?category=legal")
+    aria_sort, link = sort_heading(html, "Matching partnerships")
+    assert aria_sort == ""  # sorted by region, under a heading for each
+    assert "category=legal" in link and "order=-partnerships" in link
+
+    most_first = page(client, COUNCIL_LIST + link)
+    rows = council_rows(most_first)
+    counts = [count for _name, count in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1] >= 1
+    # Ties by name, A to Z; one table with each council's region, no region headings.
+    for (name, count), (next_name, next_count) in itertools.pairwise(rows):
+        if count == next_count:
+            assert name.casefold() <= next_name.casefold()
+    assert '<h2 id="region-' not in most_first
+    assert "<td>South East</td>" in most_first or "<td>London</td>" in most_first
+    aria_sort, back = sort_heading(most_first, "Matching partnerships")
+    assert aria_sort == "descending"
+    assert "(sort fewest partnerships first)" in text(most_first)
+
+    fewest_first = council_rows(page(client, COUNCIL_LIST + back))
+    assert [count for _n, count in fewest_first] == sorted(counts)
+    # The filters travel with the sort; the sort does not travel to the other views.
+    assert len(fewest_first) == len(rows)
+    assert "order=" not in re.search(r'data-view-link="map"[^>]*>', most_first).group(0)
+    assert "order=" not in re.search(r'href="([^"]*)" data-view-link="list"', most_first).group(1)
+
+
+def test_the_council_list_sorts_by_name_and_by_type(client):
+    z_to_a = council_rows(page(client, f"{COUNCIL_LIST}?order=-name"))
+    names = [name.casefold() for name, _count in z_to_a]
+    assert len(names) == 317 and names == sorted(names, reverse=True)
+
+    html = page(client, f"{COUNCIL_LIST}?order=type")
+    assert sort_heading(html, "Type")[0] == "ascending"
+    types = re.findall(r"</td>\s*<td>([^<]+)</td>\s*<td class=\"num\">", html)
+    assert len(types) == 317 and types == sorted(types, key=str.casefold)
+    assert types[0] != types[-1]
+
+
+def test_the_council_list_can_leave_out_or_keep_the_councils_in_none(client):
+    every = council_rows(page(client, COUNCIL_LIST))
+    assert len(every) == 317 and any(count == 0 for _n, count in every)
+
+    html = page(client, f"{COUNCIL_LIST}?show=in")
+    only_in = council_rows(html)
+    assert 0 < len(only_in) < 317 and all(count > 0 for _n, count in only_in)
+    assert f"{len(only_in)} councils" in text(html)
+    assert re.search(r'value="in"[^>]*checked', html)
+
+    # With a filter the list keeps only councils in a matching partnership, unless
+    # asked for every council, with its count of them.
+    london = council_rows(page(client, f"{COUNCIL_LIST}?region=london"))
+    with_none = council_rows(page(client, f"{COUNCIL_LIST}?region=london&show=all"))
+    assert len(london) < len(with_none) == 317
+    assert sum(c for _n, c in london) == sum(c for _n, c in with_none)
+
+
+def test_the_council_list_explains_an_order_it_does_not_know_and_keeps_its_usual_one(client):
+    html = page(client, f"{COUNCIL_LIST}?order=population")
+
+    assert "Error: Councils" in html
+    assert "Sort councils by: “population” is not a way to sort councils." in text(html)
+    assert len(re.findall(r"<h2 id=\"region-", html)) == 9
+    assert "317 councils" in text(html)
+
+
 def test_the_published_partnership_count_leaves_out_unpublished_ones(client):
     Partnership.objects.filter(slug="adur-worthing").update(published=False)
 
@@ -494,6 +586,7 @@ def thicken_orbis() -> None:
         (f"{COUNCIL_LIST}?region=london&council_type=london_borough", 8),
         # A year: its generation and snapshot.
         (f"{COUNCIL_LIST}?category=legal&year=2016", 9),
+        (f"{COUNCIL_LIST}?category=legal&order=-partnerships&show=all", 8),
         # The period, the council with its neighbours, successors and predecessors,
         # the members it counts through and its partnerships with their categories,
         # members and counted savings.
