@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -417,14 +418,19 @@ def _decision_recipients(questionnaire: Questionnaire) -> dict[str, str]:
 
 def questionnaire_decisions_send(*, questionnaire: Questionnaire) -> list[OutboundEmail]:
     """Email each of the council's contacts one summary of the decisions on what it sent
-    that no earlier summary to them carried (accepted; rejected with the reason). The key
+    that no earlier summary to them carried (accepted; rejected with the reason), of the
+    decisions within the outbox's retention period (older ones were told then). The key
     names the decided changes, so running it again, or from two workers at once, sends
     nothing twice."""
     questionnaire = Questionnaire.objects.select_related("cycle", "council").get(
         pk=questionnaire.pk
     )
+    # A decision older than the outbox keeps who was told (RETENTION_DAYS_OUTBOX) was
+    # told then: its email's recipient and contents are blanked, not forgotten.
+    kept_since = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS_OUTBOX)
     decided = list(
         questionnaire.proposed_changes.filter(status__in=DECIDED_STATUSES)
+        .filter(Q(reviewed_at__gte=kept_since) | Q(reviewed_at__isnull=True))
         .select_related("partnership")
         .order_by("reviewed_at", "pk")
     )

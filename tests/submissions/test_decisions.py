@@ -1,6 +1,7 @@
 """Councils and proposers are told what staff decided: one email per batch of decisions,
 sent once after the decisions commit, and the decisions are on the questionnaire."""
 
+import datetime
 import re
 from html import unescape
 
@@ -8,8 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.outbox.models import OutboundEmail
+from core.retention import outbox_personal_data_remove
 from partnerships.models import Council, Partnership
 from submissions.models import CouncilContact, ProposedChange
 from submissions.services import change_propose
@@ -117,6 +120,27 @@ def test_deciding_again_or_announcing_again_sends_nothing_twice(
     assert "Accepted:" not in mail.outbox[0].body
     assert "No evidence." in mail.outbox[0].body
     assert OutboundEmail.objects.filter(kind=KIND_DECISIONS).count() == 6
+
+
+def test_a_decision_whose_email_retention_blanked_is_not_told_again(
+    adur, sent, reviewer, django_capture_on_commit_callbacks, settings
+):
+    first, second = sent
+    _decide([(first, "accept", "")], reviewer, django_capture_on_commit_callbacks)
+    # More than a year on the outbox forgets who was told what (core.retention).
+    long_ago = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS_OUTBOX + 30)
+    ProposedChange.objects.filter(pk=first.pk).update(reviewed_at=long_ago)
+    OutboundEmail.objects.filter(kind=KIND_DECISIONS).update(sent_at=long_ago)
+    assert outbox_personal_data_remove() == 3
+    assert not OutboundEmail.objects.filter(kind=KIND_DECISIONS).exclude(context={}).exists()
+
+    mail.outbox.clear()
+    _decide([(second, "reject", "No evidence.")], reviewer, django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 3
+    assert "No evidence." in mail.outbox[0].body
+    assert first.partnership.name not in mail.outbox[0].body.split("Not accepted:")[0]
+    assert "Accepted:" not in mail.outbox[0].body
 
 
 def test_a_batch_that_fails_announces_nothing(
