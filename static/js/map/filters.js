@@ -6,9 +6,6 @@
    field (form="filters-form") outside it: it filters when Enter or its button sends
    the form, not when a council or partnership is chosen from its suggestions. */
 
-// At this width and wider the filters sit open beside the map; narrower, folded.
-const WIDE = "(min-width: 72rem)";
-
 // The form's filled-in fields as a query string (blank fields left out). A name chosen
 // from the search box's suggestions (data-chosen, set by the map) is a choice on the
 // map, not a filter.
@@ -24,18 +21,6 @@ function formQuery(form) {
     }
   });
   return params.toString();
-}
-
-// The filters' disclosure (<details>, open in the page for wide screens and for
-// browsers without scripts): folded on a narrow screen unless a filter is in error,
-// and opened or folded again when the width crosses the line.
-export function fitFilters(details) {
-  const wide = window.matchMedia(WIDE);
-  const inError = details.querySelector(".field--error") !== null;
-  details.open = wide.matches || inError;
-  wide.addEventListener("change", function (event) {
-    details.open = event.matches;
-  });
 }
 
 // `source` is an element that stays on the page (the map), carrying hx-sync so that a

@@ -3,8 +3,9 @@
    from django-leaflet's static files (the global L), htmx from django-htmx's; no tiles
    unless the page's config names a tile server. */
 
+import { fitFilters } from "../fit-filters.js";
 import { addTiles } from "./dom.js";
-import { connectFilters, fitFilters } from "./filters.js";
+import { connectFilters } from "./filters.js";
 import { createHighlights } from "./highlight.js";
 import { createLayers } from "./layers.js";
 import { createLegend, paintSwatches } from "./legend.js";
