@@ -124,6 +124,12 @@ def map_data_version() -> str:
     return hashlib.sha256(f"{token}:{load}".encode()).hexdigest()[:20]
 
 
+def map_data_load_recheck_put_off() -> None:
+    """Read the last reference-data load now, so `map_data_version` does not look again
+    for `_LOAD_RECHECK_SECONDS` (for measuring a request's own queries)."""
+    cache.set(_LOAD_KEY, _last_load(), timeout=_LOAD_RECHECK_SECONDS)
+
+
 @dataclass(frozen=True)
 class CouncilFeature:
     """One council's GeoJSON Feature, ready to be joined into a collection. Its text is

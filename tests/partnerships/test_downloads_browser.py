@@ -73,6 +73,8 @@ def test_the_csv_of_a_filtered_list_holds_exactly_the_partnerships_shown(page, l
 
 def test_a_figures_table_downloads_with_exactly_the_rows_on_the_page(page, live_server):
     page.goto(live_server.url + "/figures/")
+    # The figures' filters are folded, at every width, above the figures.
+    page.locator("#filters-disclosure summary").click()
     page.get_by_label("Region", exact=True).select_option(label="South East")
     page.get_by_role("button", name="Show figures").click()
     expect(page).to_have_url(re.compile(r"/figures/\?.*region=south-east"))

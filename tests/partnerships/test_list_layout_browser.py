@@ -93,3 +93,16 @@ def test_the_council_lists_headings_sort_it_by_keyboard(page, live_server):
         re.compile(r"region=london.*order=-partnerships|order=-partnerships.*region=london")
     )
     expect(page.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
+
+
+def test_the_figures_lead_and_their_filters_are_folded_at_every_width(page, live_server):
+    for viewport in (LAPTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.goto(live_server.url + "/figures/?category=legal")
+        summary = page.locator("#filters-disclosure summary")
+        expect(summary).to_have_text("Filter (1 active)")
+        expect(page.locator("#id_category")).to_be_hidden()
+        assert on_first_screen(page, "#headline-heading", viewport)
+        expect(page.locator(".applied-filters").first).to_contain_text("Service category: Legal")
+    page.goto(live_server.url + "/figures/?year=1066")
+    expect(page.locator("#filters-disclosure")).to_have_attribute("open", "")

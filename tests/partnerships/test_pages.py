@@ -590,8 +590,7 @@ def thicken_orbis() -> None:
         # The period, the council with its neighbours, successors and predecessors,
         # the members it counts through and its partnerships with their categories,
         # members and counted savings.
-        # (+1 where the once-a-minute look for a new data load falls in this request)
-        (council_url(ADUR), 12),
+        (council_url(ADUR), 11),
         (council_url(SURREY), 11),
         (f"{council_url(ADUR)}?year=2012", 13),
         (ABOUT_DATA, 6),
