@@ -63,6 +63,15 @@ SAVINGS_BANDS = (
 )
 UNKNOWN_STATUS = "unknown"
 # Partnerships without a start year or a figure sort last either way.
+# The list's orders, as the sort field and the list's headings name them.
+SORT_CHOICES = [
+    ("name", "Name (A to Z)"),
+    ("-name", "Name (Z to A)"),
+    ("start", "Start year (oldest first)"),
+    ("-start", "Start year (newest first)"),
+    ("-savings", "Achieved savings (largest first)"),
+    ("savings", "Achieved savings (smallest first)"),
+]
 SORTS = {
     "name": ("name",),
     "-name": ("-name",),
@@ -277,14 +286,7 @@ class PartnershipFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[
-            ("name", "Name (A to Z)"),
-            ("-name", "Name (Z to A)"),
-            ("start", "Start year (oldest first)"),
-            ("-start", "Start year (newest first)"),
-            ("-savings", "Achieved savings (largest first)"),
-            ("savings", "Achieved savings (smallest first)"),
-        ],
+        choices=SORT_CHOICES,
         method="filter_sort",
         empty_label=None,
         error_messages={

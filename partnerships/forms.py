@@ -10,8 +10,8 @@ class FilterForm(forms.Form):
     error is described by its message, as Django 5.2 does for every field."""
 
 
-# The council list's orders: (the field's value) → (words in the select, words for the
-# column's link). The column a value sorts by is its name without the "-".
+# The council list's orders: the field's value → its words, in the select and in the
+# headings' links. The column a value sorts by is its name without the "-".
 COUNCIL_ORDERS = {
     "region": "Region, then name",
     "-region": "Region (Z to A), then name",

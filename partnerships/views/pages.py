@@ -15,7 +15,7 @@ from django.urls import reverse
 from core.forms import error_links
 from core.parsing import ParseError, bad_request, parse_int
 from partnerships import map_layers, selectors, timeline
-from partnerships.filters import PartnershipFilter
+from partnerships.filters import SORT_CHOICES, PartnershipFilter
 from partnerships.forms import COUNCIL_ORDERS, CouncilListForm
 from partnerships.models import Partnership
 from partnerships.views.map import view_links
@@ -70,6 +70,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "page_links": _page_links(page, query),
             "applied_filters": filterset.applied(),
             "sort": sort,
+            "columns": sort_headings(query, "sort", sort, PARTNERSHIP_COLUMNS, dict(SORT_CHOICES)),
             "links": view_links(query),
             "filter_query": query,
             "breadcrumbs": _crumbs(("Partnerships", None)),
@@ -125,9 +126,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
     councils counting at least one of them."""
     filterset = PartnershipFilter.for_page(request.GET)
     query = filterset.query_string()
-    narrowed = any(name != "sort" for name, _value in filterset.applied()) or bool(
-        filterset.is_bound and filterset.form.errors
-    )
+    narrowed = bool(filterset.applied()) or bool(filterset.is_bound and filterset.form.errors)
     listing = CouncilListForm(request.GET, narrowed=narrowed)
     order = listing.order_in_force
     councils = selectors.council_list(
@@ -144,7 +143,14 @@ def council_list(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "problems": error_links(filterset.form, listing),
             "by_region": order.removeprefix("-") == "region",
-            "columns": _council_columns(query, order, listing.show_in_force),
+            "columns": sort_headings(
+                query,
+                "order",
+                order,
+                COUNCIL_COLUMNS,
+                COUNCIL_ORDERS,
+                keep={"show": listing.show_in_force},
+            ),
             "councils": councils,
             "period": filterset.period,
             "applied_filters": filterset.applied(),
@@ -155,40 +161,50 @@ def council_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The council list's columns: (sort value, heading).
+# The lists' sortable columns: (sort value, heading, read largest first the first time).
 COUNCIL_COLUMNS = (
-    ("name", "Council"),
-    ("region", "Region"),
-    ("type", "Type"),
-    ("partnerships", "Partnerships"),
+    ("name", "Council", False),
+    ("region", "Region", False),
+    ("type", "Type", False),
+    ("partnerships", "Partnerships", True),
+)
+PARTNERSHIP_COLUMNS = (
+    ("name", "Partnership", False),
+    ("start", "Started", False),
+    ("savings", "Achieved savings", True),
 )
 
 
-def _council_columns(query: str, order: str, show: str) -> dict[str, dict]:
-    """For each column of the council list, its heading's link (the same filters, sorted
-    by it; again to sort the other way), whether the list is sorted by it and which way
-    (for aria-sort), and the words that say what the link does."""
+def sort_headings(
+    query: str,
+    param: str,
+    order: str,
+    columns: tuple[tuple[str, str, bool], ...],
+    words: dict[str, str],
+    keep: dict[str, str] | None = None,
+) -> dict[str, dict]:
+    """For each sortable column of a list, drawn by partnerships/_sort_heading.html: its
+    heading's link (the same filters, `keep` too, with `param` sorting by it; again, the
+    other way), whether the list is sorted by it and which way (for aria-sort), and the
+    words of `words` (the sort's choices) that say what the link does."""
     column, descending = order.removeprefix("-"), order.startswith("-")
-    columns = {}
-    for name, heading in COUNCIL_COLUMNS:
+    headings = {}
+    for name, heading, largest_first in columns:
         sorted_here = name == column
-        # Counts read largest first the first time; words A to Z.
-        first_way = f"-{name}" if name == "partnerships" else name
         if sorted_here:
             target = name if descending else f"-{name}"
         else:
-            target = first_way
+            target = f"-{name}" if largest_first else name
         params = QueryDict(query, mutable=True)
-        params["order"] = target
-        if show:
-            params["show"] = show
-        columns[name] = {
+        params.update(keep or {})
+        params[param] = target
+        headings[name] = {
             "heading": heading,
             "href": f"?{params.urlencode()}",
             "aria_sort": ("descending" if descending else "ascending") if sorted_here else "",
-            "action": COUNCIL_ORDERS[target].lower(),
+            "action": str(words[target]).lower(),
         }
-    return columns
+    return headings
 
 
 @stored_page

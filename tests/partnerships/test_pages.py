@@ -140,6 +140,21 @@ def test_sorting_by_savings_puts_the_largest_figure_first_and_those_without_last
     assert 'aria-sort="descending"' in html
 
 
+def test_the_list_headings_sort_it_and_keep_the_filters(client):
+    html = page(client, f"{PARTNERSHIP_LIST}?category=legal&sort=-savings&page=1")
+
+    assert sort_heading(html, "Achieved savings") == ("descending", "?category=legal&sort=savings")
+    assert sort_heading(html, "Started") == ("", "?category=legal&sort=start")
+    assert sort_heading(html, "Partnership") == ("", "?category=legal&sort=name")
+    assert "(sort achieved savings (smallest first))" in text(html)
+    newest = page(
+        client,
+        PARTNERSHIP_LIST
+        + sort_heading(page(client, PARTNERSHIP_LIST + "?sort=start"), "Started")[1],
+    )
+    assert sort_heading(newest, "Started")[0] == "descending"
+
+
 def test_sorting_by_start_year_puts_the_oldest_first(client):
     names = every_listed(client, "sort=start")
     years = dict(Partnership.objects.values_list("name", "start_year"))
@@ -397,6 +412,11 @@ def test_the_council_list_can_leave_out_or_keep_the_councils_in_none(client):
     with_none = council_rows(page(client, f"{COUNCIL_LIST}?region=london&show=all"))
     assert len(london) < len(with_none) == 317
     assert sum(c for _n, c in london) == sum(c for _n, c in with_none)
+    # The page says which it lists.
+    said = text(page(client, f"{COUNCIL_LIST}?region=london&show=all"))
+    assert "Every council is listed" in said
+    assert "Only councils in at least one of the partnerships that match" not in said
+    assert "Only councils in at least one of the published partnerships" in text(html)
 
 
 def test_the_council_list_explains_an_order_it_does_not_know_and_keeps_its_usual_one(client):
